@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Primitives;
+
+namespace Gateway.Configuration;
+
+/// <summary>
+/// The configuration as it would be if the file's new content were applied: the live providers in
+/// their order (so environment and command-line overrides still win), with the file's provider
+/// swapped for the candidate data. Nothing is loaded again and nothing is watched.
+/// </summary>
+internal static class ConfigCandidate
+{
+    public static IConfiguration Create(IConfigurationRoot live, IConfigurationProvider replaced, IDictionary<string, string?> data)
+    {
+        var candidate = new MemoryConfigurationProvider(new MemoryConfigurationSource { InitialData = data });
+        var providers = live.Providers
+            .Select(provider => ReferenceEquals(provider, replaced) ? candidate : provider)
+            .Select(provider => (IConfigurationProvider)new FrozenProvider(provider))
+            .ToList();
+        return new ConfigurationRoot(providers);
+    }
+
+    private sealed class FrozenProvider(IConfigurationProvider inner) : IConfigurationProvider
+    {
+        private static readonly IChangeToken NeverChanges = new CancellationChangeToken(CancellationToken.None);
+
+        public bool TryGet(string key, out string? value) => inner.TryGet(key, out value);
+
+        public IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath) =>
+            inner.GetChildKeys(earlierKeys, parentPath);
+
+        public IChangeToken GetReloadToken() => NeverChanges;
+
+        public void Load()
+        {
+        }
+
+        public void Set(string key, string? value)
+        {
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Configuration;
+
+public static class ConfigFileExtensions
+{
+    public const string ConfigFileKey = "Gateway:ConfigFile";
+
+    /// <summary>
+    /// Replaces the host's appsettings JSON sources with the watched route file
+    /// (<c>Gateway:ConfigFile</c>, default <c>appsettings.json</c> in the working directory),
+    /// keeping environment variables and the command line above it.
+    /// </summary>
+    public static ConfigFileSource AddGatewayConfigFile(this WebApplicationBuilder builder)
+    {
+        var path = builder.Configuration[ConfigFileKey] ?? Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json");
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException(
+                $"The gateway's config file {Path.GetFullPath(path)} does not exist. Run from the repository root or set {ConfigFileKey}.", path);
+        }
+
+        var source = new ConfigFileSource(path);
+        var configuration = builder.Configuration;
+        var stock = configuration.Sources.OfType<JsonConfigurationSource>()
+            .Where(json => json.Path?.StartsWith("appsettings", StringComparison.OrdinalIgnoreCase) == true)
+            .ToList();
+        var index = stock.Count > 0 ? configuration.Sources.IndexOf(stock[0]) : 0;
+        foreach (var json in stock)
+        {
+            configuration.Sources.Remove(json);
+        }
+
+        configuration.Sources.Insert(index, source);
+        builder.Services.AddSingleton(source);
+        builder.Services.AddSingleton(source.Status);
+        return source;
+    }
+
+    /// <summary>Runs every <see cref="IConfigCheck"/> on the config at start (fatal) and on each edit (rejected).</summary>
+    public static void UseGatewayConfigChecks(this WebApplication app)
+    {
+        var source = app.Services.GetRequiredService<ConfigFileSource>();
+        var checks = app.Services.GetServices<IConfigCheck>().ToArray();
+        var live = (IConfigurationRoot)app.Configuration;
+        source.Logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Configuration");
+        source.Validate = (provider, data) => RunChecks(checks, ConfigCandidate.Create(live, provider, data));
+
+        var errors = RunChecks(checks, app.Configuration);
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The config file {source.Path} is not valid:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors));
+        }
+    }
+
+    private static List<string> RunChecks(IConfigCheck[] checks, IConfiguration candidate)
+    {
+        var errors = new List<string>();
+        foreach (var check in checks)
+        {
+            check.Check(candidate, errors);
+        }
+
+        return errors;
+    }
+}

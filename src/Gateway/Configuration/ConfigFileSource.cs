@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Configuration;
+
+/// <summary>
+/// The route file users edit while the gateway runs. Unlike the stock JSON source, a reload that
+/// does not parse or does not pass the gateway's checks is rejected as a whole and the last good
+/// content keeps serving (the stock source empties itself on a parse error).
+/// </summary>
+public sealed class ConfigFileSource : IConfigurationSource
+{
+    public ConfigFileSource(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+    }
+
+    public string Path { get; }
+
+    /// <summary>Quiet time after the last change event before the file is read (editors write in steps).</summary>
+    public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(300);
+
+    public ConfigReloadStatus Status { get; } = new();
+
+    /// <summary>Set once the services exist: returns the errors of a candidate, empty when it may be applied.</summary>
+    public Func<IConfigurationProvider, IDictionary<string, string?>, IReadOnlyList<string>>? Validate { get; set; }
+
+    /// <summary>Set once logging exists; the initial load reports through exceptions instead.</summary>
+    public ILogger? Logger { get; set; }
+
+    public IConfigurationProvider Build(IConfigurationBuilder builder) => new ConfigFileProvider(this);
+}

@@ -1,0 +1,32 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+
+namespace Gateway.Configuration;
+
+internal static class ConfigJson
+{
+    /// <summary>Parses with the stock JSON configuration parser and turns its failure into a one-line message with the position.</summary>
+    public static bool TryParse(string text, out IDictionary<string, string?> data, [NotNullWhen(false)] out string? error)
+    {
+        try
+        {
+            using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text));
+            var parsed = new ConfigurationBuilder().AddJsonStream(stream).Build();
+            data = parsed.AsEnumerable()
+                .Where(pair => pair.Value is not null)
+                .ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.OrdinalIgnoreCase);
+            error = null;
+            return true;
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException or InvalidDataException)
+        {
+            data = new Dictionary<string, string?>();
+            error = "not valid JSON: " + Innermost(ex).Message;
+            return false;
+        }
+    }
+
+    private static Exception Innermost(Exception ex) => ex.InnerException is null ? ex : Innermost(ex.InnerException);
+}

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Gateway.Errors;
+
+/// <summary>The one writer of gateway-made responses: RFC 9457 problem+json with traceId and origin, never internal detail.</summary>
+public static class GatewayProblems
+{
+    public static Task WriteAsync(HttpContext context, int status, GatewayOrigin origin, string detail, TimeSpan? retryAfter = null)
+    {
+        context.SetOrigin(origin);
+        context.Response.Clear();
+        context.Response.StatusCode = status;
+        if (retryAfter is { } wait)
+        {
+            var seconds = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var problem = new ProblemDetails
+        {
+            Status = status,
+            Title = ReasonPhrases.GetReasonPhrase(status),
+            Type = $"https://www.rfc-editor.org/rfc/rfc9110#status.{status}",
+            Detail = detail,
+            Instance = context.Request.Path,
+        };
+        problem.Extensions["origin"] = origin.ToLabel();
+        AddTraceId(context, problem);
+        return TypedResults.Problem(problem).ExecuteAsync(context);
+    }
+
+    /// <summary>The W3C trace id when a trace is running (the id an OTLP backend shows), else the request's id.</summary>
+    public static void AddTraceId(HttpContext context, ProblemDetails problem) =>
+        problem.Extensions["traceId"] = Activity.Current is { } activity && activity.IdFormat == ActivityIdFormat.W3C
+            ? activity.TraceId.ToHexString()
+            : context.TraceIdentifier;
+}

@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.Model;
+
+namespace Gateway.Errors;
+
+/// <summary>
+/// The one place that decides the status of a failed forward. YARP sets a bare status and no body;
+/// some of its choices are wrong for a gateway (a route <c>Timeout</c> comes out as 400, dotnet/yarp#3037).
+/// </summary>
+public static partial class UpstreamFailures
+{
+    public static IReverseProxyApplicationBuilder UseUpstreamFailures(this IReverseProxyApplicationBuilder proxy)
+    {
+        proxy.Use(async (context, next) =>
+        {
+            await next();
+            if (context.Features.Get<IForwarderErrorFeature>() is { } failure && !context.Response.HasStarted)
+            {
+                await AnswerAsync(context, failure);
+            }
+        });
+        return proxy;
+    }
+
+    internal readonly record struct Decision(int Status, GatewayOrigin Origin, string Detail);
+
+    internal static Decision? Decide(ForwarderError error, int statusSetByYarp, bool routeTimeoutFired) => error switch
+    {
+        ForwarderError.NoAvailableDestinations =>
+            new(StatusCodes.Status503ServiceUnavailable, GatewayOrigin.NoHealthy, "No healthy upstream is available for this route."),
+        ForwarderError.RequestTimedOut =>
+            new(StatusCodes.Status504GatewayTimeout, GatewayOrigin.Timeout, "The upstream did not answer within the cluster's activity timeout."),
+        ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled when routeTimeoutFired =>
+            new(StatusCodes.Status504GatewayTimeout, GatewayOrigin.Timeout, "The upstream did not answer within the route's timeout."),
+        ForwarderError.RequestBodyDestination when statusSetByYarp == StatusCodes.Status504GatewayTimeout =>
+            new(StatusCodes.Status504GatewayTimeout, GatewayOrigin.Timeout, "The upstream stopped reading the request body in time."),
+        ForwarderError.Request or ForwarderError.RequestBodyDestination or ForwarderError.ResponseHeaders =>
+            new(StatusCodes.Status502BadGateway, GatewayOrigin.Unreachable, "The upstream could not be reached or sent an invalid response."),
+        ForwarderError.RequestCreation =>
+            new(StatusCodes.Status502BadGateway, GatewayOrigin.Gateway, "The gateway could not build the upstream request."),
+        ForwarderError.RequestBodyClient when statusSetByYarp == StatusCodes.Status408RequestTimeout =>
+            new(StatusCodes.Status408RequestTimeout, GatewayOrigin.Limits, "The request body did not arrive in time."),
+        ForwarderError.RequestBodyClient =>
+            new(StatusCodes.Status400BadRequest, GatewayOrigin.Gateway, "The request body could not be read."),
+        // The client went away (nobody reads the answer) or the response had started: nothing to write.
+        _ => null,
+    };
+
+    private static Task AnswerAsync(HttpContext context, IForwarderErrorFeature failure)
+    {
+        var routeTimeoutFired = context.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken.IsCancellationRequested == true;
+        var routeId = context.GetRouteModel().Config.RouteId;
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UpstreamFailures));
+        LogFailure(logger, failure.Error, routeId, failure.Exception?.Message);
+        if (Decide(failure.Error, context.Response.StatusCode, routeTimeoutFired) is not { } decision)
+        {
+            return Task.CompletedTask;
+        }
+
+        var retryAfter = decision.Origin == GatewayOrigin.NoHealthy ? HealthCheckInterval(context) : (TimeSpan?)null;
+        return GatewayProblems.WriteAsync(context, decision.Status, decision.Origin, decision.Detail, retryAfter);
+    }
+
+    /// <summary>A client may retry once the next active probe could have found a healthy destination.</summary>
+    private static TimeSpan HealthCheckInterval(HttpContext context) =>
+        context.GetReverseProxyFeature().Cluster?.Config.HealthCheck?.Active?.Interval
+        ?? context.RequestServices.GetService<Microsoft.Extensions.Options.IOptions<ActiveHealthCheckMonitorOptions>>()?.Value.DefaultInterval
+        ?? TimeSpan.FromSeconds(15);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Forwarding failed ({Error}) on route {RouteId}: {Reason}")]
+    private static partial void LogFailure(ILogger logger, ForwarderError error, string routeId, string? reason);
+}

@@ -1,0 +1,132 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Hosting;
+
+public enum GatewayListener
+{
+    Public,
+    Admin,
+}
+
+/// <summary>Endpoint metadata: which listener may reach the endpoint. Endpoints without it are public.</summary>
+public sealed class ListenerMetadata
+{
+    private ListenerMetadata(GatewayListener listener) => Listener = listener;
+
+    public static ListenerMetadata Public { get; } = new(GatewayListener.Public);
+
+    public static ListenerMetadata Admin { get; } = new(GatewayListener.Admin);
+
+    public GatewayListener Listener { get; }
+}
+
+/// <summary>Set on each connection by the listener that accepted it; Kestrel exposes connection features on the request.</summary>
+internal sealed class ListenerFeature
+{
+    private ListenerFeature(GatewayListener listener) => Listener = listener;
+
+    public static ListenerFeature Public { get; } = new(GatewayListener.Public);
+
+    public static ListenerFeature Admin { get; } = new(GatewayListener.Admin);
+
+    public GatewayListener Listener { get; }
+
+    public static GatewayListener Of(HttpContext context) =>
+        context.Features.Get<ListenerFeature>()?.Listener ?? GatewayListener.Public;
+}
+
+/// <summary>
+/// The public (8080) and admin (8081) listeners. Which one accepted a connection is decided by the
+/// socket, never by the Host header, so the admin API can't be reached through the public port.
+/// </summary>
+public sealed class GatewayListeners
+{
+    public const string PublicUrlKey = "Gateway:Urls:Public";
+    public const string AdminUrlKey = "Gateway:Urls:Admin";
+
+    private readonly List<(GatewayListener Listener, ListenOptions Options, string Scheme)> _bound = [];
+
+    internal GatewayListeners(IConfiguration configuration)
+    {
+        PublicAddress = BindingAddress.Parse(configuration[PublicUrlKey] ?? "http://localhost:8080");
+        AdminAddress = BindingAddress.Parse(configuration[AdminUrlKey] ?? "http://localhost:8081");
+    }
+
+    public BindingAddress PublicAddress { get; }
+
+    public BindingAddress AdminAddress { get; }
+
+    /// <summary>The public base URL once started (with the real port when 0 was asked for).</summary>
+    public Uri PublicUrl => Url(GatewayListener.Public);
+
+    public Uri AdminUrl => Url(GatewayListener.Admin);
+
+    internal void Configure(KestrelServerOptions kestrel)
+    {
+        Listen(kestrel, PublicAddress, GatewayListener.Public);
+        Listen(kestrel, AdminAddress, GatewayListener.Admin);
+    }
+
+    private void Listen(KestrelServerOptions kestrel, BindingAddress address, GatewayListener listener)
+    {
+        if (!string.Equals(address.Scheme, "http", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"{address} : only http:// listeners are supported; terminate TLS in front of the gateway.");
+        }
+
+        var feature = listener == GatewayListener.Admin ? ListenerFeature.Admin : ListenerFeature.Public;
+        void Tag(ListenOptions options)
+        {
+            options.Use(next => connection =>
+            {
+                connection.Features.Set(feature);
+                return next(connection);
+            });
+            _bound.Add((listener, options, address.Scheme));
+        }
+
+        if (string.Equals(address.Host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            kestrel.ListenLocalhost(address.Port, Tag);
+        }
+        else if (address.Host is "*" or "+" or "0.0.0.0")
+        {
+            kestrel.ListenAnyIP(address.Port, Tag);
+        }
+        else
+        {
+            kestrel.Listen(IPAddress.Parse(address.Host), address.Port, Tag);
+        }
+    }
+
+    private Uri Url(GatewayListener listener)
+    {
+        var address = listener == GatewayListener.Admin ? AdminAddress : PublicAddress;
+        if (address.Port != 0)
+        {
+            return new Uri($"{address.Scheme}://{address.Host}:{address.Port}/");
+        }
+
+        var bound = _bound.First(entry => entry.Listener == listener);
+        return new Uri($"{bound.Scheme}://{bound.Options.IPEndPoint!.Address}:{bound.Options.IPEndPoint.Port}/");
+    }
+}
+
+public static class ListenerExtensions
+{
+    public static GatewayListeners AddGatewayListeners(this WebApplicationBuilder builder)
+    {
+        var listeners = new GatewayListeners(builder.Configuration);
+        builder.WebHost.ConfigureKestrel(listeners.Configure);
+        builder.Services.AddSingleton(listeners);
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Routing.MatcherPolicy, ListenerMatcherPolicy>();
+        return listeners;
+    }
+}

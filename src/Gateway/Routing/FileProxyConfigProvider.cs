@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Primitives;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Gateway.Routing;
+
+/// <summary>
+/// Feeds YARP from the <c>ReverseProxy</c> section. The section only changes after every config check
+/// passed (see <see cref="Configuration.ConfigFileSource"/>), so a rejected edit never reaches YARP.
+/// </summary>
+internal sealed class FileProxyConfigProvider : IProxyConfigProvider, IDisposable
+{
+    private readonly IConfiguration _configuration;
+    private readonly InMemoryConfigProvider _current;
+    private readonly IDisposable _subscription;
+
+    public FileProxyConfigProvider(IConfiguration configuration)
+    {
+        _configuration = configuration;
+        var snapshot = ReadValid() ?? throw new InvalidOperationException($"The {ProxyConfigReader.SectionName} section is not valid; run the config checks first.");
+        _current = new InMemoryConfigProvider(snapshot.Routes, snapshot.Clusters);
+        _subscription = ChangeToken.OnChange(configuration.GetReloadToken, Refresh);
+    }
+
+    public IProxyConfig GetConfig() => _current.GetConfig();
+
+    private void Refresh()
+    {
+        if (ReadValid() is { } snapshot)
+        {
+            _current.Update(snapshot.Routes, snapshot.Clusters);
+        }
+    }
+
+    private ProxySnapshot? ReadValid()
+    {
+        var errors = new List<string>();
+        var snapshot = ProxyConfigReader.Read(_configuration, errors);
+        return errors.Count == 0 ? snapshot : null;
+    }
+
+    public void Dispose() => _subscription.Dispose();
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.IntegrationTests.Infrastructure;
+
+namespace Gateway.IntegrationTests;
+
+/// <summary>Editing the route file while the gateway runs: valid edits apply, invalid ones are rejected whole and named.</summary>
+public sealed class ConfigReloadTests : IAsyncLifetime
+{
+    private readonly Upstreams _upstreams = new();
+    private TestConfig _config = null!;
+    private GatewayInstance _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _upstreams.InitializeAsync();
+        _config = TestConfig.FromRoot(_upstreams);
+        _gateway = await GatewayInstance.StartAsync(_config.Path);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _upstreams.DisposeAsync();
+        _config.Dispose();
+    }
+
+    [Fact]
+    public async Task A_valid_edit_adds_a_route_without_a_restart()
+    {
+        var json = _config.Read();
+        json["ReverseProxy"]!["Routes"]!["teapot"] = JsonNode.Parse(
+            """{ "ClusterId": "chaos", "Match": { "Path": "/teapot" }, "Transforms": [ { "PathSet": "/chaos/status/418" } ] }""");
+        _config.Write(json);
+
+        await Eventually.HoldsAsync(async () => await StatusAsync("/teapot") == 418, "the added route answers 418");
+        Assert.Equal(200, await StatusAsync("/api/users/1"));
+        Assert.Equal("Healthy", await HealthAsync());
+    }
+
+    [Fact]
+    public async Task Broken_json_is_rejected_the_last_good_routes_keep_serving_and_a_fix_applies()
+    {
+        var lastGood = _config.Read();
+        _config.WriteText("""{ "ReverseProxy": { "Routes": { """);
+
+        await Eventually.HoldsAsync(async () => await HealthAsync() == "Degraded", "the health check reports the rejected edit");
+        Assert.Equal(200, await StatusAsync("/api/users/1"));
+        Assert.Contains(_gateway.Logs.Lines, line => line.Contains("not valid JSON", StringComparison.Ordinal));
+
+        lastGood["ReverseProxy"]!["Routes"]!.AsObject().Remove("users-api");
+        _config.Write(lastGood);
+        await Eventually.HoldsAsync(async () => await StatusAsync("/api/users/1") == 404, "the fixed edit applies (users-api removed)");
+        Assert.Equal("Healthy", await HealthAsync());
+    }
+
+    public static TheoryData<string, string, string> InvalidEdits() => new()
+    {
+        { "unknown cluster", """{ "path": "Routes.users-api.ClusterId", "value": "userz" }""", "Route 'users-api': ClusterId 'userz'" },
+        { "bad address", """{ "path": "Clusters.users.Destinations.users-1.Address", "value": "not a url" }""", "Cluster 'users', destination 'users-1'" },
+        { "bad timeout", """{ "path": "Routes.chaos.Timeout", "value": "two seconds" }""", "ReverseProxy:Routes:chaos:Timeout" },
+        { "misspelt key", """{ "path": "Routes.users-api.Match.Pth", "value": "/x" }""", "Pth" },
+        { "bad route path", """{ "path": "Routes.users-api.Match.Path", "value": "/api/{**rest" }""", "Route 'users-api'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidEdits))]
+    public async Task An_invalid_edit_is_rejected_naming_what_is_wrong_and_the_old_routes_keep_serving(string name, string edit, string expectedMessage)
+    {
+        var change = JsonNode.Parse(edit)!;
+        var json = _config.Read();
+        Set(json["ReverseProxy"]!.AsObject(), change["path"]!.GetValue<string>().Split('.'), change["value"]!.GetValue<string>());
+        _config.Write(json);
+
+        await Eventually.HoldsAsync(async () => await HealthAsync() == "Degraded", $"{name}: the health check reports the rejected edit");
+        var description = await HealthDescriptionAsync();
+        Assert.Contains(expectedMessage, description, StringComparison.Ordinal);
+        Assert.Contains(_gateway.Logs.Lines, line => line.Contains("Rejected the edited config file", StringComparison.Ordinal)
+            && line.Contains(expectedMessage, StringComparison.Ordinal));
+
+        Assert.Equal(200, await StatusAsync("/api/users/1"));
+        Assert.Equal(200, await StatusAsync("/chaos/slow?ms=10"));
+    }
+
+    [Fact]
+    public async Task The_gateway_does_not_start_on_an_invalid_file_and_says_which_key()
+    {
+        using var config = TestConfig.FromRoot(_upstreams);
+        var json = config.Read();
+        json["ReverseProxy"]!["Routes"]!["chaos"]!["Timeout"] = "soon";
+        config.Write(json);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => GatewayInstance.StartAsync(config.Path));
+        Assert.Contains("ReverseProxy:Routes:chaos:Timeout", error.Message, StringComparison.Ordinal);
+    }
+
+    private static void Set(JsonObject target, string[] path, string value)
+    {
+        for (var i = 0; i < path.Length - 1; i++)
+        {
+            target = (target[path[i]] ??= new JsonObject()).AsObject();
+        }
+
+        target[path[^1]] = value;
+    }
+
+    private async Task<int> StatusAsync(string path)
+    {
+        using var response = await _gateway.Public.GetAsync(new Uri(path, UriKind.Relative));
+        return (int)response.StatusCode;
+    }
+
+    private async Task<string?> HealthAsync() => (await HealthReportAsync()).GetProperty("status").GetString();
+
+    private async Task<string> HealthDescriptionAsync() =>
+        (await HealthReportAsync()).GetProperty("checks").GetProperty("config").GetProperty("description").GetString()!;
+
+    private async Task<JsonElement> HealthReportAsync()
+    {
+        using var response = await _gateway.Admin.GetAsync(new Uri("/healthz", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+}

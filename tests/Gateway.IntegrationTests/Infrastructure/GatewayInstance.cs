@@ -1,0 +1,64 @@
+using Gateway.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.IntegrationTests.Infrastructure;
+
+/// <summary>The real gateway, wired as Program.cs wires it, on loopback port 0 for both listeners.</summary>
+public sealed class GatewayInstance : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private GatewayInstance(WebApplication app, LogSink logs)
+    {
+        _app = app;
+        Logs = logs;
+        var listeners = app.Services.GetRequiredService<GatewayListeners>();
+        Public = CreateClient(listeners.PublicUrl);
+        Admin = CreateClient(listeners.AdminUrl);
+    }
+
+    public HttpClient Public { get; }
+
+    public HttpClient Admin { get; }
+
+    internal LogSink Logs { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<GatewayInstance> StartAsync(string configPath, params string[] extraArgs)
+    {
+        string[] args =
+        [
+            $"--Gateway:ConfigFile={configPath}",
+            "--Gateway:Urls:Public=http://127.0.0.1:0",
+            "--Gateway:Urls:Admin=http://127.0.0.1:0",
+            .. extraArgs,
+        ];
+        var builder = WebApplication.CreateSlimBuilder(args);
+        var logs = new LogSink();
+        builder.Logging.ClearProviders().AddProvider(logs);
+        builder.AddGateway();
+        var app = builder.Build();
+        app.UseGateway();
+        await app.StartAsync();
+        return new GatewayInstance(app, logs);
+    }
+
+    /// <summary>A client that shows the gateway's answers as they are: no redirects followed, no decompression.</summary>
+    public static HttpClient CreateClient(Uri baseAddress) =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+
+    public async ValueTask DisposeAsync()
+    {
+        Public.Dispose();
+        Admin.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,24 @@
+using Gateway.Configuration;
+
+namespace Gateway.Tests.Configuration;
+
+public sealed class ConfigJsonTests
+{
+    [Fact]
+    public void Valid_json_becomes_flat_keys()
+    {
+        Assert.True(ConfigJson.TryParse("""{ "A": { "B": [ "x", "y" ] } }""", out var data, out var error));
+        Assert.Null(error);
+        Assert.Equal("y", data["A:B:1"]);
+    }
+
+    [Theory]
+    [InlineData("""{ "A": """)]
+    [InlineData("""{ "A": 1, }x""")]
+    [InlineData("")]
+    public void Broken_json_is_an_error_that_says_so(string text)
+    {
+        Assert.False(ConfigJson.TryParse(text, out _, out var error));
+        Assert.StartsWith("not valid JSON", error, StringComparison.Ordinal);
+    }
+}
