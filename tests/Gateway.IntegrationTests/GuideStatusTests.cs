@@ -153,7 +153,7 @@ public sealed class GuideStatusTests(GatewayFixture fixture) : IClassFixture<Gat
         using var status = await _client.GetAsync(location);
         Assert.Equal(HttpStatusCode.OK, status.StatusCode);
         var state = (await status.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString();
-        Assert.Contains(state, new[] { "queued", "running", "done" });
+        Assert.True(state is "queued" or "done", $"unexpected job state {state}");
     }
 
     [Fact]

@@ -1,0 +1,44 @@
+using Gateway;
+using Gateway.Hosting;
+using Samples.Chaos;
+using Samples.UsersApi;
+
+// The native demo: the sample upstreams and the gateway in one process, on the root appsettings.json.
+const string UsersUrl = "http://127.0.0.1:5001";
+const string ChaosUrl = "http://127.0.0.1:5002";
+var withTraffic = !args.Contains("--no-traffic");
+var gatewayArgs = args.Where(arg => arg != "--no-traffic").ToArray();
+
+await using var users = UsersApiApp.Create(["--urls", UsersUrl]);
+await using var chaos = ChaosApp.Create(["--urls", ChaosUrl]);
+await users.StartAsync();
+await chaos.StartAsync();
+
+var builder = WebApplication.CreateSlimBuilder(gatewayArgs);
+builder.AddGateway();
+await using var gateway = builder.Build();
+gateway.UseGateway();
+await gateway.StartAsync();
+
+var listeners = gateway.Services.GetRequiredService<GatewayListeners>();
+Console.WriteLine($"""
+
+    Gateway demo is running (Ctrl+C stops everything)
+      public gateway   {listeners.PublicUrl}
+      admin            {listeners.AdminUrl}healthz
+      users API        {UsersUrl}  (upstream, reached through the gateway at /api/*)
+      chaos service    {ChaosUrl}  (upstream, reached through the gateway at /chaos/*)
+      route config     {Path.GetFullPath("appsettings.json")}  (edit it: routes change live)
+      traffic          {(withTraffic ? "no generator yet: try the curl table in README.md" : "off (--no-traffic)")}
+
+    Try:
+      curl -i {listeners.PublicUrl}api/users/1
+      curl -i {listeners.PublicUrl}chaos/slow?ms=5000     # 504 after the route's 2 s timeout
+      curl -i {listeners.PublicUrl}unreachable/x          # 502: nothing listens upstream
+      curl -i {listeners.PublicUrl}unhealthy/x            # 503 with Retry-After: no healthy destination
+
+    """);
+
+await gateway.WaitForShutdownAsync();
+await chaos.StopAsync();
+await users.StopAsync();

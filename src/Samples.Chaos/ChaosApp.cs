@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Samples.Chaos;
+
+/// <summary>A deliberately misbehaving upstream for the gateway's 502/504 tests.</summary>
+public static class ChaosApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:5002";
+    public const int MaxSleepMs = 60_000;
+
+    public static WebApplication Create(string[] args)
+    {
+        var builder = SampleHost.CreateBuilder(args, DefaultUrl);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
+        {
+            // The garbage responder reads HTTP/1 request lines, so HTTP/2 is off.
+            listen.Protocols = HttpProtocols.Http1;
+            listen.Use(GarbageResponder.Wrap);
+        }));
+
+        var app = builder.Build();
+
+        // Only a connection's first request is inspected for /chaos/garbage, so connections are never reused.
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers.Connection = "close";
+                return Task.CompletedTask;
+            });
+            return next(context);
+        });
+        app.UseProblemDetailsErrors();
+
+        app.MapHealthCheck();
+        app.MapGet("/chaos/slow", Sleep);
+        app.Map("/chaos/status/{code:int}", AnswerStatus);
+        app.MapGet("/chaos/reset", AbortConnection);
+        // Reached only if a request to it was not the first on its connection.
+        app.MapGet(GarbageResponder.Path, AbortConnection);
+        return app;
+    }
+
+    private static async Task<IResult> Sleep(CancellationToken requestAborted, int ms = 1000)
+    {
+        if (ms < 0)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["ms"] = ["ms must not be negative."] });
+        }
+
+        var sleptMs = Math.Min(ms, MaxSleepMs);
+        await Task.Delay(sleptMs, requestAborted);
+        return TypedResults.Ok(new { sleptMs });
+    }
+
+    private static IResult AnswerStatus(int code, HttpContext context)
+    {
+        // 1xx are interim responses a handler cannot send as the final answer.
+        if (code is < 200 or > 599)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["code must be between 200 and 599."] });
+        }
+
+        var headers = context.Response.Headers;
+        switch (code)
+        {
+            case 429 or 503:
+                headers.RetryAfter = "5";
+                break;
+            case 405:
+                headers.Allow = "GET";
+                break;
+            case 301 or 302 or 303 or 307 or 308:
+                headers.Location = "/";
+                break;
+            case 401:
+                headers.WWWAuthenticate = "Bearer";
+                break;
+        }
+
+        // These statuses must not carry content.
+        if (code is 204 or 205 or 304)
+        {
+            return TypedResults.StatusCode(code);
+        }
+
+        // Unregistered codes such as 599 have no reason phrase.
+        var reason = ReasonPhrases.GetReasonPhrase(code) is { Length: > 0 } phrase ? phrase : null;
+        return code >= 400
+            ? TypedResults.Problem(statusCode: code, title: reason, detail: $"The chaos service answered {code} as asked.")
+            : TypedResults.Json(new { status = code, reason }, statusCode: code);
+    }
+
+    private static void AbortConnection(HttpContext context) => context.Abort();
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Configuration.Json;
+
+namespace Samples;
+
+/// <summary>Builder settings shared by the sample upstreams (this file is linked into Samples.Chaos).</summary>
+internal static class SampleHost
+{
+    public static WebApplicationBuilder CreateBuilder(string[] args, string defaultUrl)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // Pinned so the developer exception page can never leak a stack trace.
+            EnvironmentName = Environments.Production,
+            // Callers run from the repo root, whose appsettings.json belongs to the gateway.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        // Only env vars and the command line configure a sample, whatever directory it starts from.
+        var jsonSources = builder.Configuration.Sources.OfType<JsonConfigurationSource>().ToList();
+        foreach (var source in jsonSources)
+        {
+            builder.Configuration.Sources.Remove(source);
+        }
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(defaultUrl);
+        }
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        builder.Services.AddProblemDetails();
+        return builder;
+    }
+
+    /// <summary>Errors become RFC 9457 problem+json, never an HTML page or a stack trace.</summary>
+    public static void UseProblemDetailsErrors(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+    }
+
+    public static void MapHealthCheck(this WebApplication app) =>
+        app.MapGet("/healthz", () => TypedResults.Text("ok"));
+}
