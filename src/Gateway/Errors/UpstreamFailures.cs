@@ -57,11 +57,14 @@ public static partial class UpstreamFailures
         var routeTimeoutFired = context.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken.IsCancellationRequested == true;
         var routeId = context.GetRouteModel().Config.RouteId;
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UpstreamFailures));
-        LogFailure(logger, failure.Error, routeId, failure.Exception?.Message);
+        var reason = failure.Exception?.Message ?? "no destination to send to";
         if (Decide(failure.Error, context.Response.StatusCode, routeTimeoutFired) is not { } decision)
         {
+            LogUnanswered(logger, routeId, failure.Error, reason);
             return Task.CompletedTask;
         }
+
+        LogAnswered(logger, decision.Status, decision.Origin.ToLabel(), routeId, failure.Error, reason);
 
         var retryAfter = decision.Origin == GatewayOrigin.NoHealthy ? HealthCheckInterval(context) : (TimeSpan?)null;
         return GatewayProblems.WriteAsync(context, decision.Status, decision.Origin, decision.Detail, retryAfter);
@@ -73,6 +76,9 @@ public static partial class UpstreamFailures
         ?? context.RequestServices.GetService<Microsoft.Extensions.Options.IOptions<ActiveHealthCheckMonitorOptions>>()?.Value.DefaultInterval
         ?? TimeSpan.FromSeconds(15);
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Forwarding failed ({Error}) on route {RouteId}: {Reason}")]
-    private static partial void LogFailure(ILogger logger, ForwarderError error, string routeId, string? reason);
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Answered {Status} ({Origin}) on route {RouteId}: forwarding failed with {Error}: {Reason}")]
+    private static partial void LogAnswered(ILogger logger, int status, string origin, string routeId, ForwarderError error, string reason);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Forwarding on route {RouteId} ended with {Error} and nothing left to answer: {Reason}")]
+    private static partial void LogUnanswered(ILogger logger, string routeId, ForwarderError error, string reason);
 }
