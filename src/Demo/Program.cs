@@ -9,13 +9,14 @@ const string ChaosUrl = "http://127.0.0.1:5002";
 var withTraffic = !args.Contains("--no-traffic");
 var gatewayArgs = args.Where(arg => arg != "--no-traffic").ToArray();
 
-await using var users = UsersApiApp.Create(["--urls", UsersUrl]);
+var builder = WebApplication.CreateSlimBuilder(gatewayArgs);
+builder.AddGateway();
+
+// The users API signs tokens with the key the gateway validates (read at start: restart after changing it).
+await using var users = UsersApiApp.Create(["--urls", UsersUrl, $"--Auth:SigningKey={builder.Configuration["Auth:SigningKey"]}"]);
 await using var chaos = ChaosApp.Create(["--urls", ChaosUrl]);
 await users.StartAsync();
 await chaos.StartAsync();
-
-var builder = WebApplication.CreateSlimBuilder(gatewayArgs);
-builder.AddGateway();
 await using var gateway = builder.Build();
 gateway.UseGateway();
 await gateway.StartAsync();

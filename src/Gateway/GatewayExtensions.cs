@@ -1,7 +1,12 @@
 using Gateway.Admin;
+using Gateway.Auth;
+using Gateway.Clients;
 using Gateway.Configuration;
 using Gateway.Errors;
 using Gateway.Hosting;
+using Gateway.Limits;
+using Gateway.Maintenance;
+using Gateway.RateLimiting;
 using Gateway.Routing;
 using Microsoft.AspNetCore.Builder;
 
@@ -14,19 +19,37 @@ public static class GatewayExtensions
     {
         builder.AddGatewayConfigFile();
         builder.AddGatewayListeners();
-        builder.Services.AddGatewayErrors();
-        builder.Services.AddGatewayRouting();
-        builder.Services.AddGatewayAdmin();
+        var configuration = builder.Configuration;
+        builder.Services
+            .AddGatewayErrors()
+            .AddGatewayClients(configuration)
+            .AddGatewayLimits(configuration)
+            .AddGatewayRouting()
+            .AddGatewayAuth(configuration)
+            .AddGatewayMaintenance(configuration)
+            .AddGatewayRateLimiting(configuration)
+            .AddGatewayAdmin(configuration);
         return builder;
     }
 
+    /// <summary>
+    /// Order decides which status wins: maintenance (503) before authorization (401/403), authorization
+    /// before rate limiting (429) so a refused token costs no quota, then the proxy (502/503/504/413).
+    /// </summary>
     public static WebApplication UseGateway(this WebApplication app)
     {
         app.UseGatewayConfigChecks();
         app.UseGatewayErrors();
         app.UseRouting();
         app.UseGatewayRouting();
-        app.MapGatewayAdmin();
+        app.UseGatewayAuthentication();
+        app.UseGatewayMaintenance();
+        app.UseGatewayAuthorization();
+        app.UseGatewayRateLimiting();
+
+        app.MapGatewayAdmin()
+            .MapMaintenanceAdmin()
+            .MapRateLimitingAdmin();
         app.MapGatewayRoutes();
         app.MapNoRoute();
         return app;

@@ -1,10 +1,12 @@
 using System.Text.Json;
+using Gateway.Configuration;
 using Gateway.Errors;
 using Gateway.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -12,20 +14,28 @@ namespace Gateway.Admin;
 
 public static class AdminExtensions
 {
-    public static IServiceCollection AddGatewayAdmin(this IServiceCollection services)
+    public static IServiceCollection AddGatewayAdmin(this IServiceCollection services, IConfiguration configuration)
     {
+        services.Configure<AdminSettings>(configuration.GetSection(AdminSettings.SectionName));
+        services.AddSingleton<AdminKeys>();
         services.AddHealthChecks().AddCheck<ConfigReloadHealthCheck>("config");
         return services;
     }
 
-    /// <summary>Endpoints of the admin listener only; nothing here is reachable through the public port.</summary>
-    public static IEndpointRouteBuilder MapGatewayAdmin(this IEndpointRouteBuilder endpoints)
+    /// <summary>
+    /// The admin listener's endpoints: <c>/healthz</c> without a key, <c>/admin/*</c> behind <c>X-Admin-Key</c>.
+    /// Returns the <c>/admin</c> group so features add their own admin endpoints to it.
+    /// </summary>
+    public static RouteGroupBuilder MapGatewayAdmin(this IEndpointRouteBuilder endpoints)
     {
-        var admin = endpoints.MapGroup("").WithMetadata(ListenerMetadata.Admin);
-        admin.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
-        admin.MapFallback("{*path}", context => GatewayProblems.WriteAsync(
+        var port = endpoints.MapGroup("").WithMetadata(ListenerMetadata.Admin);
+        port.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
+        port.MapFallback("{*path}", context => GatewayProblems.WriteAsync(
             context, StatusCodes.Status404NotFound, GatewayOrigin.NoRoute, "The admin port has no such endpoint."));
-        return endpoints;
+
+        var admin = port.MapGroup("/admin").AddEndpointFilter<AdminKeyFilter>();
+        admin.MapRoutesAdmin();
+        return admin;
     }
 
     private static Task WriteHealthAsync(HttpContext context, HealthReport report) =>

@@ -9,10 +9,10 @@ namespace Gateway.Errors;
 /// <summary>The one writer of gateway-made responses: RFC 9457 problem+json with traceId and origin, never internal detail.</summary>
 public static class GatewayProblems
 {
+    /// <summary>Headers already set (WWW-Authenticate, RateLimit) are kept; callers clear what must not survive.</summary>
     public static Task WriteAsync(HttpContext context, int status, GatewayOrigin origin, string detail, TimeSpan? retryAfter = null)
     {
         context.SetOrigin(origin);
-        context.Response.Clear();
         context.Response.StatusCode = status;
         if (retryAfter is { } wait)
         {
@@ -33,9 +33,18 @@ public static class GatewayProblems
         return TypedResults.Problem(problem).ExecuteAsync(context);
     }
 
+    /// <summary>The same answer as an <see cref="IResult"/>, for endpoint handlers.</summary>
+    public static IResult Result(int status, GatewayOrigin origin, string detail) =>
+        new ProblemResult(status, origin, detail);
+
     /// <summary>The W3C trace id when a trace is running (the id an OTLP backend shows), else the request's id.</summary>
     public static void AddTraceId(HttpContext context, ProblemDetails problem) =>
         problem.Extensions["traceId"] = Activity.Current is { } activity && activity.IdFormat == ActivityIdFormat.W3C
             ? activity.TraceId.ToHexString()
             : context.TraceIdentifier;
+
+    private sealed class ProblemResult(int status, GatewayOrigin origin, string detail) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, status, origin, detail);
+    }
 }

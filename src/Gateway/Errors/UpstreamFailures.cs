@@ -44,6 +44,8 @@ public static partial class UpstreamFailures
             new(StatusCodes.Status502BadGateway, GatewayOrigin.Unreachable, "The upstream could not be reached or sent an invalid response."),
         ForwarderError.RequestCreation =>
             new(StatusCodes.Status502BadGateway, GatewayOrigin.Gateway, "The gateway could not build the upstream request."),
+        ForwarderError.RequestBodyClient when statusSetByYarp == StatusCodes.Status413PayloadTooLarge =>
+            new(StatusCodes.Status413PayloadTooLarge, GatewayOrigin.Limits, "The request body is over this route's limit."),
         ForwarderError.RequestBodyClient when statusSetByYarp == StatusCodes.Status408RequestTimeout =>
             new(StatusCodes.Status408RequestTimeout, GatewayOrigin.Limits, "The request body did not arrive in time."),
         ForwarderError.RequestBodyClient =>
@@ -58,7 +60,9 @@ public static partial class UpstreamFailures
         var routeId = context.GetRouteModel().Config.RouteId;
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UpstreamFailures));
         var reason = failure.Exception?.Message ?? "no destination to send to";
-        if (Decide(failure.Error, context.Response.StatusCode, routeTimeoutFired) is not { } decision)
+        // Kestrel's own verdict on the client's body (413 over the limit, 408 too slow) outranks YARP's guess.
+        var observed = failure.Exception is BadHttpRequestException bad ? bad.StatusCode : context.Response.StatusCode;
+        if (Decide(failure.Error, observed, routeTimeoutFired) is not { } decision)
         {
             LogUnanswered(logger, routeId, failure.Error, reason);
             return Task.CompletedTask;
@@ -66,6 +70,8 @@ public static partial class UpstreamFailures
 
         LogAnswered(logger, decision.Status, decision.Origin.ToLabel(), routeId, failure.Error, reason);
 
+        // Whatever YARP copied from a half-read upstream answer must not leak into ours.
+        context.Response.Clear();
         var retryAfter = decision.Origin == GatewayOrigin.NoHealthy ? HealthCheckInterval(context) : (TimeSpan?)null;
         return GatewayProblems.WriteAsync(context, decision.Status, decision.Origin, decision.Detail, retryAfter);
     }

@@ -1,6 +1,7 @@
 using Gateway.Configuration;
 using Gateway.Errors;
 using Gateway.Hosting;
+using Gateway.Limits;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +33,7 @@ public static class RoutingExtensions
         endpoints.MapReverseProxy(proxy =>
         {
             proxy.UseUpstreamFailures();
+            proxy.UseRequestBodyLimit();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

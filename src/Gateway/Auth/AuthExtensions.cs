@@ -1,0 +1,65 @@
+using System.Text;
+using Gateway.Configuration;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Gateway.Auth;
+
+public static class AuthExtensions
+{
+    /// <summary>JWT bearer validation with the <c>Auth</c> section, re-read when the config file changes.</summary>
+    public static IServiceCollection AddGatewayAuth(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(AuthSettings.SectionName);
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure(options => Apply(options, section.Get<AuthSettings>() ?? new AuthSettings()));
+        // JwtBearer reads its options through IOptionsMonitor: this makes an edited key apply without a restart.
+        services.AddSingleton<IOptionsChangeTokenSource<JwtBearerOptions>>(
+            new ConfigurationChangeTokenSource<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, section));
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AuthPolicies.Authenticated, policy => policy.RequireAuthenticatedUser())
+            .AddPolicy(AuthPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole("admin"));
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+        services.AddSingleton<IConfigCheck, AuthCheck>();
+        return services;
+    }
+
+    /// <summary>Authentication first (rate limits partition by the token's subject), authorization after maintenance.</summary>
+    public static IApplicationBuilder UseGatewayAuthentication(this IApplicationBuilder app) => app.UseAuthentication();
+
+    public static IApplicationBuilder UseGatewayAuthorization(this IApplicationBuilder app) => app.UseAuthorization();
+
+    private static void Apply(JwtBearerOptions options, AuthSettings settings)
+    {
+        options.MapInboundClaims = false;
+        options.IncludeErrorDetails = true;
+        options.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = settings.Issuer,
+            ValidAudience = settings.Audience,
+            IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(settings.SigningKey)),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            NameClaimType = "name",
+            RoleClaimType = "role",
+            ClockSkew = TimeSpan.FromSeconds(30),
+        };
+    }
+
+    private sealed class AuthCheck : IConfigCheck
+    {
+        public void Check(IConfiguration candidate, ICollection<string> errors)
+        {
+            var key = candidate[$"{AuthSettings.SectionName}:{nameof(AuthSettings.SigningKey)}"] ?? "";
+            if (Encoding.UTF8.GetByteCount(key) < 32)
+            {
+                errors.Add($"{AuthSettings.SectionName}:{nameof(AuthSettings.SigningKey)}: must be at least 32 bytes for HS256");
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Clients;
+
+/// <summary>Proxies in front of the gateway whose <c>X-Forwarded-For</c> is believed (<c>Gateway:TrustedProxies</c>, IPs or CIDR).</summary>
+public sealed class TrustedProxyOptions
+{
+    public List<string> TrustedProxies { get; init; } = [];
+}
+
+/// <summary>
+/// The client's IP as rate limits and allow-lists see it: the socket's peer, or, when that peer is a
+/// trusted proxy, the right-most address in <c>X-Forwarded-For</c> that is not itself a trusted proxy
+/// (left-most entries are whatever the client chose to write).
+/// </summary>
+public sealed class ClientAddress : IDisposable
+{
+    private readonly IDisposable? _subscription;
+    private volatile List<IPNetwork> _trusted;
+
+    public ClientAddress(IOptionsMonitor<TrustedProxyOptions> options)
+    {
+        _trusted = ParseNetworks(options.CurrentValue.TrustedProxies);
+        _subscription = options.OnChange(changed => _trusted = ParseNetworks(changed.TrustedProxies));
+    }
+
+    public IPAddress? Resolve(HttpContext context)
+    {
+        var peer = Normalize(context.Connection.RemoteIpAddress);
+        var trusted = _trusted;
+        if (peer is null || trusted.Count == 0 || !IsTrusted(peer, trusted))
+        {
+            return peer;
+        }
+
+        var hops = context.Request.Headers["X-Forwarded-For"]
+            .SelectMany(value => (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .ToArray();
+        var client = peer;
+        for (var i = hops.Length - 1; i >= 0; i--)
+        {
+            if (!IPAddress.TryParse(hops[i], out var hop))
+            {
+                return client; // A malformed hop ends what can be believed.
+            }
+
+            client = Normalize(hop)!;
+            if (!IsTrusted(client, trusted))
+            {
+                return client;
+            }
+        }
+
+        return client;
+    }
+
+    /// <summary>Parses IPs ("10.0.0.1") and networks ("10.0.0.0/8"); null entries are reported by <see cref="Invalid"/>.</summary>
+    public static List<IPNetwork> ParseNetworks(IEnumerable<string> entries) =>
+        entries.Select(TryParseNetwork).OfType<IPNetwork>().ToList();
+
+    public static IEnumerable<string> Invalid(IEnumerable<string> entries) =>
+        entries.Where(entry => TryParseNetwork(entry) is null);
+
+    public static bool IsTrusted(IPAddress address, List<IPNetwork> networks) =>
+        networks.Exists(network => network.Contains(address));
+
+    public void Dispose() => _subscription?.Dispose();
+
+    private static IPNetwork? TryParseNetwork(string entry)
+    {
+        if (IPNetwork.TryParse(entry, out var network))
+        {
+            return network;
+        }
+
+        return IPAddress.TryParse(entry, out var single)
+            ? new IPNetwork(Normalize(single)!, single.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
+            : null;
+    }
+
+    private static IPAddress? Normalize(IPAddress? address) =>
+        address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;
+}

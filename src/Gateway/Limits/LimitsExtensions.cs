@@ -1,0 +1,60 @@
+using Gateway.Configuration;
+using Gateway.Errors;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Limits;
+
+/// <summary>
+/// Protocol limits from the <c>Kestrel:Limits</c> section. Kestrel answers 408 (slow headers) and 431
+/// (headers too large) itself, before any middleware, with an empty body; 413 is ours, per route.
+/// </summary>
+public static class LimitsExtensions
+{
+    public const string SectionName = "Kestrel:Limits";
+
+    /// <summary>A plain WebApplication binds only endpoints from <c>Kestrel</c>; the limits are bound here. They apply at start.</summary>
+    public static IServiceCollection AddGatewayLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<KestrelServerOptions>(options => configuration.GetSection(SectionName).Bind(options.Limits));
+        services.AddSingleton<IConfigCheck, LimitsCheck>();
+        return services;
+    }
+
+    /// <summary>
+    /// In the proxy pipeline, after YARP applied the route's <c>MaxRequestBodySize</c>: a declared body over the
+    /// limit is refused before the upstream is contacted, as nginx's client_max_body_size does.
+    /// </summary>
+    public static IReverseProxyApplicationBuilder UseRequestBodyLimit(this IReverseProxyApplicationBuilder proxy)
+    {
+        proxy.Use((context, next) =>
+        {
+            var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+            return context.Request.ContentLength > limit
+                ? GatewayProblems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, GatewayOrigin.Limits, $"The request body is over this route's limit of {limit} bytes.")
+                : next();
+        });
+        return proxy;
+    }
+
+    private sealed class LimitsCheck : IConfigCheck
+    {
+        public void Check(IConfiguration candidate, ICollection<string> errors)
+        {
+            var section = candidate.GetSection(SectionName);
+            try
+            {
+                section.Bind(new KestrelServerLimits(), options => options.ErrorOnUnknownConfiguration = true);
+            }
+            catch (InvalidOperationException ex)
+            {
+                var cause = ex.InnerException is null ? "" : $" ({ex.InnerException.Message})";
+                errors.Add($"{section.Path}: {ex.Message}{cause}");
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using Gateway.Admin;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Yarp.ReverseProxy;
+
+namespace Gateway.Maintenance;
+
+/// <summary>Admin API body of <c>PUT /admin/maintenance</c>; every field but <c>enabled</c> is optional.</summary>
+public sealed record MaintenanceRequest(
+    bool? Enabled,
+    IReadOnlyList<string>? Routes,
+    int? RetryAfterSeconds,
+    string? Message,
+    DateTimeOffset? From,
+    DateTimeOffset? Until);
+
+internal static class MaintenanceEndpoints
+{
+    public static RouteGroupBuilder MapMaintenanceAdmin(this RouteGroupBuilder admin)
+    {
+        admin.MapGet("/maintenance", (MaintenanceState state) => Describe(state));
+        admin.MapPut("/maintenance", PutAsync);
+        admin.MapDelete("/maintenance", (MaintenanceState state) =>
+        {
+            state.End();
+            return Describe(state);
+        });
+        return admin;
+    }
+
+    private static async Task<IResult> PutAsync(HttpRequest request, MaintenanceState state, IProxyStateLookup proxy)
+    {
+        var (body, error) = await AdminJson.ReadAsync<MaintenanceRequest>(request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var now = state.Now;
+        var routes = body!.Routes ?? [];
+        var knownRoutes = proxy.GetRoutes().Select(route => route.Config.RouteId).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var problem = body.Enabled is null ? "Field 'enabled' is required."
+            : routes.FirstOrDefault(route => !knownRoutes.Contains(route)) is { } unknown ? $"Field 'routes': '{unknown}' is not a route of this gateway."
+            : body.RetryAfterSeconds is < 1 ? "Field 'retryAfterSeconds' must be at least 1."
+            : body.Until is { } until && until <= now ? "Field 'until' must be in the future."
+            : body.From is { } from && body.Until is { } end && from >= end ? "Field 'from' must be before 'until'."
+            : null;
+        if (problem is not null)
+        {
+            return AdminJson.Problem(StatusCodes.Status422UnprocessableEntity, problem);
+        }
+
+        var defaults = state.Window;
+        state.Set(new MaintenanceWindow(
+            body.Enabled!.Value, routes.ToArray(), body.Message ?? defaults.Message,
+            body.RetryAfterSeconds ?? defaults.RetryAfterSeconds, body.From, body.Until, "admin", now));
+        return Describe(state);
+    }
+
+    private static IResult Describe(MaintenanceState state)
+    {
+        var window = state.Window;
+        var now = state.Now;
+        return TypedResults.Ok(new
+        {
+            enabled = window.Enabled,
+            active = window.IsActive(now),
+            routes = window.Routes,
+            scope = window.Routes.Count == 0 ? "gateway" : "routes",
+            message = window.Message,
+            retryAfterSeconds = window.RetryAfterSeconds,
+            from = window.From,
+            until = window.Until,
+            source = window.Source,
+            changedAt = window.ChangedAt,
+        });
+    }
+}

@@ -1,0 +1,62 @@
+using Gateway.Clients;
+using Gateway.Configuration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Gateway.Maintenance;
+
+public static class MaintenanceExtensions
+{
+    public static IServiceCollection AddGatewayMaintenance(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<MaintenanceSettings>(configuration.GetSection(MaintenanceSettings.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<MaintenanceState>();
+        services.AddSingleton<IConfigCheck, MaintenanceCheck>();
+        return services;
+    }
+
+    /// <summary>After routing (the route id) and authentication (the admin-role allow-list).</summary>
+    public static IApplicationBuilder UseGatewayMaintenance(this IApplicationBuilder app) => app.UseMiddleware<MaintenanceGate>();
+
+    private sealed class MaintenanceCheck : IConfigCheck
+    {
+        public void Check(IConfiguration candidate, ICollection<string> errors)
+        {
+            var section = candidate.GetSection(MaintenanceSettings.SectionName);
+            MaintenanceSettings settings;
+            try
+            {
+                settings = section.Get<MaintenanceSettings>(options => options.ErrorOnUnknownConfiguration = true) ?? new();
+            }
+            catch (InvalidOperationException ex)
+            {
+                errors.Add($"{section.Path}: {ex.Message}");
+                return;
+            }
+
+            if (settings.RetryAfterSeconds < 1)
+            {
+                errors.Add($"{section.Path}:RetryAfterSeconds: must be at least 1");
+            }
+
+            if (settings.From is { } from && settings.Until is { } until && from >= until)
+            {
+                errors.Add($"{section.Path}:From: must be before Until");
+            }
+
+            foreach (var invalid in ClientAddress.Invalid(settings.Allow.ClientIps))
+            {
+                errors.Add($"{section.Path}:Allow:ClientIps: '{invalid}' is not an IP address or CIDR network");
+            }
+
+            var routeIds = candidate.GetSection("ReverseProxy:Routes").GetChildren().Select(route => route.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var route in settings.Routes.Where(route => !routeIds.Contains(route)))
+            {
+                errors.Add($"{section.Path}:Routes: '{route}' is not a route in ReverseProxy:Routes");
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using RedisRateLimiting;
+using StackExchange.Redis;
+
+namespace Gateway.RateLimiting;
+
+/// <summary>
+/// One named policy in force: a partitioned limiter from System.Threading.RateLimiting (in memory) or
+/// from RedisRateLimiting (shared), one partition per client and policy.
+/// </summary>
+internal sealed class RateLimitPolicy : IAsyncDisposable
+{
+    private readonly PartitionedRateLimiter<string> _limiter;
+    private readonly string _keyPrefix;
+
+    public RateLimitPolicy(string name, RateLimitPolicySettings settings, Func<IConnectionMultiplexer>? redis)
+    {
+        Name = name;
+        Settings = settings;
+        IsShared = redis is not null;
+        _keyPrefix = $"gateway:ratelimit:{name}:";
+        var (quota, window) = settings.Shape();
+        PolicyHeader = window > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"\"{name}\";q={quota};w={window}")
+            : string.Create(CultureInfo.InvariantCulture, $"\"{name}\";q={quota}");
+        _limiter = PartitionedRateLimiter.Create<string, string>(client => Partition(_keyPrefix + client, settings, redis));
+    }
+
+    public string Name { get; }
+
+    public RateLimitPolicySettings Settings { get; }
+
+    public bool IsShared { get; }
+
+    /// <summary>The RateLimit-Policy header value (IETF httpapi rate-limit headers draft), built once.</summary>
+    public string PolicyHeader { get; }
+
+    public ValueTask<RateLimitLease> AcquireAsync(string client, CancellationToken cancellationToken) =>
+        _limiter.AcquireAsync(client, 1, cancellationToken);
+
+    /// <summary>Permits left for this client after this request (the r of the RateLimit header).</summary>
+    public long Remaining(RateLimitLease lease, string client)
+    {
+        if (!lease.IsAcquired)
+        {
+            return 0;
+        }
+
+        if (lease.TryGetMetadata(RateLimitMetadataName.Remaining, out var left))
+        {
+            return left;
+        }
+
+        return Math.Max(0, _limiter.GetStatistics(client)?.CurrentAvailablePermits ?? 0);
+    }
+
+    /// <summary>When the client may try again: the limiter's own answer, else one replenishment step.</summary>
+    public TimeSpan RetryAfter(RateLimitLease lease)
+    {
+        if (lease.TryGetMetadata(MetadataName.RetryAfter, out var wait))
+        {
+            return wait;
+        }
+
+        if (lease.TryGetMetadata(RateLimitMetadataName.RetryAfter, out var seconds))
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        // A concurrency limiter frees a permit when a request ends: one second is a fair guess.
+        return Settings.Kind switch
+        {
+            RateLimitKind.TokenBucket => Settings.ReplenishmentPeriod,
+            RateLimitKind.Concurrency => TimeSpan.FromSeconds(1),
+            _ => Settings.Window / Math.Max(1, Settings.SegmentsPerWindow),
+        };
+    }
+
+    /// <summary>Seconds until the quota resets (the t of the RateLimit header); a window at most.</summary>
+    public int ResetSeconds(RateLimitLease lease) =>
+        lease.IsAcquired ? Settings.Shape().WindowSeconds : Math.Max(1, (int)Math.Ceiling(RetryAfter(lease).TotalSeconds));
+
+    public ValueTask DisposeAsync() => _limiter.DisposeAsync();
+
+    private static RateLimitPartition<string> Partition(string key, RateLimitPolicySettings settings, Func<IConnectionMultiplexer>? redis) =>
+        (settings.Kind, redis) switch
+        {
+            (RateLimitKind.FixedWindow, null) => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = settings.PermitLimit, Window = settings.Window, QueueLimit = 0,
+            }),
+            (RateLimitKind.SlidingWindow, null) => RateLimitPartition.GetSlidingWindowLimiter(key, _ => new SlidingWindowRateLimiterOptions
+            {
+                PermitLimit = settings.PermitLimit, Window = settings.Window, SegmentsPerWindow = settings.SegmentsPerWindow, QueueLimit = 0,
+            }),
+            (RateLimitKind.TokenBucket, null) => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = settings.TokenLimit, TokensPerPeriod = settings.TokensPerPeriod, ReplenishmentPeriod = settings.ReplenishmentPeriod, QueueLimit = 0,
+            }),
+            (RateLimitKind.Concurrency, null) => RateLimitPartition.GetConcurrencyLimiter(key, _ => new ConcurrencyLimiterOptions
+            {
+                PermitLimit = settings.PermitLimit, QueueLimit = 0,
+            }),
+            (RateLimitKind.FixedWindow, { } shared) => RedisRateLimitPartition.GetFixedWindowRateLimiter(key, _ => new RedisFixedWindowRateLimiterOptions
+            {
+                PermitLimit = settings.PermitLimit, Window = settings.Window, ConnectionMultiplexerFactory = shared,
+            }),
+            (RateLimitKind.SlidingWindow, { } shared) => RedisRateLimitPartition.GetSlidingWindowRateLimiter(key, _ => new RedisSlidingWindowRateLimiterOptions
+            {
+                PermitLimit = settings.PermitLimit, Window = settings.Window, ConnectionMultiplexerFactory = shared,
+            }),
+            (RateLimitKind.TokenBucket, { } shared) => RedisRateLimitPartition.GetTokenBucketRateLimiter(key, _ => new RedisTokenBucketRateLimiterOptions
+            {
+                TokenLimit = settings.TokenLimit, TokensPerPeriod = settings.TokensPerPeriod, ReplenishmentPeriod = settings.ReplenishmentPeriod, ConnectionMultiplexerFactory = shared,
+            }),
+            (_, { } shared) => RedisRateLimitPartition.GetConcurrencyRateLimiter(key, _ => new RedisConcurrencyRateLimiterOptions
+            {
+                PermitLimit = settings.PermitLimit, QueueLimit = 0, ConnectionMultiplexerFactory = shared,
+            }),
+            _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Kind, "unknown rate limit kind"),
+        };
+}
