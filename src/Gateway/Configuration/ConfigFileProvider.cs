@@ -62,9 +62,10 @@ internal sealed class ConfigFileProvider : ConfigurationProvider, IDisposable
 
             _lastText = text;
             Data = data;
+            // Listeners (YARP, options monitors) apply the new data synchronously here; count it applied after them.
+            OnReload();
             _source.Status.RecordApplied(DateTimeOffset.UtcNow);
             _source.Logger?.LogConfigApplied(_source.Path);
-            OnReload();
         }
     }
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Limits;
 
@@ -26,14 +27,21 @@ public static class LimitsExtensions
     }
 
     /// <summary>
-    /// In the proxy pipeline, after YARP applied the route's <c>MaxRequestBodySize</c>: a declared body over the
-    /// limit is refused before the upstream is contacted, as nginx's client_max_body_size does.
+    /// A declared body over the route's <c>MaxRequestBodySize</c> (else the server's limit) is refused before the
+    /// upstream is contacted, as nginx's client_max_body_size does. A chunked body over it fails while being read
+    /// and <see cref="UpstreamFailures"/> answers 413 then.
     /// </summary>
     public static IReverseProxyApplicationBuilder UseRequestBodyLimit(this IReverseProxyApplicationBuilder proxy)
     {
         proxy.Use((context, next) =>
         {
-            var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+            // YARP applies the route's value only when it forwards, so read it here; -1 means no limit.
+            var limit = context.GetRouteModel().Config.MaxRequestBodySize switch
+            {
+                null => context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize,
+                < 0 => null,
+                var routeLimit => routeLimit,
+            };
             return context.Request.ContentLength > limit
                 ? GatewayProblems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, GatewayOrigin.Limits, $"The request body is over this route's limit of {limit} bytes.")
                 : next();

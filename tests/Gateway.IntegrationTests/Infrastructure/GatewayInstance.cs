@@ -1,3 +1,6 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Gateway.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +47,45 @@ public sealed class GatewayInstance : IAsyncDisposable
         app.UseGateway();
         await app.StartAsync();
         return new GatewayInstance(app, logs);
+    }
+
+    public const string AdminKey = "demo-admin-key";
+    public const string ReadOnlyKey = "demo-readonly-key";
+
+    /// <summary>Edits the config file and waits (through the admin API) until the gateway applied it; fails on a rejection.</summary>
+    public async Task EditConfigAsync(TestConfig config, Action<JsonObject> edit)
+    {
+        var before = await ReloadCountsAsync();
+        config.Edit(edit);
+        await Eventually.HoldsAsync(async () =>
+        {
+            var now = await ReloadCountsAsync();
+            Assert.Equal(before.Rejected, now.Rejected);
+            return now.Applied > before.Applied;
+        }, "the gateway applies the edited config");
+    }
+
+    public async Task<HttpResponseMessage> AdminAsync(HttpMethod method, string path, string? key = AdminKey, string? json = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (key is not null)
+        {
+            request.Headers.Add("X-Admin-Key", key);
+        }
+
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        }
+
+        return await Admin.SendAsync(request);
+    }
+
+    private async Task<(long Applied, long Rejected)> ReloadCountsAsync()
+    {
+        using var response = await AdminAsync(HttpMethod.Get, "/admin/routes", ReadOnlyKey);
+        var reloads = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("configReloads");
+        return (reloads.GetProperty("applied").GetInt64(), reloads.GetProperty("rejected").GetInt64());
     }
 
     /// <summary>A client that shows the gateway's answers as they are: no redirects followed, no decompression.</summary>

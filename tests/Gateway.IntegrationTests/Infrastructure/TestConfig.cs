@@ -34,6 +34,13 @@ public sealed class TestConfig : IDisposable
 
     public void Write(JsonObject config) => File.WriteAllText(Path, config.ToJsonString(new() { WriteIndented = true }));
 
+    public void Edit(Action<JsonObject> edit)
+    {
+        var config = Read();
+        edit(config);
+        Write(config);
+    }
+
     public void WriteText(string text) => File.WriteAllText(Path, text);
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);

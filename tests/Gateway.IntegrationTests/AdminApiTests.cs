@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Gateway.IntegrationTests.Infrastructure;
+
+namespace Gateway.IntegrationTests;
+
+/// <summary>The admin API on :8081: keys, read-only vs admin, strict bodies, and the state it reports.</summary>
+public sealed class AdminApiTests : PerTestGateway
+{
+    [Fact]
+    public async Task Without_a_key_is_401_with_a_challenge_and_a_read_only_key_cannot_change()
+    {
+        using var noKey = await Gateway.AdminAsync(HttpMethod.Get, "/admin/routes", key: null);
+        await ProblemAssert.IsGatewayProblemAsync(noKey, 401, "auth");
+        Assert.NotEmpty(noKey.Headers.WwwAuthenticate);
+
+        using var wrongKey = await Gateway.AdminAsync(HttpMethod.Get, "/admin/routes", key: "demo-admin-kez");
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongKey.StatusCode);
+
+        using var readOnlyGet = await Gateway.AdminAsync(HttpMethod.Get, "/admin/maintenance", GatewayInstance.ReadOnlyKey);
+        Assert.Equal(HttpStatusCode.OK, readOnlyGet.StatusCode);
+
+        using var readOnlyPut = await Gateway.AdminAsync(HttpMethod.Put, "/admin/maintenance", GatewayInstance.ReadOnlyKey, """{ "enabled": true }""");
+        await ProblemAssert.IsGatewayProblemAsync(readOnlyPut, 403, "auth");
+        using var readOnlyDelete = await Gateway.AdminAsync(HttpMethod.Delete, "/admin/maintenance", GatewayInstance.ReadOnlyKey);
+        Assert.Equal(HttpStatusCode.Forbidden, readOnlyDelete.StatusCode);
+        Assert.Equal(200, await StatusAsync("/api/users/1"));
+    }
+
+    public static TheoryData<string, int, string> BadBodies() => new()
+    {
+        { "{ not json", 400, "the body" },
+        { """{ "enabled": "yes" }""", 400, "'enabled'" },
+        { """{ "enabled": true, "colour": "red" }""", 400, "'colour'" },
+        { """{ "routes": ["users-api"] }""", 422, "'enabled'" },
+        { """{ "enabled": true, "routes": ["no-such-route"] }""", 422, "'routes'" },
+        { """{ "enabled": true, "retryAfterSeconds": 0 }""", 422, "'retryAfterSeconds'" },
+        { """{ "enabled": true, "until": "2001-01-01T00:00:00Z" }""", 422, "'until'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadBodies))]
+    public async Task A_bad_body_is_rejected_naming_the_field_and_nothing_changes(string body, int status, string named)
+    {
+        using var response = await Gateway.AdminAsync(HttpMethod.Put, "/admin/maintenance", json: body);
+        var problem = await ProblemAssert.IsGatewayProblemAsync(response, status, "gateway");
+        Assert.Contains(named, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        using var state = await Gateway.AdminAsync(HttpMethod.Get, "/admin/maintenance");
+        Assert.False((await state.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("enabled").GetBoolean());
+        Assert.Equal(200, await StatusAsync("/api/users/1"));
+    }
+
+    [Fact]
+    public async Task A_huge_body_is_413_and_nothing_changes()
+    {
+        var huge = $$"""{ "enabled": true, "message": "{{new string('x', 200_000)}}" }""";
+        using var response = await Gateway.AdminAsync(HttpMethod.Put, "/admin/maintenance", json: huge);
+        await ProblemAssert.IsGatewayProblemAsync(response, 413, "gateway");
+        Assert.Equal(200, await StatusAsync("/api/users/1"));
+    }
+
+    [Fact]
+    public async Task Routes_lists_routes_policies_destination_health_and_the_last_reload()
+    {
+        using var response = await Gateway.AdminAsync(HttpMethod.Get, "/admin/routes", GatewayInstance.ReadOnlyKey);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var routes = body.GetProperty("routes").EnumerateArray().ToDictionary(route => route.GetProperty("id").GetString()!);
+        Assert.Equal("search", routes["search"].GetProperty("rateLimiterPolicy").GetString());
+        Assert.Equal("admin", routes["user-admin"].GetProperty("authorizationPolicy").GetString());
+        Assert.Equal("00:00:02", routes["chaos"].GetProperty("timeout").GetString());
+        var clusters = body.GetProperty("clusters").EnumerateArray().ToDictionary(cluster => cluster.GetProperty("id").GetString()!);
+        Assert.True(clusters["nowhere-checked"].GetProperty("activeHealthCheck").GetBoolean());
+        Assert.True(body.GetProperty("lastConfigReload").GetProperty("succeeded").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Routes_reports_a_rejected_edit_with_its_error_text()
+    {
+        Config.Edit(json => json["ReverseProxy"]!["Routes"]!["chaos"]!["ClusterId"] = "gone");
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var response = await Gateway.AdminAsync(HttpMethod.Get, "/admin/routes");
+            var last = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lastConfigReload");
+            return !last.GetProperty("succeeded").GetBoolean()
+                && last.GetProperty("errors").EnumerateArray().Any(error => error.GetString()!.Contains("Route 'chaos'", StringComparison.Ordinal));
+        }, "the admin API shows the rejected edit and names the route");
+    }
+
+    [Fact]
+    public async Task Ratelimits_lists_the_policies_in_force()
+    {
+        using var response = await Gateway.AdminAsync(HttpMethod.Get, "/admin/ratelimits", GatewayInstance.ReadOnlyKey);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("memory", body.GetProperty("store").GetString());
+        var search = Assert.Single(body.GetProperty("policies").EnumerateArray());
+        Assert.Equal("FixedWindow", search.GetProperty("kind").GetString());
+        Assert.Equal(10, search.GetProperty("permitLimit").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_admin_api_is_not_reachable_through_the_public_port()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/routes");
+        request.Headers.Add("X-Admin-Key", GatewayInstance.AdminKey);
+        using var response = await Client.SendAsync(request);
+        await ProblemAssert.IsGatewayProblemAsync(response, 404, "no_route");
+    }
+}

@@ -1,0 +1,38 @@
+namespace Gateway.IntegrationTests.Infrastructure;
+
+/// <summary>Base for tests that change gateway state (config edits, maintenance): a fresh gateway and config per test.</summary>
+public abstract class PerTestGateway : IAsyncLifetime
+{
+    protected Upstreams Upstreams { get; } = new();
+
+    protected TestConfig Config { get; private set; } = null!;
+
+    protected GatewayInstance Gateway { get; private set; } = null!;
+
+    protected HttpClient Client => Gateway.Public;
+
+    /// <summary>Command-line overrides for this test class's gateway.</summary>
+    protected virtual string[] GatewayArgs => [];
+
+    public async Task InitializeAsync()
+    {
+        await Upstreams.InitializeAsync();
+        Config = TestConfig.FromRoot(Upstreams);
+        Gateway = await GatewayInstance.StartAsync(Config.Path, GatewayArgs);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        await Upstreams.DisposeAsync();
+        Config.Dispose();
+    }
+
+    protected async Task<int> StatusAsync(string path, Action<HttpRequestMessage>? configure = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        configure?.Invoke(request);
+        using var response = await Client.SendAsync(request);
+        return (int)response.StatusCode;
+    }
+}
