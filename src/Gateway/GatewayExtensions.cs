@@ -6,6 +6,7 @@ using Gateway.Errors;
 using Gateway.Hosting;
 using Gateway.Limits;
 using Gateway.Maintenance;
+using Gateway.Observability;
 using Gateway.RateLimiting;
 using Gateway.Routing;
 using Microsoft.AspNetCore.Builder;
@@ -28,7 +29,8 @@ public static class GatewayExtensions
             .AddGatewayAuth(configuration)
             .AddGatewayMaintenance(configuration)
             .AddGatewayRateLimiting(configuration)
-            .AddGatewayAdmin(configuration);
+            .AddGatewayAdmin(configuration)
+            .AddGatewayObservability(configuration);
         return builder;
     }
 
@@ -39,6 +41,7 @@ public static class GatewayExtensions
     public static WebApplication UseGateway(this WebApplication app)
     {
         app.UseGatewayConfigChecks();
+        app.UseGatewayMetrics();
         app.UseGatewayErrors();
         app.UseRouting();
         app.UseGatewayRouting();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Gateway.Configuration;
 using Gateway.Errors;
 using Gateway.Hosting;
+using Gateway.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -30,6 +31,7 @@ public static class AdminExtensions
     {
         var port = endpoints.MapGroup("").WithMetadata(ListenerMetadata.Admin);
         port.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
+        port.MapGatewayMetrics();
         port.MapFallback("{*path}", context => GatewayProblems.WriteAsync(
             context, StatusCodes.Status404NotFound, GatewayOrigin.NoRoute, "The admin port has no such endpoint."));
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Gateway.Clients;
 using Gateway.Errors;
+using Gateway.Observability;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -15,7 +16,8 @@ namespace Gateway.RateLimiting;
 /// without a restart (ASP.NET Core's rate-limiting middleware fixes its policy names at start and hides
 /// the remaining quota, which the RateLimit headers need).
 /// </summary>
-internal sealed partial class RateLimitEnforcer(RequestDelegate next, RateLimitPolicies policies, ClientAddress clients, ILogger<RateLimitEnforcer> logger)
+internal sealed partial class RateLimitEnforcer(
+    RequestDelegate next, RateLimitPolicies policies, ClientAddress clients, GatewayMetrics metrics, ILogger<RateLimitEnforcer> logger)
 {
     /// <summary>Route metadata key holding the route's <c>RateLimiterPolicy</c> (moved there so YARP does not look for it in ASP.NET's registry).</summary>
     public const string RouteMetadataKey = "Gateway.RateLimiterPolicy";
@@ -56,6 +58,7 @@ internal sealed partial class RateLimitEnforcer(RequestDelegate next, RateLimitP
             headers["RateLimit"] = string.Create(CultureInfo.InvariantCulture, $"\"{policy.Name}\";r={policy.Remaining(lease, client)};t={policy.ResetSeconds(lease)}");
             if (!lease.IsAcquired)
             {
+                metrics.RateLimitRejections.WithLabels(route!.Config.RouteId, policy.Name).Inc();
                 await GatewayProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, GatewayOrigin.RateLimit,
                     $"Too many requests for rate-limit policy '{policy.Name}'; retry after the time in Retry-After.", policy.RetryAfter(lease));
                 return;

@@ -2,6 +2,7 @@ using Gateway.Configuration;
 using Gateway.Errors;
 using Gateway.Hosting;
 using Gateway.Limits;
+using Gateway.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +35,7 @@ public static class RoutingExtensions
         {
             proxy.UseUpstreamFailures();
             proxy.UseRequestBodyLimit();
+            proxy.UseUpstreamTiming();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

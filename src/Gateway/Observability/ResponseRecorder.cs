@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using Gateway.Errors;
+using Gateway.Hosting;
+using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
+
+namespace Gateway.Observability;
+
+/// <summary>
+/// Outermost middleware: every response of the public port is counted exactly once, with the origin the
+/// deciding feature recorded. Kestrel's own 400/408/431 happen before any middleware and are not seen here.
+/// </summary>
+internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metrics)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (ListenerFeature.Of(context) != GatewayListener.Public)
+        {
+            await next(context);
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        metrics.InFlight.Inc();
+        try
+        {
+            await next(context);
+        }
+        catch when (!context.Response.HasStarted)
+        {
+            // Kestrel turns an escaped exception into a 500; count it as the gateway's.
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            context.SetOrigin(GatewayOrigin.Gateway);
+            throw;
+        }
+        finally
+        {
+            metrics.InFlight.Dec();
+            Record(context, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private void Record(HttpContext context, TimeSpan elapsed)
+    {
+        var route = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config;
+        var status = context.Response.StatusCode;
+        var origin = (context.GetOrigin() ?? DefaultOrigin(context, route is not null)).ToLabel();
+        var routeId = route?.RouteId ?? "none";
+        var statusClass = StatusLabels.Class(status);
+        metrics.Responses
+            .WithLabels(routeId, route?.ClusterId ?? "none", StatusLabels.Method(context.Request.Method), StatusLabels.Code(status), statusClass, origin)
+            .Inc();
+        metrics.RequestDuration.WithLabels(routeId, statusClass, origin).Observe(elapsed.TotalSeconds);
+    }
+
+    /// <summary>Nothing at the gateway recorded a decision: a proxied answer is the upstream's, anything else the gateway's.</summary>
+    private static GatewayOrigin DefaultOrigin(HttpContext context, bool routed) =>
+        routed && context.Features.Get<IForwarderErrorFeature>() is null ? GatewayOrigin.Upstream : GatewayOrigin.Gateway;
+}
