@@ -11,7 +11,7 @@ public static class ChaosApp
 
     public static WebApplication Create(string[] args)
     {
-        var builder = SampleHost.CreateBuilder(args, DefaultUrl);
+        var builder = SampleHost.CreateBuilder(args, DefaultUrl, "chaos");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
         {
             // The garbage responder reads HTTP/1 request lines, so HTTP/2 is off.
@@ -37,6 +37,9 @@ public static class ChaosApp
         app.MapGet("/chaos/slow", Sleep);
         app.Map("/chaos/status/{code:int}", AnswerStatus);
         app.MapGet("/chaos/reset", AbortConnection);
+        // What the upstream received, so a test can see the gateway's forwarded headers (traceparent, X-Forwarded-*).
+        app.MapGet("/chaos/headers", (HttpRequest request) =>
+            TypedResults.Ok(request.Headers.ToDictionary(header => header.Key, header => header.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
         // Reached only if a request to it was not the first on its connection.
         app.MapGet(GarbageResponder.Path, AbortConnection);
         return app;

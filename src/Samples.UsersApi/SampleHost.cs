@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Configuration.Json;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace Samples;
 
 /// <summary>Builder settings shared by the sample upstreams (this file is linked into Samples.Chaos).</summary>
 internal static class SampleHost
 {
-    public static WebApplicationBuilder CreateBuilder(string[] args, string defaultUrl)
+    public static WebApplicationBuilder CreateBuilder(string[] args, string defaultUrl, string serviceName)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -33,6 +35,17 @@ internal static class SampleHost
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
         builder.Services.AddProblemDetails();
+        // Traced like the gateway: the trace a request starts there continues here; exported only with an OTLP endpoint.
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName))
+            .WithTracing(tracing =>
+            {
+                tracing.AddAspNetCoreInstrumentation();
+                if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+                {
+                    tracing.AddOtlpExporter();
+                }
+            });
         return builder;
     }
 

@@ -13,7 +13,7 @@ public static class UsersApiApp
 
     public static WebApplication Create(string[] args)
     {
-        var builder = SampleHost.CreateBuilder(args, DefaultUrl);
+        var builder = SampleHost.CreateBuilder(args, DefaultUrl, "users-api");
 
         // Singletons, not statics: every app instance in a test process gets its own data.
         builder.Services.AddSingleton(TimeProvider.System);

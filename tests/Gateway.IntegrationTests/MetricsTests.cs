@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Gateway.IntegrationTests.Infrastructure;
+
+namespace Gateway.IntegrationTests;
+
+/// <summary>Every response counted exactly once on :8081/metrics, by class, code and the origin that decided it.</summary>
+public sealed class MetricsTests : PerTestGateway
+{
+    [Fact]
+    public async Task Each_response_is_counted_once_with_the_code_and_origin_the_client_saw()
+    {
+        var bob = await Tokens.LoginAsync(Client, "bob");
+        using (var maintenance = await Gateway.AdminAsync(HttpMethod.Put, "/admin/maintenance", json: """{ "enabled": true, "routes": ["pages"] }"""))
+        {
+            maintenance.EnsureSuccessStatusCode();
+        }
+
+        var seen = new List<(int Code, string Origin)>();
+        async Task SendAsync(HttpMethod method, string path, string? token = null, HttpContent? content = null)
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = content };
+            if (token is not null)
+            {
+                Tokens.Bearer(request, token);
+            }
+
+            using var response = await Client.SendAsync(request);
+            seen.Add(((int)response.StatusCode, await OriginOfAsync(response)));
+        }
+
+        await SendAsync(HttpMethod.Get, "/api/users/1");
+        await SendAsync(HttpMethod.Get, "/api/users/424242");
+        await SendAsync(HttpMethod.Get, "/api/crash");
+        await SendAsync(HttpMethod.Get, "/chaos/status/503");
+        await SendAsync(HttpMethod.Get, "/api/profile");
+        await SendAsync(HttpMethod.Delete, "/api/admin/users/2", bob);
+        await SendAsync(HttpMethod.Get, "/no/such/route");
+        await SendAsync(HttpMethod.Post, "/api/users", content: new ByteArrayContent(new byte[2 * 1024 * 1024]));
+        await SendAsync(HttpMethod.Get, "/unreachable/x");
+        await SendAsync(HttpMethod.Get, "/old-url");
+        await SendAsync(HttpMethod.Get, "/chaos/slow?ms=3000");
+        for (var i = 0; i < 12; i++)
+        {
+            await SendAsync(HttpMethod.Get, "/api/search?q=phones");
+        }
+
+        var (_, samples) = await MetricsScrape.ReadAsync(Gateway);
+        // Login above went through the gateway too.
+        seen.Add((200, "upstream"));
+        foreach (var group in seen.GroupBy(response => response))
+        {
+            var counted = samples.Sum("gateway_responses_total", labels =>
+                labels["code"] == group.Key.Code.ToString(System.Globalization.CultureInfo.InvariantCulture) && labels["origin"] == group.Key.Origin);
+            Assert.True(group.Count() == counted, $"{group.Key.Code} {group.Key.Origin}: client saw {group.Count()}, metrics counted {counted}");
+        }
+
+        Assert.Equal(seen.Count, samples.Sum("gateway_responses_total"));
+        Assert.Equal(seen.Count, samples.Sum("gateway_request_duration_seconds_count"));
+        foreach (var origin in new[] { "upstream", "auth", "no_route", "limits", "unreachable", "maintenance", "timeout", "ratelimit" })
+        {
+            Assert.Contains(seen, response => response.Origin == origin);
+        }
+
+        Assert.Equal(2, samples.Sum("gateway_ratelimit_rejections_total", labels => labels["route"] == "search" && labels["policy"] == "search"));
+        Assert.Equal(1, samples.Sum("gateway_maintenance_active", labels => labels["route"] == "pages"));
+        Assert.Equal(0, samples.Sum("gateway_maintenance_active", labels => labels["route"] == "users-api"));
+        Assert.Equal(seen.Count(response => response.Code == 504), samples.Sum("gateway_responses_total", labels => labels["class"] == "5xx" && labels["origin"] == "timeout"));
+    }
+
+    [Fact]
+    public async Task Random_paths_and_queries_never_become_label_values()
+    {
+        async Task SendRandomAsync(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var noise = Guid.NewGuid().ToString("N");
+                using var unmatched = await Client.GetAsync(new Uri($"/{noise}/{i}?q={noise}", UriKind.Relative));
+                using var upstream = await Client.GetAsync(new Uri($"/api/users/{noise}?x={noise}", UriKind.Relative));
+                using var odd = new HttpRequestMessage(new HttpMethod("BREW" + i), $"/api/users/{noise}");
+                using var oddResponse = await Client.SendAsync(odd);
+            }
+        }
+
+        await SendRandomAsync(5);
+        var (first, _) = await MetricsScrape.ReadAsync(Gateway);
+        await SendRandomAsync(50);
+        var (second, samples) = await MetricsScrape.ReadAsync(Gateway);
+
+        Assert.Equal(CountSeries(first), CountSeries(second));
+        Assert.DoesNotContain("BREW", second, StringComparison.Ordinal);
+        Assert.Equal(55, samples.Sum("gateway_responses_total", labels => labels["route"] == "none" && labels["origin"] == "no_route"));
+        Assert.Equal(110, samples.Sum("gateway_responses_total", labels => labels["route"] == "users-api"));
+        Assert.Equal(55, samples.Sum("gateway_responses_total", labels => labels["method"] == "OTHER"));
+    }
+
+    [Fact]
+    public async Task Destination_health_and_config_reload_results_are_exported()
+    {
+        await Eventually.HoldsAsync(async () =>
+        {
+            var (_, samples) = await MetricsScrape.ReadAsync(Gateway);
+            return samples.Sum("gateway_destination_healthy", labels => labels["cluster"] == "nowhere-checked") == 0
+                && samples.Sum("gateway_destination_healthy", labels => labels["cluster"] == "users") == 1;
+        }, "the unhealthy destination shows 0 and a healthy one 1");
+
+        Config.Edit(json => json["ReverseProxy"]!["Routes"]!["chaos"]!["ClusterId"] = "gone");
+        await Eventually.HoldsAsync(async () =>
+        {
+            var (_, samples) = await MetricsScrape.ReadAsync(Gateway);
+            return samples.Sum("gateway_config_last_reload_success") == 0
+                && samples.Sum("gateway_config_reloads_total", labels => labels["result"] == "failure") == 1;
+        }, "a rejected edit shows as last reload failed");
+    }
+
+    [RealComponentFact("promtool")]
+    public async Task The_exposition_passes_promtool_check_metrics()
+    {
+        using (await Client.GetAsync(new Uri("/api/users/1", UriKind.Relative)))
+        using (await Client.GetAsync(new Uri("/unreachable/x", UriKind.Relative)))
+        {
+        }
+
+        var (text, _) = await MetricsScrape.ReadAsync(Gateway);
+        var check = new ProcessStartInfo(RealComponents.Require("promtool"), "check metrics")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var promtool = Process.Start(check)!;
+        await promtool.StandardInput.WriteAsync(text);
+        promtool.StandardInput.Close();
+        var output = await promtool.StandardOutput.ReadToEndAsync() + await promtool.StandardError.ReadToEndAsync();
+        await promtool.WaitForExitAsync();
+        Assert.True(promtool.ExitCode == 0, output);
+    }
+
+    private static int CountSeries(string exposition) =>
+        exposition.Split('\n').Count(line => line.Length > 0 && line[0] != '#');
+
+    private static async Task<string> OriginOfAsync(HttpResponseMessage response)
+    {
+        if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+        {
+            return "upstream";
+        }
+
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return body.TryGetProperty("origin", out var origin) ? origin.GetString()! : "upstream";
+    }
+}

@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Gateway.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.IntegrationTests;
+
+/// <summary>W3C trace context through the gateway, the trace id in problem bodies, and OTLP export.</summary>
+public sealed class TracingTests : PerTestGateway
+{
+    private const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private const string ClientTraceparent = $"00-{TraceId}-00f067aa0ba902b7-01";
+
+    [Fact]
+    public async Task The_upstream_receives_a_traceparent_continuing_the_clients_trace()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/chaos/headers");
+        request.Headers.Add("traceparent", ClientTraceparent);
+        using var response = await Client.SendAsync(request);
+        var headers = await response.Content.ReadFromJsonAsync<Dictionary<string, string>>();
+
+        var forwarded = headers!["traceparent"].Split('-');
+        Assert.Equal(TraceId, forwarded[1]);
+        Assert.NotEqual("00f067aa0ba902b7", forwarded[2]);
+    }
+
+    [Fact]
+    public async Task A_gateway_made_problem_carries_the_trace_id()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/no/such/route");
+        request.Headers.Add("traceparent", ClientTraceparent);
+        using var response = await Client.SendAsync(request);
+        var problem = await ProblemAssert.IsGatewayProblemAsync(response, 404, "no_route");
+        Assert.Equal(TraceId, problem.GetProperty("traceId").GetString());
+
+        using var fresh = await Client.GetAsync(new Uri("/unreachable/x", UriKind.Relative));
+        var traceId = (await ProblemAssert.IsGatewayProblemAsync(fresh, 502, "unreachable")).GetProperty("traceId").GetString();
+        Assert.Matches("^[0-9a-f]{32}$", traceId);
+    }
+}
+
+/// <summary>With OTEL_EXPORTER_OTLP_ENDPOINT set, spans leave the gateway over OTLP/HTTP.</summary>
+public sealed class OtlpExportTests : IAsyncLifetime
+{
+    private readonly Upstreams _upstreams = new();
+    private readonly ConcurrentQueue<string> _received = new();
+    private WebApplication _collector = null!;
+    private TestConfig _config = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _upstreams.InitializeAsync();
+        _config = TestConfig.FromRoot(_upstreams);
+        var builder = WebApplication.CreateSlimBuilder(["--urls", "http://127.0.0.1:0"]);
+        _collector = builder.Build();
+        // A stand-in OTLP/HTTP collector: records what arrives, answers an empty (valid) export response.
+        _collector.MapPost("/v1/traces", async (HttpRequest request) =>
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body);
+            _received.Enqueue($"{request.ContentType} {body.Length}");
+            return Results.Bytes([], "application/x-protobuf");
+        });
+        await _collector.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _collector.StopAsync();
+        await _collector.DisposeAsync();
+        await _upstreams.DisposeAsync();
+        _config.Dispose();
+    }
+
+    [Fact]
+    public async Task Spans_are_exported_to_the_configured_endpoint()
+    {
+        await using var gateway = await GatewayInstance.StartAsync(_config.Path,
+            $"--OTEL_EXPORTER_OTLP_ENDPOINT={_collector.Urls.Single()}", "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf", "--OTEL_BSP_SCHEDULE_DELAY=200");
+        using (await gateway.Public.GetAsync(new Uri("/api/users/1", UriKind.Relative)))
+        {
+        }
+
+        await Eventually.HoldsAsync(() => Task.FromResult(!_received.IsEmpty), "the collector receives an OTLP export", seconds: 20);
+        Assert.StartsWith("application/x-protobuf", _received.First(), StringComparison.Ordinal);
+    }
+}
