@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 
@@ -7,9 +6,9 @@ namespace Gateway.IntegrationTests.Infrastructure;
 /// <summary>A real redis-server on a free loopback port, without persistence, stopped by the test that started it.</summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ServerProcess _process;
 
-    private RedisServer(Process process, int port)
+    private RedisServer(ServerProcess process, int port)
     {
         _process = process;
         Port = port;
@@ -22,40 +21,13 @@ public sealed class RedisServer : IAsyncDisposable
     public static async Task<RedisServer> StartAsync()
     {
         var port = ClosedPort.Next();
-        var start = new ProcessStartInfo(RealComponents.Require("redis-server"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[] { "--port", $"{port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = new ServerProcess("redis-server", ["--port", $"{port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
         var server = new RedisServer(process, port);
         await Eventually.HoldsAsync(server.PingsAsync, $"redis-server answers PING on port {port}", seconds: 10);
         return server;
     }
 
-    public async Task StopAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     private async Task<bool> PingsAsync()
     {

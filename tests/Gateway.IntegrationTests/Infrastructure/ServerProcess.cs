@@ -1,0 +1,56 @@
+using System.Diagnostics;
+
+namespace Gateway.IntegrationTests.Infrastructure;
+
+/// <summary>A real server binary started by a test; its output is kept for failure messages and it is killed on dispose.</summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
+
+    public ServerProcess(string executable, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(RealComponents.Require(executable))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, line) => Keep(line.Data);
+        _process.ErrorDataReceived += (_, line) => Keep(line.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Output => string.Join('\n', _output);
+
+    public bool HasExited => _process.HasExited;
+
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null && _output.Count < 2000)
+        {
+            _output.Enqueue(line);
+        }
+    }
+}
