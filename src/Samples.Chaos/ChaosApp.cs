@@ -34,7 +34,8 @@ public static class ChaosApp
         app.UseProblemDetailsErrors();
 
         app.MapHealthCheck();
-        app.MapGet("/chaos/slow", Sleep);
+        // Any method: a slow upload target as well as a slow GET.
+        app.Map("/chaos/slow", Sleep);
         app.Map("/chaos/status/{code:int}", AnswerStatus);
         app.MapGet("/chaos/reset", AbortConnection);
         // What the upstream received, so a test can see the gateway's forwarded headers (traceparent, X-Forwarded-*).

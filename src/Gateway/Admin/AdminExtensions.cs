@@ -32,11 +32,12 @@ public static class AdminExtensions
         var port = endpoints.MapGroup("").WithMetadata(ListenerMetadata.Admin);
         port.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         port.MapGatewayMetrics();
+        port.MapStatusPage();
         port.MapFallback("{*path}", context => GatewayProblems.WriteAsync(
             context, StatusCodes.Status404NotFound, GatewayOrigin.NoRoute, "The admin port has no such endpoint."));
 
         var admin = port.MapGroup("/admin").AddEndpointFilter<AdminKeyFilter>();
-        admin.MapRoutesAdmin();
+        admin.MapStatusAdmin();
         return admin;
     }
 

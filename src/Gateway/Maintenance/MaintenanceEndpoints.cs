@@ -19,12 +19,12 @@ internal static class MaintenanceEndpoints
 {
     public static RouteGroupBuilder MapMaintenanceAdmin(this RouteGroupBuilder admin)
     {
-        admin.MapGet("/maintenance", (MaintenanceState state) => Describe(state));
+        admin.MapGet("/maintenance", (MaintenanceState state) => Answer(state));
         admin.MapPut("/maintenance", PutAsync);
         admin.MapDelete("/maintenance", (MaintenanceState state) =>
         {
             state.End();
-            return Describe(state);
+            return Answer(state);
         });
         return admin;
     }
@@ -55,14 +55,17 @@ internal static class MaintenanceEndpoints
         state.Set(new MaintenanceWindow(
             body.Enabled!.Value, routes.ToArray(), body.Message ?? defaults.Message,
             body.RetryAfterSeconds ?? defaults.RetryAfterSeconds, body.From, body.Until, "admin", now));
-        return Describe(state);
+        return Answer(state);
     }
 
-    private static IResult Describe(MaintenanceState state)
+    private static IResult Answer(MaintenanceState state) => TypedResults.Ok(Describe(state));
+
+    /// <summary>The maintenance state as the admin API and the status page show it.</summary>
+    public static object Describe(MaintenanceState state)
     {
         var window = state.Window;
         var now = state.Now;
-        return TypedResults.Ok(new
+        return new
         {
             enabled = window.Enabled,
             active = window.IsActive(now),
@@ -74,6 +77,6 @@ internal static class MaintenanceEndpoints
             until = window.Until,
             source = window.Source,
             changedAt = window.ChangedAt,
-        });
+        };
     }
 }

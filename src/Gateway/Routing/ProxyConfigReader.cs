@@ -13,6 +13,7 @@ internal sealed record ProxySnapshot(IReadOnlyList<RouteConfig> Routes, IReadOnl
 internal static class ProxyConfigReader
 {
     public const string SectionName = "ReverseProxy";
+    public const string ConfigDigestKey = "Gateway.ConfigDigest";
     private static readonly string[] KnownSections = ["Routes", "Clusters"];
 
     public static ProxySnapshot Read(IConfiguration configuration, ICollection<string> errors)
@@ -28,7 +29,7 @@ internal static class ProxyConfigReader
         {
             if (TryBind<ClusterConfig>(clusterSection, $"Cluster '{clusterSection.Key}'", errors) is { } cluster)
             {
-                clusters.Add(cluster with { ClusterId = clusterSection.Key });
+                clusters.Add(Stamped(cluster with { ClusterId = clusterSection.Key }, clusterSection));
                 CheckDestinations(clusterSection.Key, cluster, errors);
             }
         }
@@ -39,12 +40,33 @@ internal static class ProxyConfigReader
         {
             if (TryBind<RouteConfig>(routeSection, $"Route '{routeSection.Key}'", errors) is { } route)
             {
-                routes.Add(route with { RouteId = routeSection.Key });
+                routes.Add(Stamped(route with { RouteId = routeSection.Key }, routeSection));
                 CheckClusterReference(routeSection.Key, route, clusterIds, errors);
             }
         }
 
         return new ProxySnapshot(routes, clusters);
+    }
+
+    /// <summary>
+    /// YARP 2.3 decides whether a route changed with RouteConfig.Equals, which ignores MaxRequestBodySize:
+    /// an edit of only that field would be dropped without a word. A digest of the section in the metadata
+    /// makes every edit of a route or cluster a change.
+    /// </summary>
+    private static RouteConfig Stamped(RouteConfig route, IConfigurationSection section) =>
+        route with { Metadata = WithDigest(route.Metadata, section) };
+
+    private static ClusterConfig Stamped(ClusterConfig cluster, IConfigurationSection section) =>
+        cluster with { Metadata = WithDigest(cluster.Metadata, section) };
+
+    private static Dictionary<string, string> WithDigest(IReadOnlyDictionary<string, string>? metadata, IConfigurationSection section)
+    {
+        var text = string.Join('\n', section.AsEnumerable().OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value}"));
+        var digest = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)), 0, 8);
+        return new Dictionary<string, string>(metadata ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase)
+        {
+            [ConfigDigestKey] = digest,
+        };
     }
 
     private static T? TryBind<T>(IConfigurationSection section, string what, ICollection<string> errors)

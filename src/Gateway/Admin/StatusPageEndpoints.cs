@@ -1,0 +1,156 @@
+using Gateway.Configuration;
+using Gateway.Maintenance;
+using Gateway.Observability;
+using Gateway.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Model;
+
+namespace Gateway.Admin;
+
+/// <summary>
+/// The built-in status page on the admin port: three embedded files (no CDN, works offline) and
+/// <c>GET /admin/status</c>, read from the same counters /metrics exports (no second bookkeeping).
+/// </summary>
+internal static class StatusPageEndpoints
+{
+    private static readonly (string Path, string Resource, string ContentType)[] Files =
+    [
+        ("/", "StatusPage/index.html", "text/html; charset=utf-8"),
+        ("/status.js", "StatusPage/status.js", "text/javascript; charset=utf-8"),
+        ("/status.css", "StatusPage/status.css", "text/css; charset=utf-8"),
+    ];
+
+    /// <summary>The page itself needs no key (it asks for one); everything it shows comes from keyed endpoints.</summary>
+    public static IEndpointRouteBuilder MapStatusPage(this IEndpointRouteBuilder adminPort)
+    {
+        foreach (var (path, resource, contentType) in Files)
+        {
+            var content = ReadResource(resource);
+            adminPort.MapGet(path, (HttpContext context) =>
+            {
+                context.Response.Headers.CacheControl = "no-cache";
+                context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self'; script-src 'self'";
+                context.Response.Headers.XContentTypeOptions = "nosniff";
+                return Results.Bytes(content, contentType);
+            });
+        }
+
+        return adminPort;
+    }
+
+    public static RouteGroupBuilder MapStatusAdmin(this RouteGroupBuilder admin)
+    {
+        admin.MapGet("/routes", (IProxyStateLookup proxy, MaintenanceState maintenance, ConfigReloadStatus reloads) =>
+            TypedResults.Ok(new
+            {
+                routes = Routes(proxy, maintenance).Select(route => route.Describe(null)),
+                clusters = Clusters(proxy),
+                lastConfigReload = reloads.Last,
+                configReloads = new { applied = reloads.Applied, rejected = reloads.Rejected },
+            }));
+
+        admin.MapGet("/status", (IProxyStateLookup proxy, MaintenanceState maintenance, ConfigReloadStatus reloads, GatewayMetrics metrics) =>
+        {
+            var counts = ResponseCounts.From(metrics);
+            return TypedResults.Ok(new
+            {
+                time = maintenance.Now,
+                totals = new { byClass = counts.ByClass, byOrigin = counts.ByOrigin, requests = counts.ByClass.Values.Sum() },
+                maintenance = MaintenanceEndpoints.Describe(maintenance),
+                routes = Routes(proxy, maintenance).Select(route => route.Describe(counts)),
+                clusters = Clusters(proxy),
+                lastConfigReload = reloads.Last,
+                configReloads = new { applied = reloads.Applied, rejected = reloads.Rejected },
+            });
+        });
+        return admin;
+    }
+
+    private static IEnumerable<RouteView> Routes(IProxyStateLookup proxy, MaintenanceState maintenance)
+    {
+        var window = maintenance.Window;
+        var active = window.IsActive(maintenance.Now);
+        var clusters = proxy.GetClusters().ToDictionary(cluster => cluster.ClusterId, StringComparer.OrdinalIgnoreCase);
+        return proxy.GetRoutes()
+            .OrderBy(route => route.Config.RouteId, StringComparer.Ordinal)
+            .Select(route => new RouteView(route, clusters.GetValueOrDefault(route.Config.ClusterId ?? ""), active && window.Covers(route.Config.RouteId)));
+    }
+
+    private static IEnumerable<object> Clusters(IProxyStateLookup proxy) =>
+        proxy.GetClusters().OrderBy(cluster => cluster.ClusterId, StringComparer.Ordinal).Select(cluster => new
+        {
+            id = cluster.ClusterId,
+            activeHealthCheck = cluster.Model.Config.HealthCheck?.Active?.Enabled == true,
+            destinations = Destinations(cluster),
+        });
+
+    private static IEnumerable<object> Destinations(ClusterState? cluster) =>
+        cluster?.Destinations.Values.Select(destination => new
+        {
+            id = destination.DestinationId,
+            address = destination.Model.Config.Address,
+            health = destination.Health.Active == DestinationHealth.Unhealthy || destination.Health.Passive == DestinationHealth.Unhealthy
+                ? "unhealthy"
+                : destination.Health.Active == DestinationHealth.Healthy ? "healthy" : "unknown",
+            activeHealth = destination.Health.Active.ToString(),
+            passiveHealth = destination.Health.Passive.ToString(),
+        }) ?? [];
+
+    private static byte[] ReadResource(string name)
+    {
+        using var stream = typeof(StatusPageEndpoints).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"The status page resource {name} is not embedded.");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    private sealed record RouteView(RouteModel Route, ClusterState? Cluster, bool InMaintenance)
+    {
+        public object Describe(ResponseCounts? counts)
+        {
+            var config = Route.Config;
+            var (requests, errors) = counts?.ByRoute.GetValueOrDefault(config.RouteId) ?? default;
+            return new
+            {
+                id = config.RouteId,
+                path = config.Match.Path,
+                methods = config.Match.Methods,
+                hosts = config.Match.Hosts,
+                cluster = config.ClusterId,
+                rateLimiterPolicy = config.Metadata?.GetValueOrDefault(RateLimitEnforcer.RouteMetadataKey),
+                timeout = config.Timeout,
+                timeoutPolicy = config.TimeoutPolicy,
+                authorizationPolicy = config.AuthorizationPolicy,
+                maxRequestBodySize = config.MaxRequestBodySize,
+                maintenance = InMaintenance,
+                destinations = Destinations(Cluster),
+                requests = counts is null ? (double?)null : requests,
+                errors = counts is null ? (double?)null : errors,
+            };
+        }
+    }
+
+    /// <summary>Sums of gateway_responses_total by class, origin and route, read from the live counter.</summary>
+    private sealed record ResponseCounts(Dictionary<string, double> ByClass, Dictionary<string, double> ByOrigin, Dictionary<string, (double Requests, double Errors)> ByRoute)
+    {
+        public static ResponseCounts From(GatewayMetrics metrics)
+        {
+            var counts = new ResponseCounts(new(), new(), new());
+            foreach (var labels in metrics.Responses.GetAllLabelValues())
+            {
+                // Labels: route, cluster, method, code, class, origin.
+                var value = metrics.Responses.WithLabels(labels).Value;
+                counts.ByClass[labels[4]] = counts.ByClass.GetValueOrDefault(labels[4]) + value;
+                counts.ByOrigin[labels[5]] = counts.ByOrigin.GetValueOrDefault(labels[5]) + value;
+                var route = counts.ByRoute.GetValueOrDefault(labels[0]);
+                counts.ByRoute[labels[0]] = (route.Requests + value, route.Errors + (labels[4] == "5xx" ? value : 0));
+            }
+
+            return counts;
+        }
+    }
+}

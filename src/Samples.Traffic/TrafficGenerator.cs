@@ -1,0 +1,478 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Samples.Traffic;
+
+/// <summary>
+/// Sends a scenario's weighted mix (and its incidents) to the gateway at a steady rate, with bounded concurrency,
+/// printing a one-line summary per interval and a total at the end. Failed requests are counted, never thrown.
+/// </summary>
+public sealed class TrafficGenerator
+{
+    private static readonly TimeSpan TokenLifetime = TimeSpan.FromMinutes(30);
+
+    private readonly TrafficOptions _options;
+    private readonly string _scenarioSource;
+
+    /// <summary>Loads and validates the scenario now, so a bad one fails here with a <see cref="ScenarioException"/>.</summary>
+    public TrafficGenerator(TrafficOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        if (options.Scenario is { } scenario)
+        {
+            scenario.Validate();
+            Scenario = scenario;
+            _scenarioSource = "(in code)";
+        }
+        else
+        {
+            _scenarioSource = options.ScenarioPath ?? DefaultScenarioPath;
+            Scenario = Scenario.Load(_scenarioSource);
+        }
+    }
+
+    /// <summary>The bundled scenarios/default.json next to the binary.</summary>
+    public static string DefaultScenarioPath => Path.Combine(AppContext.BaseDirectory, "scenarios", "default.json");
+
+    public Scenario Scenario { get; }
+
+    /// <summary>Everything sent by this generator's runs, per status code (logins included).</summary>
+    public TrafficTally Tally { get; } = new();
+
+    public double RatePerSecond => _options.RatePerSecond ?? Scenario.RatePerSecond;
+
+    /// <summary>
+    /// Sends until <paramref name="cancellationToken"/> is cancelled (in-flight requests are cancelled) or the
+    /// duration has passed (in-flight requests may finish), then writes the total. Completes normally on cancellation.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var output = _options.Output ?? TextWriter.Null;
+        using var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            MaxConnectionsPerServer = _options.MaxInFlight,
+        };
+        using var client = new HttpClient(handler, disposeHandler: false)
+        {
+            BaseAddress = _options.Gateway,
+            Timeout = _options.RequestTimeout,
+        };
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("Samples.Traffic/1.0");
+
+        using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stopSummaries = new CancellationTokenSource();
+        if (_options.Duration is { } duration)
+        {
+            stopSending.CancelAfter(duration);
+        }
+
+        using var run = new Run(this, client, abort.Token);
+        var start = Tally.Snapshot();
+        var clock = Stopwatch.StartNew();
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"traffic: {RatePerSecond:0.##}/s to {_options.Gateway} from {_scenarioSource}; incidents {(_options.Incidents && Scenario.Incidents.Count > 0 ? $"on (time x{_options.IncidentTimeScale:0.##})" : "off")}; {(_options.Duration is { } d ? $"for {d.TotalSeconds:0.#} s" : "until stopped (Ctrl+C)")}")).ConfigureAwait(false);
+
+        var summaries = SummarizeAsync(run, output, start, stopSummaries.Token);
+        await run.SendAsync(clock, stopSending.Token).ConfigureAwait(false);
+
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            abort.CancelAfter(_options.DrainTimeout);
+        }
+
+        await run.DrainAsync().ConfigureAwait(false);
+        await stopSummaries.CancelAsync().ConfigureAwait(false);
+        await summaries.ConfigureAwait(false);
+
+        var total = Tally.Snapshot().Since(start);
+        var cancelled = total.Cancelled > 0 ? $"  cancelled {total.Cancelled}" : "";
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"total {clock.Elapsed.TotalSeconds:0.0} s  {total.ToSummary()}{cancelled}")).ConfigureAwait(false);
+        await output.WriteLineAsync($"codes  {total.ToCodes()}").ConfigureAwait(false);
+        await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async Task SummarizeAsync(Run run, TextWriter output, TrafficCounts start, CancellationToken stop)
+    {
+        var previous = start;
+        using var timer = new PeriodicTimer(_options.SummaryInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                var now = Tally.Snapshot();
+                var incidents = run.TakeIncidentsSeen();
+                var incidentText = incidents.Count > 0 ? $"  (incident: {string.Join(", ", incidents)})" : "";
+                await output.WriteLineAsync(
+                    $"{DateTime.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture)}  {now.Since(previous).ToSummary()}{incidentText}").ConfigureAwait(false);
+                await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                previous = now;
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>The state of one run: the client, the concurrency slots, cached tokens.</summary>
+    private sealed class Run(TrafficGenerator generator, HttpClient client, CancellationToken abort) : IDisposable
+    {
+        private readonly TrafficOptions _options = generator._options;
+        private readonly SemaphoreSlim _slots = new(generator._options.MaxInFlight);
+        private readonly SemaphoreSlim _loginGate = new(1);
+        private readonly Dictionary<string, (string Token, DateTime At)> _tokens = new(StringComparer.Ordinal);
+        private readonly Lock _incidentGate = new();
+        private readonly SortedSet<string> _incidentsSeen = new(StringComparer.Ordinal);
+        private readonly string _runId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..8];
+        private readonly WeightedMix _steady = new(generator.Scenario.Requests);
+        private readonly (Incident Incident, WeightedMix Mix)[] _incidents = generator._options.Incidents
+            ? [.. generator.Scenario.Incidents.Select(incident => (incident, new WeightedMix(incident.Requests)))]
+            : [];
+
+        private long _unique;
+
+        public void Dispose()
+        {
+            _slots.Dispose();
+            _loginGate.Dispose();
+        }
+
+        public IReadOnlyList<string> TakeIncidentsSeen()
+        {
+            lock (_incidentGate)
+            {
+                var seen = _incidentsSeen.ToList();
+                _incidentsSeen.Clear();
+                return seen;
+            }
+        }
+
+        /// <summary>Starts picks at the rate until <paramref name="stop"/>; each pick holds one slot while it runs.</summary>
+        public async Task SendAsync(Stopwatch clock, CancellationToken stop)
+        {
+            var rate = generator.RatePerSecond;
+            var random = new Random();
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Clamp(1 / rate, 0.005, 0.1)));
+            long launched = 0;
+            try
+            {
+                do
+                {
+                    var due = (long)(clock.Elapsed.TotalSeconds * rate) + 1;
+                    // After a stall (all slots busy) catch up by at most one second's worth, not in one flood.
+                    launched = Math.Max(launched, due - (long)Math.Ceiling(rate));
+                    while (launched < due)
+                    {
+                        await _slots.WaitAsync(stop).ConfigureAwait(false);
+                        launched++;
+                        var entry = Pick(clock.Elapsed.TotalSeconds * _options.IncidentTimeScale, random);
+                        _ = Task.Run(() => RunPickAsync(entry), CancellationToken.None);
+                    }
+                }
+                while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false));
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+        }
+
+        /// <summary>Waits until every pick has ended (the abort token bounds how long they may take).</summary>
+        public async Task DrainAsync()
+        {
+            for (var i = 0; i < _options.MaxInFlight; i++)
+            {
+                await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        private TrafficRequest Pick(double scenarioSeconds, Random random)
+        {
+            foreach (var (incident, mix) in _incidents)
+            {
+                if (incident.IsActiveAt(scenarioSeconds))
+                {
+                    lock (_incidentGate)
+                    {
+                        _incidentsSeen.Add(incident.Name);
+                    }
+
+                    if (random.NextDouble() < incident.Share)
+                    {
+                        return mix.Pick(random);
+                    }
+                }
+            }
+
+            return _steady.Pick(random);
+        }
+
+        private async Task RunPickAsync(TrafficRequest entry)
+        {
+            try
+            {
+                for (var i = 0; i < entry.Burst && !abort.IsCancellationRequested; i++)
+                {
+                    await RunFlowAsync(entry.Flow).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (abort.IsCancellationRequested)
+            {
+                // Stopped while waiting (for a login): nothing was sent.
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Never let one pick take the loop down; whatever it was, it did not get an answer.
+                generator.Tally.RecordFailed();
+            }
+            finally
+            {
+                _slots.Release();
+            }
+        }
+
+        private async Task RunFlowAsync(IReadOnlyList<TrafficStep> steps)
+        {
+            var values = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["unique"] = string.Create(CultureInfo.InvariantCulture, $"{_runId}-{Interlocked.Increment(ref _unique)}"),
+            };
+            foreach (var step in steps)
+            {
+                if (abort.IsCancellationRequested || !TryFill(step.Path!, values, json: false, out var path))
+                {
+                    return;
+                }
+
+                string? token = null;
+                if (step.Login is { } user && (token = await TokenAsync(user).ConfigureAwait(false)) is null)
+                {
+                    return;
+                }
+
+                using var request = new HttpRequestMessage(new HttpMethod(step.Method.ToUpperInvariant()), new Uri(path, UriKind.Relative));
+                if (step.Json is { } json)
+                {
+                    if (!TryFill(json.ToJsonString(), values, json: true, out var body))
+                    {
+                        return;
+                    }
+
+                    request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+                }
+
+                foreach (var (name, template) in step.Headers ?? new Dictionary<string, string>())
+                {
+                    if (!TryFill(template, values, json: false, out var value))
+                    {
+                        return;
+                    }
+
+                    if (!request.Headers.TryAddWithoutValidation(name, value))
+                    {
+                        request.Content?.Headers.Remove(name);
+                        request.Content?.Headers.TryAddWithoutValidation(name, value);
+                    }
+                }
+
+                if (token is not null)
+                {
+                    request.Headers.Authorization = new("Bearer", token);
+                }
+
+                var answer = await SendCountedAsync(request).ConfigureAwait(false);
+                if (answer is null)
+                {
+                    return;
+                }
+
+                if (step.Login is { } loggedIn && answer.Value.Code == 401)
+                {
+                    Forget(loggedIn);
+                }
+
+                if (answer.Value.ETag is { } etag)
+                {
+                    values["etag"] = etag;
+                }
+
+                if (answer.Value.Location is { } location)
+                {
+                    values["location"] = location;
+                }
+            }
+        }
+
+        /// <summary>Sends and counts; null when there was no HTTP answer (counted failed, or cancelled by the stop).</summary>
+        private async Task<(int Code, string? ETag, string? Location)?> SendCountedAsync(HttpRequestMessage request)
+        {
+            try
+            {
+                using var response = await client.SendAsync(request, abort).ConfigureAwait(false);
+                // Read the (small) body, as a real client would, so the connection can be reused.
+                await response.Content.ReadAsByteArrayAsync(abort).ConfigureAwait(false);
+                var code = (int)response.StatusCode;
+                generator.Tally.Record(code);
+                var location = response.Headers.Location is { } url ? (url.IsAbsoluteUri ? url.PathAndQuery : url.OriginalString) : null;
+                return (code, response.Headers.ETag?.ToString(), location);
+            }
+            catch (OperationCanceledException) when (abort.IsCancellationRequested)
+            {
+                generator.Tally.RecordCancelled();
+                return null;
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+            {
+                // Refused, reset, or the client's own timeout: no status to count.
+                generator.Tally.RecordFailed();
+                return null;
+            }
+        }
+
+        /// <summary>A bearer token for a demo user (password = user name), from POST /api/login, reused for a while.</summary>
+        private async Task<string?> TokenAsync(string user)
+        {
+            await _loginGate.WaitAsync(abort).ConfigureAwait(false);
+            try
+            {
+                if (_tokens.TryGetValue(user, out var cached) && DateTime.UtcNow - cached.At < TokenLifetime)
+                {
+                    return cached.Token;
+                }
+
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/login", UriKind.Relative))
+                {
+                    Content = JsonContent.Create(new { username = user, password = user }),
+                };
+                using var response = await SendForTokenAsync(request).ConfigureAwait(false);
+                if (response is null)
+                {
+                    return null;
+                }
+
+                var token = (await response.Content.ReadFromJsonAsync<JsonElement>(abort).ConfigureAwait(false)).GetProperty("token").GetString();
+                if (token is not null)
+                {
+                    _tokens[user] = (token, DateTime.UtcNow);
+                }
+
+                return token;
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or NotSupportedException)
+            {
+                // A login answer without a token: the login itself was counted; the step is skipped.
+                return null;
+            }
+            finally
+            {
+                _loginGate.Release();
+            }
+        }
+
+        private async Task<HttpResponseMessage?> SendForTokenAsync(HttpRequestMessage request)
+        {
+            try
+            {
+                var response = await client.SendAsync(request, abort).ConfigureAwait(false);
+                generator.Tally.Record((int)response.StatusCode);
+                if (response.IsSuccessStatusCode)
+                {
+                    return response;
+                }
+
+                response.Dispose();
+                return null;
+            }
+            catch (OperationCanceledException) when (abort.IsCancellationRequested)
+            {
+                generator.Tally.RecordCancelled();
+                return null;
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+            {
+                generator.Tally.RecordFailed();
+                return null;
+            }
+        }
+
+        private void Forget(string user)
+        {
+            if (_loginGate.Wait(0))
+            {
+                _tokens.Remove(user);
+                _loginGate.Release();
+            }
+        }
+
+        /// <summary>Replaces {unique}, {etag}, {location}; false when one of them has no value yet in this flow.</summary>
+        private static bool TryFill(string template, Dictionary<string, string> values, bool json, out string filled)
+        {
+            filled = template;
+            var start = filled.IndexOf('{', StringComparison.Ordinal);
+            while (start >= 0)
+            {
+                var end = filled.IndexOf('}', start + 1);
+                if (end < 0)
+                {
+                    break;
+                }
+
+                var name = filled[(start + 1)..end];
+                if (name is "unique" or "etag" or "location")
+                {
+                    if (!values.TryGetValue(name, out var value))
+                    {
+                        return false;
+                    }
+
+                    // Inside a JSON string value the replacement must be escaped (an ETag has quotes).
+                    var text = json ? JsonEncodedText.Encode(value).ToString() : value;
+                    filled = string.Concat(filled.AsSpan(0, start), text, filled.AsSpan(end + 1));
+                    start = filled.IndexOf('{', start + text.Length);
+                }
+                else
+                {
+                    start = filled.IndexOf('{', start + 1);
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Picks an entry with probability proportional to its weight.</summary>
+    private sealed class WeightedMix
+    {
+        private readonly TrafficRequest[] _entries;
+        private readonly double[] _cumulative;
+
+        public WeightedMix(IReadOnlyList<TrafficRequest> entries)
+        {
+            _entries = [.. entries];
+            _cumulative = new double[_entries.Length];
+            var sum = 0.0;
+            for (var i = 0; i < _entries.Length; i++)
+            {
+                sum += _entries[i].Weight;
+                _cumulative[i] = sum;
+            }
+        }
+
+        public TrafficRequest Pick(Random random)
+        {
+            var x = random.NextDouble() * _cumulative[^1];
+            var index = Array.BinarySearch(_cumulative, x);
+            index = index < 0 ? ~index : index + 1;
+            return _entries[Math.Min(index, _entries.Length - 1)];
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text;
+
+namespace Samples.Traffic;
+
+/// <summary>Thread-safe counts of what the generator sent: per status code, and failures (no HTTP answer).</summary>
+public sealed class TrafficTally
+{
+    private readonly long[] _codes = new long[600];
+    private long _failed;
+    private long _cancelled;
+
+    internal void Record(int code)
+    {
+        if (code is >= 100 and < 600)
+        {
+            Interlocked.Increment(ref _codes[code]);
+        }
+        else
+        {
+            Interlocked.Increment(ref _failed);
+        }
+    }
+
+    internal void RecordFailed() => Interlocked.Increment(ref _failed);
+
+    internal void RecordCancelled() => Interlocked.Increment(ref _cancelled);
+
+    /// <summary>A consistent-enough copy of the counts at this moment.</summary>
+    public TrafficCounts Snapshot()
+    {
+        var codes = new SortedDictionary<int, long>();
+        for (var code = 100; code < _codes.Length; code++)
+        {
+            var count = Interlocked.Read(ref _codes[code]);
+            if (count > 0)
+            {
+                codes[code] = count;
+            }
+        }
+
+        return new TrafficCounts(codes, Interlocked.Read(ref _failed), Interlocked.Read(ref _cancelled));
+    }
+}
+
+/// <summary>
+/// Counts at one moment. <see cref="Failed"/>: no HTTP answer (refused, reset, client timeout);
+/// <see cref="Cancelled"/>: in flight when the run was stopped (not part of <see cref="Sent"/>).
+/// </summary>
+public sealed record TrafficCounts(IReadOnlyDictionary<int, long> Codes, long Failed, long Cancelled)
+{
+    public static TrafficCounts Empty { get; } = new(new Dictionary<int, long>(), 0, 0);
+
+    /// <summary>Requests that got an answer or failed.</summary>
+    public long Sent => Codes.Values.Sum() + Failed;
+
+    /// <summary>Responses of a class: 2 for 2xx, and so on.</summary>
+    public long Class(int hundreds) => Codes.Where(pair => pair.Key / 100 == hundreds).Sum(pair => pair.Value);
+
+    /// <summary>Per class in the gateway metric's label form ("2xx"); every class 1xx to 5xx is present.</summary>
+    public IReadOnlyDictionary<string, long> ByClass =>
+        Enumerable.Range(1, 5).ToDictionary(hundreds => $"{hundreds}xx", Class);
+
+    public long Code(int code) => Codes.TryGetValue(code, out var count) ? count : 0;
+
+    /// <summary>What happened between <paramref name="earlier"/> and this snapshot.</summary>
+    public TrafficCounts Since(TrafficCounts earlier)
+    {
+        ArgumentNullException.ThrowIfNull(earlier);
+        var codes = Codes.Select(pair => (pair.Key, Count: pair.Value - earlier.Code(pair.Key)))
+            .Where(pair => pair.Count > 0)
+            .ToDictionary(pair => pair.Key, pair => pair.Count);
+        return new TrafficCounts(codes, Failed - earlier.Failed, Cancelled - earlier.Cancelled);
+    }
+
+    /// <summary>"sent 50  2xx 38  3xx 4  4xx 6  5xx 2  failed 0".</summary>
+    public string ToSummary() => string.Create(CultureInfo.InvariantCulture,
+        $"sent {Sent}  2xx {Class(2)}  3xx {Class(3)}  4xx {Class(4)}  5xx {Class(5)}  failed {Failed}");
+
+    /// <summary>"200 x31  201 x4  304 x9 ...".</summary>
+    public string ToCodes()
+    {
+        var text = new StringBuilder();
+        foreach (var (code, count) in Codes.OrderBy(pair => pair.Key))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{(text.Length > 0 ? "  " : "")}{code} x{count}");
+        }
+
+        return text.Length > 0 ? text.ToString() : "none";
+    }
+}

@@ -1,0 +1,131 @@
+using Deploy.Tests.Infrastructure;
+
+namespace Deploy.Tests;
+
+/// <summary>deploy/Dockerfile and .dockerignore against the projects under src/.</summary>
+public sealed class DockerfileTests
+{
+    private const string DockerfilePath = "deploy/Dockerfile";
+
+    private readonly IReadOnlyList<(string Instruction, string Arguments)> _instructions = Parse(Repo.Read(DockerfilePath));
+
+    [Fact]
+    public void Restore_layer_copies_every_project_file_under_src()
+    {
+        var copied = RestoreLayerCopies();
+        var missing = Repo.SourceProjects()
+            .Where(project => !copied.Any(copy => copy.Source == project && copy.Destination.TrimEnd('/') == Path.GetDirectoryName(project)!.Replace('\\', '/')))
+            .ToList();
+        Assert.True(missing.Count == 0, $"{DockerfilePath} restore layer does not copy: {string.Join(", ", missing)} (to its own folder)");
+        Assert.Contains(copied, copy => copy.Source == "Directory.Build.props");
+        Assert.Contains(copied, copy => copy.Source == "Directory.Packages.props");
+    }
+
+    [Fact]
+    public void Restore_layer_copies_only_files_that_exist()
+    {
+        // A COPY of a missing file fails every image's build.
+        var missing = RestoreLayerCopies().Select(copy => copy.Source).Where(source => !File.Exists(Repo.PathOf(source))).ToList();
+        Assert.True(missing.Count == 0, $"{DockerfilePath} copies files that do not exist: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public void Restore_comes_before_the_sources_are_copied()
+    {
+        var restore = IndexOf(instruction => instruction.Instruction == "RUN" && instruction.Arguments.Contains("dotnet restore", StringComparison.Ordinal));
+        var sources = IndexOf(instruction => instruction.Instruction == "COPY" && instruction.Arguments.StartsWith("src/ ", StringComparison.Ordinal));
+        var publish = IndexOf(instruction => instruction.Instruction == "RUN" && instruction.Arguments.Contains("dotnet publish", StringComparison.Ordinal));
+        Assert.True(restore >= 0 && restore < sources && sources < publish, "expected: COPY project files, RUN dotnet restore, COPY src/, RUN dotnet publish");
+        Assert.Contains("--no-restore", _instructions[publish].Arguments, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Runtime_stage_is_non_root_with_a_healthcheck_and_pinned_bases()
+    {
+        var stages = _instructions.Where(instruction => instruction.Instruction == "FROM").Select(instruction => instruction.Arguments).ToList();
+        Assert.True(stages.Count >= 2, "multi-stage: an sdk build stage and a runtime stage");
+        Assert.StartsWith("mcr.microsoft.com/dotnet/sdk:", stages[0], StringComparison.Ordinal);
+        Assert.StartsWith("mcr.microsoft.com/dotnet/aspnet:", stages[^1], StringComparison.Ordinal);
+        Assert.All(stages, stage => Assert.True(ImageReference.IsPinned(stage.Split(' ')[0]), $"FROM {stage} is not pinned"));
+
+        var runtime = _instructions.Skip(LastIndexOf(instruction => instruction.Instruction == "FROM")).ToList();
+        Assert.Contains(runtime, instruction => instruction.Instruction == "USER" && instruction.Arguments is "$APP_UID" or "${APP_UID}");
+        var healthcheck = Assert.Single(runtime, instruction => instruction.Instruction == "HEALTHCHECK");
+        Assert.Contains("HEALTH_PORT", healthcheck.Arguments, StringComparison.Ordinal);
+        Assert.Contains("/healthz", healthcheck.Arguments, StringComparison.Ordinal);
+        Assert.Contains(runtime, instruction => instruction.Instruction == "ARG" && instruction.Arguments.StartsWith("HEALTH_PORT", StringComparison.Ordinal));
+        Assert.Contains(_instructions, instruction => instruction.Instruction == "ARG" && instruction.Arguments.StartsWith("PROJECT", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Dockerignore_keeps_build_output_git_and_tests_out_but_not_what_the_build_needs()
+    {
+        var patterns = Repo.Read(".dockerignore").Split('\n')
+            .Select(line => line.Trim())
+            .Where(line => line.Length > 0 && !line.StartsWith('#'))
+            .Select(line => line.TrimEnd('/'))
+            .ToList();
+        Assert.Contains("**/bin", patterns);
+        Assert.Contains("**/obj", patterns);
+        Assert.Contains(".git", patterns);
+        Assert.Contains("tests", patterns);
+
+        var needed = RestoreLayerCopies().Select(copy => copy.Source).Append("src").Append(DockerfilePath);
+        var excluded = needed.Where(path => patterns.Any(pattern => path == pattern || path.StartsWith(pattern + "/", StringComparison.Ordinal))).ToList();
+        Assert.Empty(excluded);
+    }
+
+    private List<(string Source, string Destination)> RestoreLayerCopies()
+    {
+        var restore = IndexOf(instruction => instruction.Instruction == "RUN" && instruction.Arguments.Contains("dotnet restore", StringComparison.Ordinal));
+        Assert.True(restore >= 0, $"{DockerfilePath} has no RUN dotnet restore");
+        return _instructions.Take(restore)
+            .Where(instruction => instruction.Instruction == "COPY" && !instruction.Arguments.StartsWith("--from", StringComparison.Ordinal))
+            .SelectMany(instruction =>
+            {
+                var words = instruction.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(word => !word.StartsWith("--", StringComparison.Ordinal)).ToList();
+                var destination = words[^1];
+                return words.SkipLast(1).Select(source => (source, destination == "./" ? "." : destination));
+            })
+            .ToList();
+    }
+
+    private int IndexOf(Func<(string Instruction, string Arguments), bool> predicate) =>
+        _instructions.Select((instruction, index) => (instruction, index)).FirstOrDefault(pair => predicate(pair.instruction), (default, -1)).Item2;
+
+    private int LastIndexOf(Func<(string Instruction, string Arguments), bool> predicate) =>
+        _instructions.Select((instruction, index) => (instruction, index)).LastOrDefault(pair => predicate(pair.instruction), (default, -1)).Item2;
+
+    /// <summary>Instructions with continuation lines joined and comments dropped.</summary>
+    private static List<(string Instruction, string Arguments)> Parse(string text)
+    {
+        var result = new List<(string, string)>();
+        var pending = "";
+        foreach (var raw in text.Replace("\r", "", StringComparison.Ordinal).Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.StartsWith('#') || (line.Length == 0 && pending.Length == 0))
+            {
+                continue;
+            }
+
+            if (line.EndsWith('\\'))
+            {
+                pending += line[..^1] + " ";
+                continue;
+            }
+
+            var full = (pending + line).Trim();
+            pending = "";
+            if (full.Length == 0)
+            {
+                continue;
+            }
+
+            var space = full.IndexOf(' ', StringComparison.Ordinal);
+            result.Add(space < 0 ? (full.ToUpperInvariant(), "") : (full[..space].ToUpperInvariant(), full[(space + 1)..].Trim()));
+        }
+
+        return result;
+    }
+}
