@@ -1,6 +1,7 @@
 using Gateway;
 using Gateway.Hosting;
 using Samples.Chaos;
+using Samples.Traffic;
 using Samples.UsersApi;
 
 // The native demo: the sample upstreams and the gateway in one process, on the root appsettings.json.
@@ -30,7 +31,8 @@ Console.WriteLine($"""
       users API        {UsersUrl}  (upstream, reached through the gateway at /api/*)
       chaos service    {ChaosUrl}  (upstream, reached through the gateway at /chaos/*)
       route config     {Path.GetFullPath("appsettings.json")}  (edit it: routes change live)
-      traffic          {(withTraffic ? "no generator yet: try the curl table in README.md" : "off (--no-traffic)")}
+      status page      {listeners.AdminUrl}  (admin key: demo-admin-key)
+      traffic          {(withTraffic ? "the default scenario (src/Samples.Traffic/scenarios/default.json), a summary every 10 s" : "off (--no-traffic)")}
 
     Try:
       curl -i {listeners.PublicUrl}api/users/1
@@ -40,6 +42,15 @@ Console.WriteLine($"""
 
     """);
 
+// The generator runs in-process until the demo stops (Ctrl+C), then prints its total.
+using var stopTraffic = CancellationTokenSource.CreateLinkedTokenSource(gateway.Lifetime.ApplicationStopping);
+var traffic = withTraffic
+    ? new TrafficGenerator(new TrafficOptions { Gateway = listeners.PublicUrl, Output = Console.Out, SummaryInterval = TimeSpan.FromSeconds(10) })
+        .RunAsync(stopTraffic.Token)
+    : Task.CompletedTask;
+
 await gateway.WaitForShutdownAsync();
+await stopTraffic.CancelAsync();
+await traffic;
 await chaos.StopAsync();
 await users.StopAsync();

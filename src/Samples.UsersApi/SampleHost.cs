@@ -33,6 +33,8 @@ internal static class SampleHost
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // The only unhandled exception is /api/crash's deliberate one; its stack trace would flood the demo's console.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.Critical);
 
         builder.Services.AddProblemDetails();
         // Traced like the gateway: the trace a request starts there continues here; exported only with an OTLP endpoint.

@@ -80,7 +80,9 @@
     svg.replaceChildren();
     const width = 600, height = 220, top = 10;
     const now = Date.now();
-    const x = (t) => width - ((now - t) / WINDOW_MS) * width;
+    // Until five minutes of samples exist, the chart spans what there is (at least 30 s) instead of a sliver.
+    const span = Math.max(30000, Math.min(WINDOW_MS, now - history[0].t));
+    const x = (t) => width - ((now - t) / span) * width;
     const totals = points.map((p) => CLASSES.reduce((sum, c) => sum + (p.values[c] || 0), 0));
     const max = Math.max(1, ...totals);
     const y = (v) => height - (v / max) * (height - top);
