@@ -3,6 +3,7 @@ using Gateway.Auth;
 using Gateway.Clients;
 using Gateway.Configuration;
 using Gateway.Errors;
+using Gateway.Errors.StatusGuide;
 using Gateway.Hosting;
 using Gateway.Limits;
 using Gateway.Maintenance;
@@ -53,6 +54,7 @@ public static class GatewayExtensions
         app.MapGatewayAdmin()
             .MapMaintenanceAdmin()
             .MapRateLimitingAdmin();
+        app.MapStatusGuide();
         app.MapGatewayRoutes();
         app.MapNoRoute();
         return app;

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -65,6 +67,25 @@ public sealed class ClientAddress : IDisposable
 
     public static bool IsTrusted(IPAddress address, List<IPNetwork> networks) =>
         networks.Exists(network => network.Contains(address));
+
+    /// <summary>
+    /// Who the client is, for rate limits and the access log: the token's subject, else the API key (hashed:
+    /// keys never sit in memory, Redis or logs), else the client IP.
+    /// </summary>
+    public string Identify(HttpContext context)
+    {
+        if (context.User.Identity?.IsAuthenticated == true && context.User.FindFirst("sub")?.Value is { Length: > 0 } subject)
+        {
+            return "sub:" + subject;
+        }
+
+        if (context.Request.Headers["X-Api-Key"].ToString() is { Length: > 0 } apiKey)
+        {
+            return "key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)), 0, 12);
+        }
+
+        return "ip:" + (Resolve(context)?.ToString() ?? "unknown");
+    }
 
     public void Dispose() => _subscription?.Dispose();
 

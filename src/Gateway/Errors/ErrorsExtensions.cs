@@ -1,3 +1,4 @@
+using Gateway.Errors.StatusGuide;
 using Gateway.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -8,9 +9,13 @@ namespace Gateway.Errors;
 
 public static class ErrorsExtensions
 {
-    public static IServiceCollection AddGatewayErrors(this IServiceCollection services) =>
-        services.AddProblemDetails(options =>
+    public static IServiceCollection AddGatewayErrors(this IServiceCollection services)
+    {
+        services.AddSingleton<StatusGuideBook>();
+        services.AddSingleton<StatusContext>();
+        return services.AddProblemDetails(options =>
             options.CustomizeProblemDetails = problem => GatewayProblems.AddTraceId(problem.HttpContext, problem.ProblemDetails));
+    }
 
     /// <summary>An unhandled exception becomes a generic 500 problem; the log keeps the details.</summary>
     public static IApplicationBuilder UseGatewayErrors(this IApplicationBuilder app) =>

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Gateway.Errors.StatusGuide;
 using Microsoft.AspNetCore.WebUtilities;
+using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Errors;
 
@@ -24,7 +26,8 @@ public static class GatewayProblems
         {
             Status = status,
             Title = ReasonPhrases.GetReasonPhrase(status),
-            Type = $"https://www.rfc-editor.org/rfc/rfc9110#status.{status}",
+            // Resolves on this gateway: what the code means and why this route produced it.
+            Type = StatusGuideEndpoints.TypeUri(status, origin, context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId),
             Detail = detail,
             Instance = context.Request.Path,
         };

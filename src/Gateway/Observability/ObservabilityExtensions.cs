@@ -20,6 +20,8 @@ public static class ObservabilityExtensions
     public static IServiceCollection AddGatewayObservability(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<GatewayMetrics>();
+        services.Configure<AccessLogSettings>(configuration.GetSection(AccessLogSettings.SectionName));
+        services.AddSingleton<AccessLog>();
         services.AddSingleton<MetricsSnapshot>();
         // Traces always run, so upstreams get a traceparent and every problem's traceId is the trace's id;
         // they leave the process only when an OTLP endpoint is configured.
@@ -54,9 +56,11 @@ public static class ObservabilityExtensions
             if (context.GetReverseProxyFeature().ProxiedDestination is not null)
             {
                 var route = context.GetRouteModel().Config;
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                context.Features.Set(new UpstreamTimingFeature { Elapsed = elapsed });
                 context.RequestServices.GetRequiredService<GatewayMetrics>().UpstreamDuration
                     .WithLabels(route.RouteId, route.ClusterId ?? "none")
-                    .Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                    .Observe(elapsed.TotalSeconds);
             }
         });
         return proxy;

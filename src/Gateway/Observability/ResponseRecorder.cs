@@ -11,7 +11,7 @@ namespace Gateway.Observability;
 /// Outermost middleware: every response of the public port is counted exactly once, with the origin the
 /// deciding feature recorded. Kestrel's own 400/408/431 happen before any middleware and are not seen here.
 /// </summary>
-internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metrics)
+internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metrics, AccessLog accessLog)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -43,7 +43,8 @@ internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metr
 
     private void Record(HttpContext context, TimeSpan elapsed)
     {
-        var route = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config;
+        var model = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>();
+        var route = model?.Config;
         var status = context.Response.StatusCode;
         var origin = (context.GetOrigin() ?? DefaultOrigin(context, route is not null)).ToLabel();
         var routeId = route?.RouteId ?? "none";
@@ -52,6 +53,7 @@ internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metr
             .WithLabels(routeId, route?.ClusterId ?? "none", StatusLabels.Method(context.Request.Method), StatusLabels.Code(status), statusClass, origin)
             .Inc();
         metrics.RequestDuration.WithLabels(routeId, statusClass, origin).Observe(elapsed.TotalSeconds);
+        accessLog.Write(context, model, status, statusClass, origin, elapsed);
     }
 
     /// <summary>Nothing at the gateway recorded a decision: a proxied answer is the upstream's, anything else the gateway's.</summary>

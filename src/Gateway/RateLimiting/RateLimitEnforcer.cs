@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Gateway.Clients;
 using Gateway.Errors;
 using Gateway.Observability;
@@ -31,7 +29,7 @@ internal sealed partial class RateLimitEnforcer(
             return;
         }
 
-        var client = PartitionKey(context);
+        var client = clients.Identify(context);
         System.Threading.RateLimiting.RateLimitLease lease;
         try
         {
@@ -66,22 +64,6 @@ internal sealed partial class RateLimitEnforcer(
 
             await next(context);
         }
-    }
-
-    /// <summary>Who is counted: the token's subject, else the API key (hashed: keys never sit in memory or Redis), else the client IP.</summary>
-    private string PartitionKey(HttpContext context)
-    {
-        if (context.User.Identity?.IsAuthenticated == true && context.User.FindFirst("sub")?.Value is { Length: > 0 } subject)
-        {
-            return "sub:" + subject;
-        }
-
-        if (context.Request.Headers["X-Api-Key"].ToString() is { Length: > 0 } apiKey)
-        {
-            return "key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)), 0, 12);
-        }
-
-        return "ip:" + (clients.Resolve(context)?.ToString() ?? "unknown");
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Rate-limit store unreachable for policy {Policy}; {Decision} requests: {Reason}")]

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Gateway.Errors.StatusGuide;
+
+/// <summary>One status code of the guide, as written once in status-codes.json (HTML and JSON are rendered from it).</summary>
+public sealed record StatusEntry(
+    int Code,
+    string Reason,
+    [property: JsonPropertyName("class")] string StatusClass,
+    string Summary,
+    string Meaning,
+    string WhoActs,
+    StatusAdvice WhatToDo,
+    IReadOnlyList<StatusHeader> Headers,
+    IReadOnlyDictionary<string, string> Origins);
+
+public sealed record StatusAdvice(string Client, string Server);
+
+public sealed record StatusHeader(string Name, string Why);
+
+/// <summary>The guide's codes, loaded once from the embedded data file.</summary>
+public sealed class StatusGuideBook
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public StatusGuideBook()
+    {
+        using var stream = typeof(StatusGuideBook).Assembly.GetManifestResourceStream("StatusGuide/status-codes.json")
+            ?? throw new InvalidOperationException("The status guide data is not embedded.");
+        var file = JsonSerializer.Deserialize<GuideFile>(stream, Json) ?? throw new InvalidOperationException("The status guide data is empty.");
+        Codes = file.Codes.OrderBy(entry => entry.Code).ToArray();
+        ByCode = Codes.ToDictionary(entry => entry.Code);
+    }
+
+    public IReadOnlyList<StatusEntry> Codes { get; }
+
+    public IReadOnlyDictionary<int, StatusEntry> ByCode { get; }
+
+    private sealed record GuideFile(IReadOnlyList<StatusEntry> Codes);
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Gateway.Clients;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Model;
+
+namespace Gateway.Observability;
+
+/// <summary>The <c>AccessLog</c> section: which responses get a line.</summary>
+public sealed class AccessLogSettings
+{
+    public const string SectionName = "AccessLog";
+
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Only responses with at least this status (for example 400: errors only).</summary>
+    public int MinStatus { get; init; }
+
+    /// <summary>Share of the remaining responses logged, 0 to 1.</summary>
+    public double SampleRate { get; init; } = 1;
+}
+
+/// <summary>Set by the proxy pipeline so the access log can tell upstream time from gateway time.</summary>
+internal sealed class UpstreamTimingFeature
+{
+    public TimeSpan Elapsed { get; set; }
+}
+
+/// <summary>
+/// One structured line per public response (category <c>Gateway.AccessLog</c>): JSON with
+/// <c>Logging:Console:FormatterName=json</c>, compact text otherwise. Nothing is computed unless the line is written.
+/// </summary>
+internal sealed partial class AccessLog(ILoggerFactory loggers, IOptionsMonitor<AccessLogSettings> settings, ClientAddress clients)
+{
+    private readonly ILogger _logger = loggers.CreateLogger("Gateway.AccessLog");
+
+    public void Write(HttpContext context, RouteModel? route, int status, string statusClass, string origin, TimeSpan elapsed)
+    {
+        var current = settings.CurrentValue;
+        if (!current.Enabled || status < current.MinStatus || !_logger.IsEnabled(LogLevel.Information)
+            || (current.SampleRate < 1 && Random.Shared.NextDouble() >= current.SampleRate))
+        {
+            return;
+        }
+
+        // Past the guard above: everything below is only computed for a line that is written.
+        var upstream = context.Features.Get<UpstreamTimingFeature>()?.Elapsed;
+        var client = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(clients.Identify(context))), 0, 8);
+        var time = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        var destination = context.Features.Get<Yarp.ReverseProxy.Model.IReverseProxyFeature>()?.ProxiedDestination?.DestinationId ?? "-";
+        var traceId = Activity.Current?.TraceId.ToHexString() ?? context.TraceIdentifier;
+        var durationMs = Math.Round(elapsed.TotalMilliseconds, 1);
+        double? upstreamMs = upstream is { } up ? Math.Round(up.TotalMilliseconds, 1) : null;
+        LogResponse(_logger, time, context.Request.Method, route?.Config.RouteId ?? "none", context.Request.Path.Value ?? "/",
+            status, statusClass, origin, destination, durationMs, upstreamMs, context.Response.ContentLength, client, traceId);
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information,
+        Message = "{Time} {Method} {Route} {Path} {Status} {StatusClass} {Origin} dest={Destination} {DurationMs}ms upstream={UpstreamMs}ms bytes={Bytes} client={Client} trace={TraceId}")]
+    private static partial void LogResponse(ILogger logger, string time, string method, string route, string path, int status, string statusClass,
+        string origin, string destination, double durationMs, double? upstreamMs, long? bytes, string client, string traceId);
+}

@@ -1,0 +1,188 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Gateway.IntegrationTests.Infrastructure;
+
+namespace Gateway.IntegrationTests;
+
+/// <summary>Every gateway-made problem's type resolves on the gateway to an explanation, with the route's real facts.</summary>
+public sealed class StatusGuideTests : PerTestGateway
+{
+    private static readonly int[] GuideCodes = [200, 201, 202, 204, 206, 301, 302, 304, 400, 401, 403, 404, 405, 408, 409, 410, 413, 422, 429, 431, 500, 502, 503, 504];
+
+    // Access log for everything, so each origin's line can be checked.
+    protected override string[] GatewayArgs => ["--AccessLog:MinStatus=0"];
+
+    [Fact]
+    public async Task Every_gateway_made_problem_type_resolves_to_a_page_in_html_and_json()
+    {
+        var problems = await ProduceEveryOriginAsync();
+        Assert.Equal(["auth", "limits", "maintenance", "no_healthy", "no_route", "ratelimit", "timeout", "unreachable"], problems.Keys.Order());
+
+        foreach (var (origin, problem) in problems)
+        {
+            var type = problem.GetProperty("type").GetString()!;
+            var status = problem.GetProperty("status").GetInt32();
+            Assert.StartsWith($"/_gateway/status/{status}?origin={origin}", type, StringComparison.Ordinal);
+
+            using var json = await GetAsync(type, "application/json");
+            Assert.Equal(HttpStatusCode.OK, json.StatusCode);
+            var page = await json.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(status, page.GetProperty("code").GetInt32());
+            Assert.False(string.IsNullOrWhiteSpace(page.GetProperty("reachedFrom").GetProperty("explanation").GetString()), origin);
+
+            using var html = await GetAsync(type, "text/html,application/xhtml+xml,*/*;q=0.8");
+            Assert.Equal(HttpStatusCode.OK, html.StatusCode);
+            Assert.Equal("text/html", html.Content.Headers.ContentType?.MediaType);
+            var text = await html.Content.ReadAsStringAsync();
+            Assert.Contains($"<h1>{status} ", text, StringComparison.Ordinal);
+            Assert.Contains("Why you got it here", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Explanations_name_the_routes_real_timeout_policy_and_maintenance_end()
+    {
+        await Gateway.EditConfigAsync(Config, json => json["ReverseProxy"]!["Routes"]!["chaos"]!["Timeout"] = "00:00:01");
+        Assert.Contains("00:00:01", await ExplanationAsync("/_gateway/status/504?origin=timeout&route=chaos"), StringComparison.Ordinal);
+        Assert.Contains("10 requests per 00:00:10", await ExplanationAsync("/_gateway/status/429?origin=ratelimit&route=search"), StringComparison.Ordinal);
+
+        var until = DateTimeOffset.UtcNow.AddHours(2);
+        using (var put = await Gateway.AdminAsync(HttpMethod.Put, "/admin/maintenance", json: $$"""{ "enabled": true, "routes": ["users-api"], "message": "Moving to new disks.", "until": "{{until:O}}" }"""))
+        {
+            put.EnsureSuccessStatusCode();
+        }
+
+        var maintenance = await ExplanationAsync("/_gateway/status/503?origin=maintenance&route=users-api");
+        Assert.Contains("Moving to new disks.", maintenance, StringComparison.Ordinal);
+        Assert.Contains(until.ToString("O", System.Globalization.CultureInfo.InvariantCulture)[..16], maintenance, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_quick_reference_lists_every_code_by_class_and_is_never_rate_limited_or_in_maintenance()
+    {
+        using (var put = await Gateway.AdminAsync(HttpMethod.Put, "/admin/maintenance", json: """{ "enabled": true }"""))
+        {
+            put.EnsureSuccessStatusCode();
+        }
+
+        for (var i = 0; i < 30; i++)
+        {
+            using var list = await GetAsync("/_gateway/status", "application/json");
+            Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+            if (i == 0)
+            {
+                var body = await list.Content.ReadFromJsonAsync<JsonElement>();
+                var codes = body.GetProperty("classes").EnumerateArray()
+                    .SelectMany(group => group.GetProperty("codes").EnumerateArray().Select(code => code.GetProperty("code").GetInt32()));
+                Assert.Equal(GuideCodes, codes);
+            }
+        }
+
+        foreach (var code in GuideCodes)
+        {
+            using var page = await GetAsync($"/_gateway/status/{code}", "application/json");
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+
+        using var unknown = await GetAsync("/_gateway/status/299", "application/json");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task Upstream_made_errors_keep_their_own_bodies()
+    {
+        using var response = await Client.GetAsync(new Uri("/chaos/status/503", UriKind.Relative));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.DoesNotContain("/_gateway/", body.GetProperty("type").GetString() ?? "", StringComparison.Ordinal);
+        Assert.False(body.TryGetProperty("origin", out _));
+    }
+
+    [Fact]
+    public async Task The_access_log_has_one_structured_line_per_response_with_every_field()
+    {
+        var problems = await ProduceEveryOriginAsync();
+        using (await Client.GetAsync(new Uri("/api/users/1", UriKind.Relative)))
+        {
+        }
+
+        await Eventually.HoldsAsync(() => Task.FromResult(
+            AccessLines().Select(fields => (string)fields["Origin"]!).Distinct().Count() >= problems.Count + 1), "every origin has an access log line");
+        string[] expected = ["Time", "Method", "Route", "Path", "Status", "StatusClass", "Origin", "Destination", "DurationMs", "UpstreamMs", "Bytes", "Client", "TraceId"];
+        foreach (var origin in problems.Keys.Append("upstream"))
+        {
+            var line = AccessLines().First(fields => (string)fields["Origin"]! == origin);
+            Assert.All(expected, field => Assert.True(line.ContainsKey(field), $"{origin}: no {field}"));
+            Assert.DoesNotContain("?", (string)line["Path"]!, StringComparison.Ordinal);
+            Assert.Matches("^[0-9a-f]{16}$", (string)line["Client"]!);
+            Assert.Matches("^[0-9a-f]{32}$", (string)line["TraceId"]!);
+        }
+
+        var proxied = AccessLines().First(fields => (string)fields["Origin"]! == "upstream");
+        Assert.Equal("users-1", proxied["Destination"]);
+        Assert.NotNull(proxied["UpstreamMs"]);
+    }
+
+    private IEnumerable<IReadOnlyDictionary<string, object?>> AccessLines() =>
+        Gateway.Logs.Entries.Where(entry => entry.Category == "Gateway.AccessLog").Select(entry => entry.Fields);
+
+    /// <summary>One gateway-made problem per origin, through the real routes of the root config.</summary>
+    private async Task<Dictionary<string, JsonElement>> ProduceEveryOriginAsync()
+    {
+        var problems = new Dictionary<string, JsonElement>();
+        async Task KeepAsync(HttpRequestMessage request)
+        {
+            using var response = await Client.SendAsync(request);
+            if (response.Content.Headers.ContentType?.MediaType == "application/problem+json")
+            {
+                var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+                if (problem.TryGetProperty("origin", out var origin))
+                {
+                    problems[origin.GetString()!] = problem;
+                }
+            }
+
+            request.Dispose();
+        }
+
+        await KeepAsync(new HttpRequestMessage(HttpMethod.Get, "/api/profile"));
+        await KeepAsync(new HttpRequestMessage(HttpMethod.Get, "/no/route"));
+        await KeepAsync(new HttpRequestMessage(HttpMethod.Get, "/unreachable/x"));
+        await KeepAsync(new HttpRequestMessage(HttpMethod.Get, "/chaos/slow?ms=3000"));
+        var big = new HttpRequestMessage(HttpMethod.Post, "/api/users") { Content = new ByteArrayContent(new byte[2 * 1024 * 1024]) };
+        big.Headers.ExpectContinue = true;
+        await KeepAsync(big);
+        for (var i = 0; i < 11; i++)
+        {
+            await KeepAsync(new HttpRequestMessage(HttpMethod.Get, "/api/search?q=x"));
+        }
+
+        await Eventually.HoldsAsync(async () =>
+        {
+            await KeepAsync(new HttpRequestMessage(HttpMethod.Get, "/unhealthy/x"));
+            return problems.ContainsKey("no_healthy");
+        }, "the unhealthy cluster answers 503 no_healthy");
+        using (var put = await Gateway.AdminAsync(HttpMethod.Put, "/admin/maintenance", json: """{ "enabled": true, "routes": ["pages"] }"""))
+        {
+            put.EnsureSuccessStatusCode();
+        }
+
+        await KeepAsync(new HttpRequestMessage(HttpMethod.Get, "/old-url"));
+        return problems;
+    }
+
+    private async Task<string> ExplanationAsync(string path)
+    {
+        using var response = await GetAsync(path, "application/json");
+        var page = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return page.GetProperty("reachedFrom").GetProperty("explanation").GetString()!;
+    }
+
+    private async Task<HttpResponseMessage> GetAsync(string path, string accept)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd(accept);
+        return await Client.SendAsync(request);
+    }
+}
