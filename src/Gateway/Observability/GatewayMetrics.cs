@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Prometheus;
+using Yarp.ReverseProxy.Configuration;
 
 namespace Gateway.Observability;
 
@@ -10,10 +12,15 @@ public sealed class GatewayMetrics
 {
     private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
+    // prometheus-net would read the trace context for an exemplar on every increment (an allocation per
+    // request); traces are linked through the traceId in problem bodies and the access log instead.
+    private static readonly ExemplarBehavior NoExemplars = new() { DefaultExemplarProvider = static (_, _) => Exemplar.None };
+
     public GatewayMetrics()
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
+        factory.ExemplarBehavior = NoExemplars;
         Responses = factory.CreateCounter("gateway_responses_total",
             "Responses sent on the public port, by route, cluster, method, status code and class, and origin (who decided the status).",
             new CounterConfiguration { LabelNames = ["route", "cluster", "method", "code", "class", "origin"] });
@@ -37,7 +44,14 @@ public sealed class GatewayMetrics
             "1 when the last edit of the config file was applied, 0 when it was rejected (the last good config serves).");
         ConfigLastReloadTimestamp = factory.CreateGauge("gateway_config_last_reload_timestamp_seconds",
             "Unix time of the last load attempt of the config file.");
+        UnroutedSeries = RouteSeries.Unrouted(this);
     }
+
+    /// <summary>Series of requests that matched no route (route="none").</summary>
+    internal RouteSeries UnroutedSeries { get; }
+
+    /// <summary>Series per route, dropped with the route's config when an edit replaces it.</summary>
+    internal ConditionalWeakTable<RouteConfig, RouteSeries> SeriesByRoute { get; } = new();
 
     public CollectorRegistry Registry { get; }
 

@@ -44,16 +44,10 @@ internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metr
     private void Record(HttpContext context, TimeSpan elapsed)
     {
         var model = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>();
-        var route = model?.Config;
         var status = context.Response.StatusCode;
-        var origin = (context.GetOrigin() ?? DefaultOrigin(context, route is not null)).ToLabel();
-        var routeId = route?.RouteId ?? "none";
-        var statusClass = StatusLabels.Class(status);
-        metrics.Responses
-            .WithLabels(routeId, route?.ClusterId ?? "none", StatusLabels.Method(context.Request.Method), StatusLabels.Code(status), statusClass, origin)
-            .Inc();
-        metrics.RequestDuration.WithLabels(routeId, statusClass, origin).Observe(elapsed.TotalSeconds);
-        accessLog.Write(context, model, status, statusClass, origin, elapsed);
+        var origin = context.GetOrigin() ?? DefaultOrigin(context, model is not null);
+        RouteSeries.For(metrics, model?.Config).Record(status, StatusLabels.MethodIndex(context.Request.Method), origin, elapsed.TotalSeconds);
+        accessLog.Write(context, model, status, StatusLabels.Class(status), origin.ToLabel(), elapsed);
     }
 
     /// <summary>Nothing at the gateway recorded a decision: a proxied answer is the upstream's, anything else the gateway's.</summary>

@@ -13,16 +13,28 @@ internal static class StatusLabels
 
     public static string Class(int status) => status is >= 100 and < 600 ? Classes[status / 100] : "other";
 
-    /// <summary>Standard methods by name; anything else is one bucket, so a client cannot mint label values.</summary>
-    public static string Method(string method) => method switch
+    private static readonly string[] Methods =
+    [
+        HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete,
+        HttpMethods.Patch, HttpMethods.Head, HttpMethods.Options, "OTHER",
+    ];
+
+    public static int MethodCount => Methods.Length;
+
+    /// <summary>Standard methods by index; anything else is one bucket, so a client cannot mint label values.</summary>
+    public static int MethodIndex(string method) => method switch
     {
-        _ when HttpMethods.IsGet(method) => HttpMethods.Get,
-        _ when HttpMethods.IsPost(method) => HttpMethods.Post,
-        _ when HttpMethods.IsPut(method) => HttpMethods.Put,
-        _ when HttpMethods.IsDelete(method) => HttpMethods.Delete,
-        _ when HttpMethods.IsPatch(method) => HttpMethods.Patch,
-        _ when HttpMethods.IsHead(method) => HttpMethods.Head,
-        _ when HttpMethods.IsOptions(method) => HttpMethods.Options,
-        _ => "OTHER",
+        _ when HttpMethods.IsGet(method) => 0,
+        _ when HttpMethods.IsPost(method) => 1,
+        _ when HttpMethods.IsPut(method) => 2,
+        _ when HttpMethods.IsDelete(method) => 3,
+        _ when HttpMethods.IsPatch(method) => 4,
+        _ when HttpMethods.IsHead(method) => 5,
+        _ when HttpMethods.IsOptions(method) => 6,
+        _ => 7,
     };
+
+    public static string MethodName(int index) => Methods[index];
+
+    public static string Method(string method) => Methods[MethodIndex(method)];
 }

@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using Gateway.Errors;
+using Prometheus;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Gateway.Observability;
+
+/// <summary>
+/// The metric children of one route, found by an integer key, so recording a response allocates nothing and
+/// hashes no label strings. A route edited in the config is a new RouteConfig and so gets a fresh cache.
+/// </summary>
+internal sealed class RouteSeries
+{
+    private static readonly string[] Origins = Enum.GetValues<GatewayOrigin>().Select(origin => origin.ToLabel()).ToArray();
+    private readonly ConcurrentDictionary<int, Counter.Child> _responses = new();
+    private readonly ConcurrentDictionary<int, Histogram.Child> _durations = new();
+    private readonly GatewayMetrics _metrics;
+    private readonly string _route;
+    private readonly string _cluster;
+
+    private RouteSeries(GatewayMetrics metrics, string route, string cluster)
+    {
+        _metrics = metrics;
+        _route = route;
+        _cluster = cluster;
+    }
+
+    public static RouteSeries For(GatewayMetrics metrics, RouteConfig? route)
+    {
+        if (route is null)
+        {
+            return metrics.UnroutedSeries;
+        }
+
+        // TryGetValue first: the creating lambda captures and would allocate on every call.
+        return metrics.SeriesByRoute.TryGetValue(route, out var series)
+            ? series
+            : metrics.SeriesByRoute.GetValue(route, config => new RouteSeries(metrics, config.RouteId, config.ClusterId ?? "none"));
+    }
+
+    public static RouteSeries Unrouted(GatewayMetrics metrics) => new(metrics, "none", "none");
+
+    public void Record(int status, int method, GatewayOrigin origin, double seconds)
+    {
+        var code = Math.Clamp(status, 0, 599);
+        var responseKey = ((code * StatusLabels.MethodCount) + method) * Origins.Length + (int)origin;
+        _responses.GetOrAdd(responseKey, static (_, state) => state.Series._metrics.Responses.WithLabels(
+            state.Series._route, state.Series._cluster, StatusLabels.MethodName(state.Method), StatusLabels.Code(state.Code),
+            StatusLabels.Class(state.Code), Origins[(int)state.Origin]), (Series: this, Code: code, Method: method, Origin: origin)).Inc();
+
+        var durationKey = ((code / 100) * Origins.Length) + (int)origin;
+        _durations.GetOrAdd(durationKey, static (_, state) => state.Series._metrics.RequestDuration.WithLabels(
+            state.Series._route, StatusLabels.Class(state.Code), Origins[(int)state.Origin]), (Series: this, Code: code, Origin: origin)).Observe(seconds);
+    }
+}
