@@ -19,6 +19,7 @@ public static class AdminExtensions
     {
         services.Configure<AdminSettings>(configuration.GetSection(AdminSettings.SectionName));
         services.AddSingleton<AdminKeys>();
+        services.AddSingleton<IConfigCheck>(new SectionCheck<AdminSettings>(AdminSettings.SectionName));
         services.AddHealthChecks().AddCheck<ConfigReloadHealthCheck>("config");
         return services;
     }

@@ -55,6 +55,11 @@ public static class AuthExtensions
     {
         public void Check(IConfiguration candidate, ICollection<string> errors)
         {
+            if (SectionBinder.Bind<AuthSettings>(candidate.GetSection(AuthSettings.SectionName), errors, AuthSettings.SectionName) is null)
+            {
+                return;
+            }
+
             var key = candidate[$"{AuthSettings.SectionName}:{nameof(AuthSettings.SigningKey)}"] ?? "";
             if (Encoding.UTF8.GetByteCount(key) < 32)
             {

@@ -15,6 +15,9 @@ public enum GatewayOrigin
     Limits,
     NoRoute,
     Gateway,
+
+    /// <summary>The client went away before the answer (recorded as 499, as nginx does; nobody received it).</summary>
+    Client,
 }
 
 public static class GatewayOriginExtensions
@@ -33,6 +36,7 @@ public static class GatewayOriginExtensions
         GatewayOrigin.Auth => "auth",
         GatewayOrigin.Limits => "limits",
         GatewayOrigin.NoRoute => "no_route",
+        GatewayOrigin.Client => "client",
         _ => "gateway",
     };
 

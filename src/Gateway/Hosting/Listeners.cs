@@ -119,6 +119,25 @@ public sealed class GatewayListeners
     }
 }
 
+/// <summary>The <c>Gateway</c> section's keys, bound only to reject misspelt ones.</summary>
+public sealed class GatewaySection
+{
+    public const string SectionName = "Gateway";
+
+    public GatewayUrls Urls { get; init; } = new();
+
+    public List<string> TrustedProxies { get; init; } = [];
+
+    public string? ConfigFile { get; init; }
+}
+
+public sealed class GatewayUrls
+{
+    public string? Public { get; init; }
+
+    public string? Admin { get; init; }
+}
+
 public static class ListenerExtensions
 {
     public static GatewayListeners AddGatewayListeners(this WebApplicationBuilder builder)
@@ -127,6 +146,7 @@ public static class ListenerExtensions
         builder.WebHost.ConfigureKestrel(listeners.Configure);
         builder.Services.AddSingleton(listeners);
         builder.Services.AddSingleton<Microsoft.AspNetCore.Routing.MatcherPolicy, ListenerMatcherPolicy>();
+        builder.Services.AddSingleton<Configuration.IConfigCheck>(new Configuration.SectionCheck<GatewaySection>(GatewaySection.SectionName));
         return listeners;
     }
 }

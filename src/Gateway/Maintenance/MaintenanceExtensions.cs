@@ -26,14 +26,8 @@ public static class MaintenanceExtensions
         public void Check(IConfiguration candidate, ICollection<string> errors)
         {
             var section = candidate.GetSection(MaintenanceSettings.SectionName);
-            MaintenanceSettings settings;
-            try
+            if (SectionBinder.Bind<MaintenanceSettings>(section, errors, section.Path) is not { } settings)
             {
-                settings = section.Get<MaintenanceSettings>(options => options.ErrorOnUnknownConfiguration = true) ?? new();
-            }
-            catch (InvalidOperationException ex)
-            {
-                errors.Add($"{section.Path}: {ex.Message}");
                 return;
             }
 

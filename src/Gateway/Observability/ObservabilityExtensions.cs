@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gateway.Configuration;
 using Gateway.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -22,6 +23,7 @@ public static class ObservabilityExtensions
         services.AddSingleton<GatewayMetrics>();
         services.Configure<AccessLogSettings>(configuration.GetSection(AccessLogSettings.SectionName));
         services.AddSingleton<AccessLog>();
+        services.AddSingleton<IConfigCheck>(new SectionCheck<AccessLogSettings>(AccessLogSettings.SectionName));
         services.AddSingleton<MetricsSnapshot>();
         // Traces always run, so upstreams get a traceparent and every problem's traceId is the trace's id;
         // they leave the process only when an OTLP endpoint is configured.

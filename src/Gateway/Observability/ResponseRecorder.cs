@@ -13,6 +13,8 @@ namespace Gateway.Observability;
 /// </summary>
 internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metrics, AccessLog accessLog)
 {
+    private const int ClientClosedRequest = 499;
+
     public async Task InvokeAsync(HttpContext context)
     {
         if (ListenerFeature.Of(context) != GatewayListener.Public)
@@ -44,8 +46,10 @@ internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metr
     private void Record(HttpContext context, TimeSpan elapsed)
     {
         var model = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>();
-        var status = context.Response.StatusCode;
-        var origin = context.GetOrigin() ?? DefaultOrigin(context, model is not null);
+        // A client that left got nothing: count it apart (499, origin client) instead of as the status YARP set.
+        var clientLeft = context.RequestAborted.IsCancellationRequested;
+        var status = clientLeft ? ClientClosedRequest : context.Response.StatusCode;
+        var origin = clientLeft ? GatewayOrigin.Client : context.GetOrigin() ?? DefaultOrigin(context, model is not null);
         RouteSeries.For(metrics, model?.Config).Record(status, StatusLabels.MethodIndex(context.Request.Method), origin, elapsed.TotalSeconds);
         accessLog.Write(context, model, status, StatusLabels.Class(status), origin.ToLabel(), elapsed);
     }

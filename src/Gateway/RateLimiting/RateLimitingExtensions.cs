@@ -69,15 +69,8 @@ public static class RateLimitingExtensions
         public void Check(IConfiguration candidate, ICollection<string> errors)
         {
             var section = candidate.GetSection(RateLimitingSettings.SectionName);
-            RateLimitingSettings settings;
-            try
+            if (SectionBinder.Bind<RateLimitingSettings>(section, errors, section.Path) is not { } settings)
             {
-                settings = section.Get<RateLimitingSettings>(options => options.ErrorOnUnknownConfiguration = true) ?? new();
-            }
-            catch (InvalidOperationException ex)
-            {
-                var cause = ex.InnerException is null ? "" : $" ({ex.InnerException.Message})";
-                errors.Add($"{section.Path}: {ex.Message}{cause}");
                 return;
             }
 

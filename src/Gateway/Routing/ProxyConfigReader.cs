@@ -1,3 +1,4 @@
+using Gateway.Configuration;
 using Microsoft.Extensions.Configuration;
 using Yarp.ReverseProxy.Configuration;
 
@@ -27,7 +28,7 @@ internal static class ProxyConfigReader
         var clusters = new List<ClusterConfig>();
         foreach (var clusterSection in section.GetSection("Clusters").GetChildren())
         {
-            if (TryBind<ClusterConfig>(clusterSection, $"Cluster '{clusterSection.Key}'", errors) is { } cluster)
+            if (SectionBinder.Bind<ClusterConfig>(clusterSection, errors, $"Cluster '{clusterSection.Key}'") is { } cluster)
             {
                 clusters.Add(Stamped(cluster with { ClusterId = clusterSection.Key }, clusterSection));
                 CheckDestinations(clusterSection.Key, cluster, errors);
@@ -38,7 +39,7 @@ internal static class ProxyConfigReader
         var routes = new List<RouteConfig>();
         foreach (var routeSection in section.GetSection("Routes").GetChildren())
         {
-            if (TryBind<RouteConfig>(routeSection, $"Route '{routeSection.Key}'", errors) is { } route)
+            if (SectionBinder.Bind<RouteConfig>(routeSection, errors, $"Route '{routeSection.Key}'") is { } route)
             {
                 routes.Add(Stamped(route with { RouteId = routeSection.Key }, routeSection));
                 CheckClusterReference(routeSection.Key, route, clusterIds, errors);
@@ -67,22 +68,6 @@ internal static class ProxyConfigReader
         {
             [ConfigDigestKey] = digest,
         };
-    }
-
-    private static T? TryBind<T>(IConfigurationSection section, string what, ICollection<string> errors)
-        where T : class, new()
-    {
-        try
-        {
-            return section.Get<T>(options => options.ErrorOnUnknownConfiguration = true) ?? new T();
-        }
-        catch (InvalidOperationException ex)
-        {
-            // The binder names the key path for bad values and the type for unknown keys.
-            var cause = ex.InnerException is null ? "" : $" ({ex.InnerException.Message})";
-            errors.Add($"{what}: {ex.Message}{cause}");
-            return null;
-        }
     }
 
     private static void CheckClusterReference(string routeId, RouteConfig route, HashSet<string> clusterIds, ICollection<string> errors)

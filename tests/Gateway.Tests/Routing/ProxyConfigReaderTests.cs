@@ -32,9 +32,9 @@ public sealed class ProxyConfigReaderTests
     [Theory]
     [InlineData("ReverseProxy:Routes:users:ClusterId", "nope", "Route 'users': ClusterId 'nope' is not a cluster")]
     [InlineData("ReverseProxy:Routes:users:Timeout", "abc", "ReverseProxy:Routes:users:Timeout")]
-    [InlineData("ReverseProxy:Routes:users:Match:Paht", "/x", "'Paht'")]
+    [InlineData("ReverseProxy:Routes:users:Match:Paht", "/x", "ReverseProxy:Routes:users:Match:Paht: unknown key")]
     [InlineData("ReverseProxy:Clusters:users:Destinations:one:Address", "ftp://host", "Cluster 'users', destination 'one': Address 'ftp://host'")]
-    [InlineData("ReverseProxy:Clusters:users:Destinations:one:Adress", "http://x", "'Adress'")]
+    [InlineData("ReverseProxy:Clusters:users:Destinations:one:Adress", "http://x", "ReverseProxy:Clusters:users:Destinations:one:Adress: unknown key")]
     [InlineData("ReverseProxy:Route:users:ClusterId", "users", "ReverseProxy:Route: unknown key")]
     public void Each_error_names_the_route_cluster_or_key(string key, string value, string expected)
     {
