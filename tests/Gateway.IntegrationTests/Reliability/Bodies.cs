@@ -56,7 +56,7 @@ internal sealed class Bodies
 /// <summary>Bytes on a socket, for what HttpClient refuses to send (malformed lines, NUL, duplicate lengths, slow headers).</summary>
 internal static class RawHttp
 {
-    public sealed record Answer(string Raw)
+    public sealed record Answer(string Raw, bool Closed = true)
     {
         public int Status => Raw.Length >= 12 && int.TryParse(Raw.AsSpan(9, 3), out var code) ? code : 0;
 
@@ -88,6 +88,7 @@ internal static class RawHttp
         catch (OperationCanceledException)
         {
             // Bound reached with the connection still open: return what arrived.
+            return new Answer(Encoding.Latin1.GetString(answer.ToArray()), Closed: false);
         }
 
         return new Answer(Encoding.Latin1.GetString(answer.ToArray()));
