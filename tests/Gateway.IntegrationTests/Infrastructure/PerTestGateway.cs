@@ -21,7 +21,7 @@ public abstract class PerTestGateway : IAsyncLifetime
         Gateway = await GatewayInstance.StartAsync(Config.Path, GatewayArgs);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Gateway.DisposeAsync();
         await Upstreams.DisposeAsync();

@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Gateway.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Samples.UsersApi;
+
+namespace Gateway.IntegrationTests.Reliability;
+
+/// <summary>Invariant 2: an upstream killed mid-load and restarted on the same port.</summary>
+public sealed class UpstreamRestartTests : PerTestGateway
+{
+    private static readonly int[] Expected = [200, 502, 503];
+
+    private readonly Bodies _bodies = new(nameof(UpstreamRestartTests));
+    private readonly int _port = ClosedPort.Next();
+    private WebApplication? _users;
+
+    [Fact]
+    public async Task A_killed_upstream_gives_502_then_503_once_unhealthy_and_200_within_the_interval_after_it_returns()
+    {
+        await StartUsersAsync();
+        await Gateway.EditConfigAsync(Config, json =>
+        {
+            var users = json["ReverseProxy"]!["Clusters"]!["users"]!.AsObject();
+            users["Destinations"]!["users-1"]!["Address"] = $"http://127.0.0.1:{_port}";
+            users["HealthCheck"] = JsonNode.Parse("""
+                {
+                  "AvailableDestinationsPolicy": "HealthyAndUnknown",
+                  "Active": { "Enabled": true, "Interval": "00:00:01", "Timeout": "00:00:01", "Policy": "ConsecutiveFailures", "Path": "/healthz" }
+                }
+                """);
+            users["Metadata"] = new JsonObject { ["ConsecutiveFailuresHealthPolicy.Threshold"] = "1" };
+        });
+        await Eventually.HoldsAsync(async () => await StatusAsync("/api/users/1") == 200, "the users API answers through the gateway");
+
+        // In flight: uploads whose body trickles in, so the upstream is still reading them when it dies.
+        var inFlight = Enumerable.Range(0, 4).Select(_ => SlowUploadAsync()).ToList();
+        await Eventually.HoldsAsync(() => Task.FromResult(TrickleStarted >= 4), "the slow uploads reached the upstream", seconds: 10);
+
+        // Steady load from before the kill to after the return, each answer with the time it came.
+        var seen = new ConcurrentQueue<(DateTime At, int Status)>();
+        using var stopLoad = new CancellationTokenSource();
+        var load = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (!stopLoad.IsCancellationRequested)
+            {
+                using var response = await Client.GetAsync(new Uri("/api/users/1", UriKind.Relative));
+                await _bodies.ReadAsync(response);
+                seen.Enqueue((DateTime.UtcNow, (int)response.StatusCode));
+                await Task.Delay(10);
+            }
+        })).ToList();
+        await Task.Delay(200);
+
+        var killed = DateTime.UtcNow;
+        await StopUsersAsync();
+        var outcomes = await Task.WhenAll(inFlight);
+        Assert.All(outcomes, outcome => Assert.True(outcome is "502" or "reset", $"an in-flight request ended with {outcome}"));
+
+        await Eventually.HoldsAsync(() => Task.FromResult(seen.Any(s => s.At > killed && s.Status == 503)),
+            "new requests get 503 once the destination is marked unhealthy", seconds: 10);
+        await Task.Delay(500);
+
+        var restarted = DateTime.UtcNow;
+        await StartUsersAsync();
+        await Eventually.HoldsAsync(() => Task.FromResult(seen.Any(s => s.At > restarted && s.Status == 200)),
+            "200 again after the upstream returns", seconds: 10);
+        var healed = seen.First(s => s.At > restarted && s.Status == 200).At;
+        await Task.Delay(300);
+        stopLoad.Cancel();
+        await Task.WhenAll(load);
+
+        // The exact sequence: 200 ... (kill) 502 ... 503 ... (restart) 503 ... 200 ..., nothing else, no going back.
+        var afterKill = seen.Where(s => s.At > killed).OrderBy(s => s.At).Select(s => s.Status).ToList();
+        Assert.All(afterKill, status => Assert.Contains(status, Expected));
+        var first503 = afterKill.IndexOf(503);
+        var firstHealed = afterKill.FindIndex(first503, status => status == 200);
+        Assert.Contains(502, afterKill.Take(first503));
+        Assert.DoesNotContain(200, afterKill.Take(first503).SkipWhile(status => status == 200).ToList());
+        Assert.All(afterKill.Skip(first503).Take(firstHealed - first503), status => Assert.Equal(503, status));
+        Assert.All(afterKill.Skip(firstHealed), status => Assert.Equal(200, status));
+        // Healthy again within one health-check interval (1 s), plus the probe's own time and a scheduling margin.
+        Assert.True(healed - restarted < TimeSpan.FromSeconds(2.5), $"200 came {(healed - restarted).TotalSeconds:F1} s after the restart");
+
+        using var health = await Gateway.Admin.GetAsync(new Uri("/healthz", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        _bodies.AssertNoInternals();
+    }
+
+    private int _trickleStarted;
+
+    private int TrickleStarted => Volatile.Read(ref _trickleStarted);
+
+    /// <summary>A JSON body sent a piece at a time, forever: the upstream is busy reading it when it is killed.</summary>
+    private async Task<string> SlowUploadAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/users")
+        {
+            Content = new TrickleContent(() => Interlocked.Increment(ref _trickleStarted)),
+        };
+        request.Content.Headers.ContentType = new("application/json");
+        try
+        {
+            using var response = await Client.SendAsync(request);
+            await _bodies.ReadAsync(response);
+            return ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (HttpRequestException)
+        {
+            return "reset";
+        }
+    }
+
+    private async Task StartUsersAsync()
+    {
+        _users = UsersApiApp.Create(["--urls", $"http://127.0.0.1:{_port}"]);
+        await _users.StartAsync();
+    }
+
+    /// <summary>A kill, not a graceful stop: open connections are aborted at once.</summary>
+    private async Task StopUsersAsync()
+    {
+        if (_users is { } users)
+        {
+            _users = null;
+            using var now = new CancellationTokenSource();
+            await now.CancelAsync();
+            await users.StopAsync(now.Token);
+            await users.DisposeAsync();
+        }
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await StopUsersAsync();
+        await base.DisposeAsync();
+    }
+
+    private sealed class TrickleContent(Action started) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes("""{"name":"slow","email":"slow@example.com","pad":" """));
+            await stream.FlushAsync();
+            started();
+            for (var i = 0; i < 300; i++)
+            {
+                await stream.WriteAsync(" "u8.ToArray());
+                await stream.FlushAsync();
+                await Task.Delay(100);
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+}
