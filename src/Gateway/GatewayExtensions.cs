@@ -44,6 +44,8 @@ public static class GatewayExtensions
         app.UseGatewayConfigChecks();
         app.UseGatewayMetrics();
         app.UseGatewayErrors();
+        app.UseRequestTargetCheck();
+        app.UseGatewayAdminProblems();
         app.UseRouting();
         app.UseGatewayRouting();
         app.UseGatewayAuthentication();

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -34,13 +35,47 @@ public static class AdminExtensions
         port.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         port.MapGatewayMetrics();
         port.MapStatusPage();
-        port.MapFallback("{*path}", context => GatewayProblems.WriteAsync(
-            context, StatusCodes.Status404NotFound, GatewayOrigin.NoRoute, "The admin port has no such endpoint."));
 
         var admin = port.MapGroup("/admin").AddEndpointFilter<AdminKeyFilter>();
         admin.MapStatusAdmin();
         return admin;
     }
+
+    /// <summary>
+    /// Routing answers the admin port's unknown paths (404) and wrong methods (405, with Allow) with an empty
+    /// body; give them a problem body like every other gateway answer. No catch-all endpoint, which would turn 405s into 404s.
+    /// </summary>
+    public static IApplicationBuilder UseGatewayAdminProblems(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            if (ListenerFeature.Of(context) != GatewayListener.Admin || context.Response.HasStarted
+                || context.Response.StatusCode is not (StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed))
+            {
+                return;
+            }
+
+            // The public catch-all (dropped here by the listener policy) kept routing from seeing a 405: find it ourselves.
+            if (AllowedMethods(context) is { Length: > 0 } allowed)
+            {
+                context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+                context.Response.Headers.Allow = string.Join(", ", allowed);
+            }
+
+            var detail = context.Response.StatusCode == StatusCodes.Status404NotFound
+                ? "The admin port has no such endpoint."
+                : $"This admin endpoint does not answer {context.Request.Method}; see Allow.";
+            await GatewayProblems.WriteAsync(context, context.Response.StatusCode, GatewayOrigin.NoRoute, detail);
+        });
+
+    private static string[] AllowedMethods(HttpContext context) =>
+        context.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(endpoint => endpoint.Metadata.GetMetadata<ListenerMetadata>() == ListenerMetadata.Admin
+                && new TemplateMatcher(new RouteTemplate(endpoint.RoutePattern), []).TryMatch(context.Request.Path, []))
+            .SelectMany(endpoint => endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToArray();
 
     private static Task WriteHealthAsync(HttpContext context, HealthReport report) =>
         context.Response.WriteAsJsonAsync(new

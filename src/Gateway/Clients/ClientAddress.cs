@@ -28,6 +28,10 @@ public sealed class ClientAddress : IDisposable
         _subscription = options.OnChange(changed => _trusted = ParseNetworks(changed.TrustedProxies));
     }
 
+    /// <summary>Whether the socket's peer is one of the trusted proxies (whose client-IP headers may be believed).</summary>
+    public bool PeerIsTrusted(HttpContext context) =>
+        Normalize(context.Connection.RemoteIpAddress) is { } peer && IsTrusted(peer, _trusted);
+
     public IPAddress? Resolve(HttpContext context)
     {
         var peer = Normalize(context.Connection.RemoteIpAddress);

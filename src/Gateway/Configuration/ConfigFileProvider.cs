@@ -47,8 +47,20 @@ internal sealed class ConfigFileProvider : ConfigurationProvider, IDisposable
         lock (_reloadGate)
         {
             var text = ReadWithRetries();
-            if (text is null || text == _lastText)
+            if (text is null)
             {
+                return;
+            }
+
+            if (text == _lastText)
+            {
+                // The last good content is back (an undo, a git checkout): it is what serves, so say so.
+                if (_source.Status.Last is { Succeeded: false })
+                {
+                    _source.Status.RecordApplied(DateTimeOffset.UtcNow);
+                    _source.Logger?.LogConfigApplied(_source.Path);
+                }
+
                 return;
             }
 

@@ -49,6 +49,19 @@ public static class LimitsExtensions
         return proxy;
     }
 
+    /// <summary>
+    /// Kestrel lets a bare CR or other control character through in the request target (RFC 9112 §2.2 says
+    /// reject): refuse it before routing, so it never reaches a route or an upstream.
+    /// </summary>
+    public static IApplicationBuilder UseRequestTargetCheck(this IApplicationBuilder app) =>
+        app.Use((context, next) =>
+        {
+            var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+            return target is not null && target.AsSpan().IndexOfAnyInRange('\u0000', '\u001f') < 0 && !target.Contains('\u007f', StringComparison.Ordinal)
+                ? next(context)
+                : GatewayProblems.WriteAsync(context, StatusCodes.Status400BadRequest, GatewayOrigin.Limits, "The request target contains a control character.");
+        });
+
     private sealed class LimitsCheck : IConfigCheck
     {
         public void Check(IConfiguration candidate, ICollection<string> errors)

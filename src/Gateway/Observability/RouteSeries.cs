@@ -32,11 +32,12 @@ internal sealed class RouteSeries
             return metrics.UnroutedSeries;
         }
 
-        // TryGetValue first: the creating lambda captures and would allocate on every call.
-        return metrics.SeriesByRoute.TryGetValue(route, out var series)
-            ? series
-            : metrics.SeriesByRoute.GetValue(route, config => new RouteSeries(metrics, config.RouteId, config.ClusterId ?? "none"));
+        // The creating lambda captures, and a capture allocates at method entry: keep it out of the hot path.
+        return metrics.SeriesByRoute.TryGetValue(route, out var series) ? series : Create(metrics, route);
     }
+
+    private static RouteSeries Create(GatewayMetrics metrics, RouteConfig route) =>
+        metrics.SeriesByRoute.GetValue(route, config => new RouteSeries(metrics, config.RouteId, config.ClusterId ?? "none"));
 
     public static RouteSeries Unrouted(GatewayMetrics metrics) => new(metrics, "none", "none");
 

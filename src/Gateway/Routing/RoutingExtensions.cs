@@ -1,3 +1,4 @@
+using Gateway.Clients;
 using Gateway.Configuration;
 using Gateway.Errors;
 using Gateway.Hosting;
@@ -16,7 +17,7 @@ public static class RoutingExtensions
     /// <summary>YARP with routes from the watched config file, and route-level <c>Timeout</c> support.</summary>
     public static IServiceCollection AddGatewayRouting(this IServiceCollection services)
     {
-        services.AddReverseProxy();
+        services.AddReverseProxy().DropForgeableHeaders();
         services.AddRequestTimeouts();
         services.TryAddSingleton<FileProxyConfigProvider>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<FileProxyConfigProvider>());

@@ -106,7 +106,7 @@ public sealed class ConfigEditsUnderLoadTests : PerTestGateway
     }
 
     [Fact]
-    // FAILS: found by bench/soak.sh. Sent: a broken edit (rejected, /healthz Degraded), then the file restored byte for
+    // Found by this suite and fixed: found by bench/soak.sh. Sent: a broken edit (rejected, /healthz Degraded), then the file restored byte for
     // byte to the last good content (what `git checkout appsettings.json` or an editor's undo does). Came back: /healthz
     // stays Degraded, /admin/routes keeps lastConfigReload.succeeded=false and gateway_config_last_reload_success stays 0,
     // for ever, although the file on disk is good and is the config being served. Decided by ConfigFileProvider.Reload
