@@ -22,21 +22,36 @@ internal sealed class ProxyConfigCheck(IConfigValidator validator, IEnumerable<I
                 filtered = filter.ConfigureRouteAsync(filtered, clusters.GetValueOrDefault(route.ClusterId ?? ""), CancellationToken.None).AsTask().GetAwaiter().GetResult();
             }
 
-            AddAll(errors, $"Route '{route.RouteId}'", validator.ValidateRouteAsync(filtered));
+            foreach (var problem in Problems(validator.ValidateRouteAsync(filtered)))
+            {
+                errors.Add($"Route '{route.RouteId}': {RouteKey(route.RouteId, problem.Message)}{problem.Message}");
+            }
         }
 
         foreach (var cluster in snapshot.Clusters)
         {
-            AddAll(errors, $"Cluster '{cluster.ClusterId}'", validator.ValidateClusterAsync(cluster));
+            foreach (var problem in Problems(validator.ValidateClusterAsync(cluster)))
+            {
+                errors.Add($"Cluster '{cluster.ClusterId}': {problem.Message}");
+            }
         }
     }
 
     // YARP's validators complete synchronously for config data; this runs on the file watcher's thread.
-    private static void AddAll(ICollection<string> errors, string what, ValueTask<IList<Exception>> validation)
+    private static IList<Exception> Problems(ValueTask<IList<Exception>> validation) => validation.AsTask().GetAwaiter().GetResult();
+
+    /// <summary>YARP words a policy error as "Authorization policy 'x' not found"; name the key the user must fix.</summary>
+    private static string RouteKey(string routeId, string message)
     {
-        foreach (var problem in validation.AsTask().GetAwaiter().GetResult())
-        {
-            errors.Add($"{what}: {problem.Message}");
-        }
+        string[][] keys =
+        [
+            ["Authorization policy", "AuthorizationPolicy"],
+            ["Timeout policy", "TimeoutPolicy"],
+            ["CORS policy", "CorsPolicy"],
+            ["Output cache policy", "OutputCachePolicy"],
+            ["Rate limiter policy", "RateLimiterPolicy"],
+        ];
+        var key = keys.FirstOrDefault(pair => message.Contains(pair[0], StringComparison.OrdinalIgnoreCase))?[1];
+        return key is null ? "" : $"ReverseProxy:Routes:{routeId}:{key}: ";
     }
 }
