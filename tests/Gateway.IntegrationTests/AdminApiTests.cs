@@ -28,6 +28,16 @@ public sealed class AdminApiTests : PerTestGateway
         Assert.Equal(200, await StatusAsync("/api/users/1"));
     }
 
+    [Fact]
+    public async Task An_admin_problem_type_resolves_on_the_admin_port_too()
+    {
+        using var noKey = await Gateway.AdminAsync(HttpMethod.Get, "/admin/status", key: null);
+        var type = (await ProblemAssert.IsGatewayProblemAsync(noKey, 401, "auth")).GetProperty("type").GetString()!;
+        Assert.Equal("/_gateway/status/401", type);
+        using var page = await Gateway.Admin.GetAsync(new Uri(type, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+    }
+
     public static TheoryData<string, int, string> BadBodies() => new()
     {
         { "{ not json", 400, "the body" },

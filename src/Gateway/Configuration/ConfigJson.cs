@@ -23,9 +23,25 @@ internal static class ConfigJson
         catch (Exception ex) when (ex is FormatException or JsonException or InvalidDataException)
         {
             data = new Dictionary<string, string?>();
-            error = "not valid JSON: " + Innermost(ex).Message;
+            error = "not valid JSON: " + Describe(ex);
             return false;
         }
+    }
+
+    /// <summary>System.Text.Json counts lines and bytes from 0; editors count from 1.</summary>
+    private static string Describe(Exception ex)
+    {
+        for (var inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is JsonException { LineNumber: { } line, BytePositionInLine: { } column } json)
+            {
+                var message = json.Message;
+                var cut = message.IndexOf(" Path:", StringComparison.Ordinal) is var at and >= 0 ? at : message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+                return $"line {line + 1}, column {column + 1}: {(cut >= 0 ? message[..cut] : message)}";
+            }
+        }
+
+        return Innermost(ex).Message;
     }
 
     private static Exception Innermost(Exception ex) => ex.InnerException is null ? ex : Innermost(ex.InnerException);

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Gateway.Errors.StatusGuide;
+using Gateway.Hosting;
 using Microsoft.AspNetCore.WebUtilities;
 using Yarp.ReverseProxy.Model;
 
@@ -27,7 +28,8 @@ public static class GatewayProblems
             Status = status,
             Title = ReasonPhrases.GetReasonPhrase(status),
             // Resolves on this gateway: what the code means and why this route produced it.
-            Type = StatusGuideEndpoints.TypeUri(status, origin, context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId),
+            Type = StatusGuideEndpoints.TypeUri(status, origin, context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId,
+                ListenerFeature.Of(context) == GatewayListener.Admin),
             Detail = detail,
             Instance = context.Request.Path,
         };

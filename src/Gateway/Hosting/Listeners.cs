@@ -24,7 +24,12 @@ public sealed class ListenerMetadata
 
     public static ListenerMetadata Admin { get; } = new(GatewayListener.Admin);
 
+    /// <summary>Reachable on both listeners (the status-code guide that problem types point to).</summary>
+    public static ListenerMetadata Both { get; } = new(GatewayListener.Public) { OnBoth = true };
+
     public GatewayListener Listener { get; }
+
+    public bool OnBoth { get; private init; }
 }
 
 /// <summary>Set on each connection by the listener that accepted it; Kestrel exposes connection features on the request.</summary>

@@ -21,4 +21,11 @@ public sealed class ConfigJsonTests
         Assert.False(ConfigJson.TryParse(text, out _, out var error));
         Assert.StartsWith("not valid JSON", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_position_is_counted_from_one_as_editors_do()
+    {
+        Assert.False(ConfigJson.TryParse("{\n  \"A\": 1\n  \"B\": 2\n}", out _, out var error));
+        Assert.Contains("line 3, column 3", error, StringComparison.Ordinal);
+    }
 }

@@ -85,7 +85,8 @@ internal sealed partial class StatusContext(
 
     private static string Seconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
-    private static string Bytes(long? bytes) => bytes is { } value ? $"{value.ToString(CultureInfo.InvariantCulture)} bytes" : "no limit";
+    // The guide's text says "{bodyLimit} bytes".
+    private static string Bytes(long? bytes) => bytes is { } value ? value.ToString(CultureInfo.InvariantCulture) : "no limit";
 
     [GeneratedRegex(@"\{(\w+)\}")]
     private static partial Regex Placeholder();

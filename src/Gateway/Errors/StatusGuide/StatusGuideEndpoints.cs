@@ -17,14 +17,16 @@ public static class StatusGuideEndpoints
 {
     public const string BasePath = "/_gateway/status";
 
-    public static string TypeUri(int status, GatewayOrigin origin, string? routeId) =>
-        routeId is null
+    public static string TypeUri(int status, GatewayOrigin origin, string? routeId, bool adminPort = false) =>
+        adminPort
+            ? $"{BasePath}/{status}"
+            : routeId is null
             ? $"{BasePath}/{status}?origin={origin.ToLabel()}"
             : $"{BasePath}/{status}?origin={origin.ToLabel()}&route={Uri.EscapeDataString(routeId)}";
 
     public static IEndpointRouteBuilder MapStatusGuide(this IEndpointRouteBuilder endpoints)
     {
-        var guide = endpoints.MapGroup(BasePath).WithMetadata(ListenerMetadata.Public);
+        var guide = endpoints.MapGroup(BasePath).WithMetadata(ListenerMetadata.Both);
         guide.MapGet("", (HttpContext context, StatusGuideBook book) => WantsHtml(context.Request)
             ? Html(ListPage(book))
             : Results.Json(new
