@@ -27,33 +27,7 @@ internal sealed partial class Compose
         Interpolation().Replace(value, match => match.Groups["default"].Success ? match.Groups["default"].Value : "")
             .Replace("$$", "$", StringComparison.Ordinal);
 
-    public static IReadOnlyDictionary<string, string> Environment(Map service)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        switch (service["environment"])
-        {
-            case Map map:
-                foreach (var (key, value) in map.Values)
-                {
-                    result[key] = Interpolate(value as string ?? "");
-                }
-
-                break;
-            case List<object?> list:
-                foreach (var entry in list.OfType<string>())
-                {
-                    var equals = entry.IndexOf('=', StringComparison.Ordinal);
-                    if (equals > 0)
-                    {
-                        result[entry[..equals]] = Interpolate(entry[(equals + 1)..]);
-                    }
-                }
-
-                break;
-        }
-
-        return result;
-    }
+    public static IReadOnlyDictionary<string, string> Environment(Map service) => KeyValues(service["environment"]);
 
     public static Map? Build(Map service) => service["build"] switch
     {
@@ -62,10 +36,13 @@ internal sealed partial class Compose
         _ => null,
     };
 
-    public static IReadOnlyDictionary<string, string> BuildArgs(Map build)
+    public static IReadOnlyDictionary<string, string> BuildArgs(Map build) => KeyValues(build["args"]);
+
+    /// <summary>Compose writes both as a map or as a list of KEY=VALUE (a bare KEY means an empty value here).</summary>
+    private static Dictionary<string, string> KeyValues(object? node)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        switch (build["args"])
+        switch (node)
         {
             case Map map:
                 foreach (var (key, value) in map.Values)
@@ -75,9 +52,8 @@ internal sealed partial class Compose
 
                 break;
             case List<object?> list:
-                foreach (var entry in list.OfType<string>())
+                foreach (var parts in list.OfType<string>().Select(entry => entry.Split('=', 2)))
                 {
-                    var parts = entry.Split('=', 2);
                     result[parts[0]] = parts.Length == 2 ? Interpolate(parts[1]) : "";
                 }
 
