@@ -315,24 +315,42 @@ public sealed class TrafficGenerator
         /// <summary>Sends and counts; null when there was no HTTP answer (counted failed, or cancelled by the stop).</summary>
         private async Task<(int Code, string? ETag, string? Location)?> SendCountedAsync(HttpRequestMessage request)
         {
+            // Read the (small) body, as a real client would, so the connection can be reused.
+            using var response = await SendAndCountAsync(request, readBody: true).ConfigureAwait(false);
+            if (response is null)
+            {
+                return null;
+            }
+
+            var location = response.Headers.Location is { } url ? (url.IsAbsoluteUri ? url.PathAndQuery : url.OriginalString) : null;
+            return ((int)response.StatusCode, response.Headers.ETag?.ToString(), location);
+        }
+
+        /// <summary>The one place a request is sent and its outcome counted: a status, failed, or cancelled by the stop.</summary>
+        private async Task<HttpResponseMessage?> SendAndCountAsync(HttpRequestMessage request, bool readBody)
+        {
+            HttpResponseMessage? response = null;
             try
             {
-                using var response = await client.SendAsync(request, abort).ConfigureAwait(false);
-                // Read the (small) body, as a real client would, so the connection can be reused.
-                await response.Content.ReadAsByteArrayAsync(abort).ConfigureAwait(false);
-                var code = (int)response.StatusCode;
-                generator.Tally.Record(code);
-                var location = response.Headers.Location is { } url ? (url.IsAbsoluteUri ? url.PathAndQuery : url.OriginalString) : null;
-                return (code, response.Headers.ETag?.ToString(), location);
+                response = await client.SendAsync(request, abort).ConfigureAwait(false);
+                if (readBody)
+                {
+                    await response.Content.LoadIntoBufferAsync(abort).ConfigureAwait(false);
+                }
+
+                generator.Tally.Record((int)response.StatusCode);
+                return response;
             }
             catch (OperationCanceledException) when (abort.IsCancellationRequested)
             {
+                response?.Dispose();
                 generator.Tally.RecordCancelled();
                 return null;
             }
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
             {
                 // Refused, reset, or the client's own timeout: no status to count.
+                response?.Dispose();
                 generator.Tally.RecordFailed();
                 return null;
             }
@@ -380,28 +398,14 @@ public sealed class TrafficGenerator
 
         private async Task<HttpResponseMessage?> SendForTokenAsync(HttpRequestMessage request)
         {
-            try
+            var response = await SendAndCountAsync(request, readBody: false).ConfigureAwait(false);
+            if (response is { IsSuccessStatusCode: false })
             {
-                var response = await client.SendAsync(request, abort).ConfigureAwait(false);
-                generator.Tally.Record((int)response.StatusCode);
-                if (response.IsSuccessStatusCode)
-                {
-                    return response;
-                }
-
                 response.Dispose();
                 return null;
             }
-            catch (OperationCanceledException) when (abort.IsCancellationRequested)
-            {
-                generator.Tally.RecordCancelled();
-                return null;
-            }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
-            {
-                generator.Tally.RecordFailed();
-                return null;
-            }
+
+            return response;
         }
 
         private void Forget(string user)
