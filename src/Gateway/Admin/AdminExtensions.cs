@@ -46,27 +46,29 @@ public static class AdminExtensions
     /// body; give them a problem body like every other gateway answer. No catch-all endpoint, which would turn 405s into 404s.
     /// </summary>
     public static IApplicationBuilder UseGatewayAdminProblems(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
+        app.UseWhen(context => ListenerFeature.Of(context) == GatewayListener.Admin, adminPort => adminPort.Use(WriteAdminProblemAsync));
+
+    private static async Task WriteAdminProblemAsync(HttpContext context, RequestDelegate next)
+    {
+        await next(context);
+        if (context.Response.HasStarted
+            || context.Response.StatusCode is not (StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed))
         {
-            await next(context);
-            if (ListenerFeature.Of(context) != GatewayListener.Admin || context.Response.HasStarted
-                || context.Response.StatusCode is not (StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed))
-            {
-                return;
-            }
+            return;
+        }
 
-            // The public catch-all (dropped here by the listener policy) kept routing from seeing a 405: find it ourselves.
-            if (AllowedMethods(context) is { Length: > 0 } allowed)
-            {
-                context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-                context.Response.Headers.Allow = string.Join(", ", allowed);
-            }
+        // The public catch-all (dropped here by the listener policy) kept routing from seeing a 405: find it ourselves.
+        if (AllowedMethods(context) is { Length: > 0 } allowed)
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            context.Response.Headers.Allow = string.Join(", ", allowed);
+        }
 
-            var detail = context.Response.StatusCode == StatusCodes.Status404NotFound
-                ? "The admin port has no such endpoint."
-                : $"This admin endpoint does not answer {context.Request.Method}; see Allow.";
-            await GatewayProblems.WriteAsync(context, context.Response.StatusCode, GatewayOrigin.NoRoute, detail);
-        });
+        var detail = context.Response.StatusCode == StatusCodes.Status404NotFound
+            ? "The admin port has no such endpoint."
+            : $"This admin endpoint does not answer {context.Request.Method}; see Allow.";
+        await GatewayProblems.WriteAsync(context, context.Response.StatusCode, GatewayOrigin.NoRoute, detail);
+    }
 
     private static string[] AllowedMethods(HttpContext context) =>
         context.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints

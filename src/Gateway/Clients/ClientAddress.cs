@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Clients;
@@ -29,8 +30,11 @@ public sealed class ClientAddress : IDisposable
     }
 
     /// <summary>Whether the socket's peer is one of the trusted proxies (whose client-IP headers may be believed).</summary>
-    public bool PeerIsTrusted(HttpContext context) =>
-        Normalize(context.Connection.RemoteIpAddress) is { } peer && IsTrusted(peer, _trusted);
+    public bool PeerIsTrusted(HttpContext context)
+    {
+        var trusted = _trusted;
+        return trusted.Count > 0 && Normalize(context.Connection.RemoteIpAddress) is { } peer && IsTrusted(peer, trusted);
+    }
 
     public IPAddress? Resolve(HttpContext context)
     {
@@ -78,7 +82,9 @@ public sealed class ClientAddress : IDisposable
     /// </summary>
     public string Identify(HttpContext context)
     {
-        if (context.User.Identity?.IsAuthenticated == true && context.User.FindFirst("sub")?.Value is { Length: > 0 } subject)
+        // Read the feature, not HttpContext.User, which makes an empty principal for every unauthenticated request.
+        var user = context.Features.Get<IHttpAuthenticationFeature>()?.User;
+        if (user?.Identity?.IsAuthenticated == true && user.FindFirst("sub")?.Value is { Length: > 0 } subject)
         {
             return "sub:" + subject;
         }

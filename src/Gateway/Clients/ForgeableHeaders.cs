@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Yarp.ReverseProxy.Transforms;
 
@@ -14,7 +15,8 @@ internal static class ForgeableHeaders
     public static IReverseProxyBuilder DropForgeableHeaders(this IReverseProxyBuilder proxy) =>
         proxy.AddTransforms(transforms => transforms.AddRequestTransform(context =>
         {
-            if (!context.HttpContext.RequestServices.GetRequiredService<ClientAddress>().PeerIsTrusted(context.HttpContext))
+            if (AnySent(context.HttpContext.Request.Headers)
+                && !context.HttpContext.RequestServices.GetRequiredService<ClientAddress>().PeerIsTrusted(context.HttpContext))
             {
                 foreach (var name in Names)
                 {
@@ -24,4 +26,17 @@ internal static class ForgeableHeaders
 
             return ValueTask.CompletedTask;
         }));
+
+    private static bool AnySent(IHeaderDictionary headers)
+    {
+        foreach (var name in Names)
+        {
+            if (headers.ContainsKey(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -42,12 +42,13 @@ public static class LimitsExtensions
                 < 0 => null,
                 var routeLimit => routeLimit,
             };
-            return context.Request.ContentLength > limit
-                ? GatewayProblems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, GatewayOrigin.Limits, $"The request body is over this route's limit of {limit} bytes.")
-                : next();
+            return context.Request.ContentLength > limit ? RefuseBodyAsync(context, limit.Value) : next();
         });
         return proxy;
     }
+
+    private static Task RefuseBodyAsync(HttpContext context, long limit) =>
+        GatewayProblems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, GatewayOrigin.Limits, $"The request body is over this route's limit of {limit} bytes.");
 
     /// <summary>
     /// Kestrel lets a bare CR or other control character through in the request target (RFC 9112 §2.2 says

@@ -24,10 +24,13 @@ public sealed class AccessLogSettings
     public double SampleRate { get; init; } = 1;
 }
 
-/// <summary>Set by the proxy pipeline so the access log can tell upstream time from gateway time.</summary>
+/// <summary>Set by the proxy pipeline when it hands the request to the forwarder; ResponseRecorder stops the clock.</summary>
 internal sealed class UpstreamTimingFeature
 {
-    public TimeSpan Elapsed { get; set; }
+    public long Started { get; init; }
+
+    /// <summary>Known once the response is recorded; null when no upstream was contacted.</summary>
+    public TimeSpan? Elapsed { get; set; }
 }
 
 /// <summary>

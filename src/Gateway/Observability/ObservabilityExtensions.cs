@@ -26,13 +26,15 @@ public static class ObservabilityExtensions
         services.AddSingleton<IConfigCheck>(new SectionCheck<AccessLogSettings>(AccessLogSettings.SectionName));
         services.AddSingleton<MetricsSnapshot>();
         // Traces always run, so upstreams get a traceparent and every problem's traceId is the trace's id;
-        // they leave the process only when an OTLP endpoint is configured.
+        // they leave the process only when an OTLP endpoint is configured. ASP.NET Core's own server span carries the
+        // OpenTelemetry HTTP tags when asked (cheaper than the instrumentation package's DiagnosticListener callbacks,
+        // measured in docs/benchmarks.md); admin-port spans are dropped by ResponseRecorder.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData", false);
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("gateway"))
             .WithTracing(tracing =>
             {
-                tracing.AddAspNetCoreInstrumentation(options => options.Filter = context => ListenerFeature.Of(context) == GatewayListener.Public)
-                    .AddSource("Yarp.ReverseProxy");
+                tracing.AddSource("Microsoft.AspNetCore", "Yarp.ReverseProxy");
                 if (!string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]))
                 {
                     tracing.AddOtlpExporter();
@@ -48,22 +50,16 @@ public static class ObservabilityExtensions
         return app.UseMiddleware<ResponseRecorder>();
     }
 
-    /// <summary>In the proxy pipeline, around the forwarder: how long the upstream took, body included.</summary>
+    /// <summary>
+    /// In the proxy pipeline, just before the forwarder: starts the upstream clock, which ResponseRecorder stops when
+    /// the response (body included) is done. No await here, so the proxied path carries no extra async frame.
+    /// </summary>
     public static IReverseProxyApplicationBuilder UseUpstreamTiming(this IReverseProxyApplicationBuilder proxy)
     {
-        proxy.Use(async (context, next) =>
+        proxy.Use((context, next) =>
         {
-            var started = Stopwatch.GetTimestamp();
-            await next();
-            if (context.GetReverseProxyFeature().ProxiedDestination is not null)
-            {
-                var route = context.GetRouteModel().Config;
-                var elapsed = Stopwatch.GetElapsedTime(started);
-                context.Features.Set(new UpstreamTimingFeature { Elapsed = elapsed });
-                context.RequestServices.GetRequiredService<GatewayMetrics>().UpstreamDuration
-                    .WithLabels(route.RouteId, route.ClusterId ?? "none")
-                    .Observe(elapsed.TotalSeconds);
-            }
+            context.Features.Set(new UpstreamTimingFeature { Started = Stopwatch.GetTimestamp() });
+            return next();
         });
         return proxy;
     }

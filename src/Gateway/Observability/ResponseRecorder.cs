@@ -19,6 +19,7 @@ internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metr
     {
         if (ListenerFeature.Of(context) != GatewayListener.Public)
         {
+            DropSpan(Activity.Current);
             await next(context);
             return;
         }
@@ -50,8 +51,25 @@ internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metr
         var clientLeft = context.RequestAborted.IsCancellationRequested;
         var status = clientLeft ? ClientClosedRequest : context.Response.StatusCode;
         var origin = clientLeft ? GatewayOrigin.Client : context.GetOrigin() ?? DefaultOrigin(context, model is not null);
-        RouteSeries.For(metrics, model?.Config).Record(status, StatusLabels.MethodIndex(context.Request.Method), origin, elapsed.TotalSeconds);
+        var series = RouteSeries.For(metrics, model?.Config);
+        series.Record(status, StatusLabels.MethodIndex(context.Request.Method), origin, elapsed.TotalSeconds);
+        if (context.Features.Get<UpstreamTimingFeature>() is { } upstream && context.Features.Get<IReverseProxyFeature>()?.ProxiedDestination is not null)
+        {
+            upstream.Elapsed = Stopwatch.GetElapsedTime(upstream.Started);
+            series.RecordUpstream(upstream.Elapsed.Value.TotalSeconds);
+        }
+
         accessLog.Write(context, model, status, StatusLabels.Class(status), origin.ToLabel(), elapsed);
+    }
+
+    /// <summary>Admin-port requests (scrapes, health probes, the status page) are not traced: an unrecorded span is not exported.</summary>
+    private static void DropSpan(Activity? span)
+    {
+        if (span is not null)
+        {
+            span.IsAllDataRequested = false;
+            span.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+        }
     }
 
     /// <summary>Nothing at the gateway recorded a decision: a proxied answer is the upstream's, anything else the gateway's.</summary>

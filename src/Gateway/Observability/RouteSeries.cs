@@ -15,6 +15,7 @@ internal sealed class RouteSeries
     private readonly ConcurrentDictionary<int, Counter.Child> _responses = new();
     private readonly ConcurrentDictionary<int, Histogram.Child> _durations = new();
     private readonly GatewayMetrics _metrics;
+    private Histogram.Child? _upstreamDuration;
     private readonly string _route;
     private readonly string _cluster;
 
@@ -38,6 +39,9 @@ internal sealed class RouteSeries
 
     private static RouteSeries Create(GatewayMetrics metrics, RouteConfig route) =>
         metrics.SeriesByRoute.GetValue(route, config => new RouteSeries(metrics, config.RouteId, config.ClusterId ?? "none"));
+
+    public void RecordUpstream(double seconds) =>
+        (_upstreamDuration ??= _metrics.UpstreamDuration.WithLabels(_route, _cluster)).Observe(seconds);
 
     public static RouteSeries Unrouted(GatewayMetrics metrics) => new(metrics, "none", "none");
 

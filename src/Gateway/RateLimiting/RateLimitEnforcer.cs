@@ -4,6 +4,7 @@ using Gateway.Errors;
 using Gateway.Observability;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using System.Threading.RateLimiting;
 using StackExchange.Redis;
 using Yarp.ReverseProxy.Model;
 
@@ -20,50 +21,80 @@ internal sealed partial class RateLimitEnforcer(
     /// <summary>Route metadata key holding the route's <c>RateLimiterPolicy</c> (moved there so YARP does not look for it in ASP.NET's registry).</summary>
     public const string RouteMetadataKey = "Gateway.RateLimiterPolicy";
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         var route = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>();
         if (route?.Config.Metadata?.TryGetValue(RouteMetadataKey, out var name) != true || !policies.TryGet(name!, out var policy))
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
         var client = clients.Identify(context);
-        System.Threading.RateLimiting.RateLimitLease lease;
+        ValueTask<RateLimitLease> acquiring;
         try
         {
-            lease = await policy.AcquireAsync(client, context.RequestAborted);
+            acquiring = policy.AcquireAsync(client, context.RequestAborted);
         }
-        catch (Exception ex) when (policy.IsShared && ex is RedisException or TimeoutException)
+        catch (Exception ex) when (IsStoreDown(policy, ex))
         {
-            LogStoreDown(logger, policy.Name, policies.FailOpen ? "admitting" : "refusing", ex.Message);
-            if (policies.FailOpen)
-            {
-                await next(context);
-                return;
-            }
+            return StoreDownAsync(context, policy, ex);
+        }
 
-            await GatewayProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, GatewayOrigin.RateLimit,
-                "The rate-limit store is unavailable and this gateway is set to refuse rather than admit unchecked.", TimeSpan.FromSeconds(1));
+        // In-memory limiters answer at once, and a lease that guards nothing while the request runs (every kind but
+        // concurrency) can be released now: the common path then needs no async frame of its own.
+        if (acquiring.IsCompletedSuccessfully && !policy.HoldsPermitWhileRunning)
+        {
+            using var lease = acquiring.Result;
+            return Refusal(context, route!, policy, client, lease) ?? next(context);
+        }
+
+        return AcquireThenInvokeAsync(context, route!, policy, client, acquiring);
+    }
+
+    private async Task AcquireThenInvokeAsync(HttpContext context, RouteModel route, RateLimitPolicy policy, string client, ValueTask<RateLimitLease> acquiring)
+    {
+        RateLimitLease lease;
+        try
+        {
+            lease = await acquiring;
+        }
+        catch (Exception ex) when (IsStoreDown(policy, ex))
+        {
+            await StoreDownAsync(context, policy, ex);
             return;
         }
 
         using (lease)
         {
-            var headers = context.Response.Headers;
-            headers["RateLimit-Policy"] = policy.PolicyHeader;
-            headers["RateLimit"] = string.Create(CultureInfo.InvariantCulture, $"\"{policy.Name}\";r={policy.Remaining(lease, client)};t={policy.ResetSeconds(lease)}");
-            if (!lease.IsAcquired)
-            {
-                metrics.RateLimitRejections.WithLabels(route!.Config.RouteId, policy.Name).Inc();
-                await GatewayProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, GatewayOrigin.RateLimit,
-                    $"Too many requests for rate-limit policy '{policy.Name}'; retry after the time in Retry-After.", policy.RetryAfter(lease));
-                return;
-            }
-
-            await next(context);
+            await (Refusal(context, route, policy, client, lease) ?? next(context));
         }
+    }
+
+    /// <summary>Sets the RateLimit headers; the 429 answer when the lease was refused, else null.</summary>
+    private Task? Refusal(HttpContext context, RouteModel route, RateLimitPolicy policy, string client, RateLimitLease lease)
+    {
+        var headers = context.Response.Headers;
+        headers["RateLimit-Policy"] = policy.PolicyHeader;
+        headers["RateLimit"] = string.Create(CultureInfo.InvariantCulture, $"\"{policy.Name}\";r={policy.Remaining(lease, client)};t={policy.ResetSeconds(lease)}");
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+
+        metrics.RateLimitRejections.WithLabels(route.Config.RouteId, policy.Name).Inc();
+        return GatewayProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, GatewayOrigin.RateLimit,
+            $"Too many requests for rate-limit policy '{policy.Name}'; retry after the time in Retry-After.", policy.RetryAfter(lease));
+    }
+
+    private static bool IsStoreDown(RateLimitPolicy policy, Exception ex) => policy.IsShared && ex is RedisException or TimeoutException;
+
+    private Task StoreDownAsync(HttpContext context, RateLimitPolicy policy, Exception ex)
+    {
+        LogStoreDown(logger, policy.Name, policies.FailOpen ? "admitting" : "refusing", ex.Message);
+        return policies.FailOpen
+            ? next(context)
+            : GatewayProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, GatewayOrigin.RateLimit,
+                "The rate-limit store is unavailable and this gateway is set to refuse rather than admit unchecked.", TimeSpan.FromSeconds(1));
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Rate-limit store unreachable for policy {Policy}; {Decision} requests: {Reason}")]

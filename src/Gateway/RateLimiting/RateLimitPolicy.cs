@@ -24,7 +24,12 @@ internal sealed class RateLimitPolicy : IAsyncDisposable
         PolicyHeader = window > 0
             ? string.Create(CultureInfo.InvariantCulture, $"\"{name}\";q={quota};w={window}")
             : string.Create(CultureInfo.InvariantCulture, $"\"{name}\";q={quota}");
-        _limiter = PartitionedRateLimiter.Create<string, string>(client => Partition(_keyPrefix + client, settings, redis));
+        // In memory the limiter is this policy's own, so the client alone keys it, and the partition's factory is made
+        // once: PartitionedRateLimiter asks for the partition on every acquire. Redis keys are shared: they carry the policy.
+        var local = redis is null ? LocalLimiterFactory(settings) : null;
+        _limiter = local is not null
+            ? PartitionedRateLimiter.Create<string, string>(client => RateLimitPartition.Get(client, local))
+            : PartitionedRateLimiter.Create<string, string>(client => SharedPartition(_keyPrefix + client, settings, redis!));
     }
 
     public string Name { get; }
@@ -32,6 +37,9 @@ internal sealed class RateLimitPolicy : IAsyncDisposable
     public RateLimitPolicySettings Settings { get; }
 
     public bool IsShared { get; }
+
+    /// <summary>Only a concurrency permit is given back when the request ends; other leases can be released at once.</summary>
+    public bool HoldsPermitWhileRunning => Settings.Kind == RateLimitKind.Concurrency;
 
     /// <summary>The RateLimit-Policy header value (IETF httpapi rate-limit headers draft), built once.</summary>
     public string PolicyHeader { get; }
@@ -83,41 +91,58 @@ internal sealed class RateLimitPolicy : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _limiter.DisposeAsync();
 
-    private static RateLimitPartition<string> Partition(string key, RateLimitPolicySettings settings, Func<IConnectionMultiplexer>? redis) =>
-        (settings.Kind, redis) switch
+    /// <summary>
+    /// The in-memory limiter of one client. AutoReplenishment is off as <c>RateLimitPartition.GetXxxLimiter</c> would
+    /// set it: the partitioned limiter replenishes every partition from its own timer.
+    /// </summary>
+    private static Func<string, RateLimiter> LocalLimiterFactory(RateLimitPolicySettings settings)
+    {
+        switch (settings.Kind)
         {
-            (RateLimitKind.FixedWindow, null) => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = settings.PermitLimit, Window = settings.Window, QueueLimit = 0,
-            }),
-            (RateLimitKind.SlidingWindow, null) => RateLimitPartition.GetSlidingWindowLimiter(key, _ => new SlidingWindowRateLimiterOptions
-            {
-                PermitLimit = settings.PermitLimit, Window = settings.Window, SegmentsPerWindow = settings.SegmentsPerWindow, QueueLimit = 0,
-            }),
-            (RateLimitKind.TokenBucket, null) => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = settings.TokenLimit, TokensPerPeriod = settings.TokensPerPeriod, ReplenishmentPeriod = settings.ReplenishmentPeriod, QueueLimit = 0,
-            }),
-            (RateLimitKind.Concurrency, null) => RateLimitPartition.GetConcurrencyLimiter(key, _ => new ConcurrencyLimiterOptions
-            {
-                PermitLimit = settings.PermitLimit, QueueLimit = 0,
-            }),
-            (RateLimitKind.FixedWindow, { } shared) => RedisRateLimitPartition.GetFixedWindowRateLimiter(key, _ => new RedisFixedWindowRateLimiterOptions
+            case RateLimitKind.FixedWindow:
+                var fixedWindow = new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = settings.PermitLimit, Window = settings.Window, QueueLimit = 0, AutoReplenishment = false,
+                };
+                return _ => new FixedWindowRateLimiter(fixedWindow);
+            case RateLimitKind.SlidingWindow:
+                var slidingWindow = new SlidingWindowRateLimiterOptions
+                {
+                    PermitLimit = settings.PermitLimit, Window = settings.Window, SegmentsPerWindow = settings.SegmentsPerWindow, QueueLimit = 0, AutoReplenishment = false,
+                };
+                return _ => new SlidingWindowRateLimiter(slidingWindow);
+            case RateLimitKind.TokenBucket:
+                var tokenBucket = new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = settings.TokenLimit, TokensPerPeriod = settings.TokensPerPeriod, ReplenishmentPeriod = settings.ReplenishmentPeriod, QueueLimit = 0, AutoReplenishment = false,
+                };
+                return _ => new TokenBucketRateLimiter(tokenBucket);
+            case RateLimitKind.Concurrency:
+                var concurrency = new ConcurrencyLimiterOptions { PermitLimit = settings.PermitLimit, QueueLimit = 0 };
+                return _ => new ConcurrencyLimiter(concurrency);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(settings), settings.Kind, "unknown rate limit kind");
+        }
+    }
+
+    private static RateLimitPartition<string> SharedPartition(string key, RateLimitPolicySettings settings, Func<IConnectionMultiplexer> shared) =>
+        settings.Kind switch
+        {
+            RateLimitKind.FixedWindow => RedisRateLimitPartition.GetFixedWindowRateLimiter(key, _ => new RedisFixedWindowRateLimiterOptions
             {
                 PermitLimit = settings.PermitLimit, Window = settings.Window, ConnectionMultiplexerFactory = shared,
             }),
-            (RateLimitKind.SlidingWindow, { } shared) => RedisRateLimitPartition.GetSlidingWindowRateLimiter(key, _ => new RedisSlidingWindowRateLimiterOptions
+            RateLimitKind.SlidingWindow => RedisRateLimitPartition.GetSlidingWindowRateLimiter(key, _ => new RedisSlidingWindowRateLimiterOptions
             {
                 PermitLimit = settings.PermitLimit, Window = settings.Window, ConnectionMultiplexerFactory = shared,
             }),
-            (RateLimitKind.TokenBucket, { } shared) => RedisRateLimitPartition.GetTokenBucketRateLimiter(key, _ => new RedisTokenBucketRateLimiterOptions
+            RateLimitKind.TokenBucket => RedisRateLimitPartition.GetTokenBucketRateLimiter(key, _ => new RedisTokenBucketRateLimiterOptions
             {
                 TokenLimit = settings.TokenLimit, TokensPerPeriod = settings.TokensPerPeriod, ReplenishmentPeriod = settings.ReplenishmentPeriod, ConnectionMultiplexerFactory = shared,
             }),
-            (_, { } shared) => RedisRateLimitPartition.GetConcurrencyRateLimiter(key, _ => new RedisConcurrencyRateLimiterOptions
+            _ => RedisRateLimitPartition.GetConcurrencyRateLimiter(key, _ => new RedisConcurrencyRateLimiterOptions
             {
                 PermitLimit = settings.PermitLimit, QueueLimit = 0, ConnectionMultiplexerFactory = shared,
             }),
-            _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Kind, "unknown rate limit kind"),
         };
 }

@@ -5,6 +5,9 @@ using Gateway.Hosting;
 using Gateway.Limits;
 using Gateway.Observability;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,7 +20,7 @@ public static class RoutingExtensions
     /// <summary>YARP with routes from the watched config file, and route-level <c>Timeout</c> support.</summary>
     public static IServiceCollection AddGatewayRouting(this IServiceCollection services)
     {
-        services.AddReverseProxy().DropForgeableHeaders();
+        services.AddReverseProxy().DropForgeableHeaders().PropagateTraceContext();
         services.AddRequestTimeouts();
         services.TryAddSingleton<FileProxyConfigProvider>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<FileProxyConfigProvider>());
@@ -26,8 +29,21 @@ public static class RoutingExtensions
         return services;
     }
 
-    /// <summary>Must run after <c>UseRouting</c> so route metadata (timeouts) is known.</summary>
-    public static IApplicationBuilder UseGatewayRouting(this IApplicationBuilder app) => app.UseRequestTimeouts();
+    /// <summary>
+    /// Must run after <c>UseRouting</c> so route metadata (timeouts) is known. Only routes with a timeout pass through
+    /// the middleware (it costs an allocation per request otherwise), unless a default policy covers all.
+    /// </summary>
+    public static IApplicationBuilder UseGatewayRouting(this IApplicationBuilder app)
+    {
+        var options = app.ApplicationServices.GetRequiredService<IOptions<RequestTimeoutOptions>>().Value;
+        return options.DefaultPolicy is not null
+            ? app.UseRequestTimeouts()
+            : app.UseWhen(HasTimeoutMetadata, withTimeout => withTimeout.UseRequestTimeouts());
+    }
+
+    private static bool HasTimeoutMetadata(HttpContext context) =>
+        context.GetEndpoint()?.Metadata is { } metadata
+        && (metadata.GetMetadata<RequestTimeoutAttribute>() is not null || metadata.GetMetadata<RequestTimeoutPolicy>() is not null);
 
     /// <summary>The proxied routes, public listener only, with upstream failures turned into gateway problems.</summary>
     public static IEndpointRouteBuilder MapGatewayRoutes(this IEndpointRouteBuilder endpoints)
