@@ -137,7 +137,7 @@ public class HotPathBenchmarks
         return lease.IsAcquired;
     }
 
-    /// <summary>The bare library call, for comparison with the policy (which adds a key prefix per partition lookup).</summary>
+    /// <summary>The bare library call, for comparison with the policy (whose partitioner runs on every acquire).</summary>
     [Benchmark]
     public bool RateLimit_Library_AttemptAcquire()
     {
