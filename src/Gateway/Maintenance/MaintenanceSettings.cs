@@ -44,8 +44,24 @@ public sealed record MaintenanceWindow(
     public bool IsActive(DateTimeOffset now) =>
         Enabled && (From is null || now >= From) && (Until is null || now < Until);
 
-    public bool Covers(string? routeId) =>
-        Routes.Count == 0 || (routeId is not null && Routes.Contains(routeId, StringComparer.OrdinalIgnoreCase));
+    /// <summary>An index loop: Enumerable.Contains on the list boxed an enumerator per request while maintenance is on.</summary>
+    public bool Covers(string? routeId)
+    {
+        if (Routes.Count == 0)
+        {
+            return true;
+        }
+
+        for (var i = 0; routeId is not null && i < Routes.Count; i++)
+        {
+            if (string.Equals(Routes[i], routeId, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public TimeSpan RetryAfter(DateTimeOffset now) =>
         Until is { } end ? end - now : TimeSpan.FromSeconds(RetryAfterSeconds);
