@@ -1,5 +1,6 @@
 using System.Text;
 using Gateway.Configuration;
+using Gateway.Hosting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -39,26 +40,23 @@ public static class AuthExtensions
     /// </summary>
     public static IApplicationBuilder UseGatewayAuthentication(this IApplicationBuilder app)
     {
-        // WebApplication adds both middlewares in front of everything unless these (ASP.NET Core's own) keys say they are in place.
+        // WebApplication adds the middleware in front of everything unless this (ASP.NET Core's own) key says it is in place.
         app.Properties["__AuthenticationMiddlewareSet"] = true;
-        app.Properties["__AuthorizationMiddlewareSet"] = true;
         return app.UseWhen(context => context.Request.Headers.ContainsKey(HeaderNames.Authorization), withToken => withToken.UseAuthentication());
     }
 
     /// <summary>Only endpoints that carry an authorization policy pass through the middleware, unless a fallback policy covers all.</summary>
     public static IApplicationBuilder UseGatewayAuthorization(this IApplicationBuilder app)
     {
+        app.Properties["__AuthorizationMiddlewareSet"] = true; // as for authentication above
         var options = app.ApplicationServices.GetRequiredService<IOptions<AuthorizationOptions>>().Value;
-        return options.FallbackPolicy is not null
-            ? app.UseAuthorization()
-            : app.UseWhen(HasAuthorizationMetadata, withPolicy => withPolicy.UseAuthorization());
+        return app.UseForEndpointsWith(
+            everyRequest: options.FallbackPolicy is not null,
+            metadata => metadata.GetMetadata<IAuthorizeData>() is not null
+                || metadata.GetMetadata<AuthorizationPolicy>() is not null
+                || metadata.GetMetadata<IAuthorizationRequirementData>() is not null,
+            withPolicy => withPolicy.UseAuthorization());
     }
-
-    private static bool HasAuthorizationMetadata(HttpContext context) =>
-        context.GetEndpoint()?.Metadata is { } metadata
-        && (metadata.GetMetadata<IAuthorizeData>() is not null
-            || metadata.GetMetadata<AuthorizationPolicy>() is not null
-            || metadata.GetMetadata<IAuthorizationRequirementData>() is not null);
 
     private static void Apply(JwtBearerOptions options, AuthSettings settings)
     {

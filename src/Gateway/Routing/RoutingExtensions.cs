@@ -36,14 +36,11 @@ public static class RoutingExtensions
     public static IApplicationBuilder UseGatewayRouting(this IApplicationBuilder app)
     {
         var options = app.ApplicationServices.GetRequiredService<IOptions<RequestTimeoutOptions>>().Value;
-        return options.DefaultPolicy is not null
-            ? app.UseRequestTimeouts()
-            : app.UseWhen(HasTimeoutMetadata, withTimeout => withTimeout.UseRequestTimeouts());
+        return app.UseForEndpointsWith(
+            everyRequest: options.DefaultPolicy is not null,
+            metadata => metadata.GetMetadata<RequestTimeoutAttribute>() is not null || metadata.GetMetadata<RequestTimeoutPolicy>() is not null,
+            withTimeout => withTimeout.UseRequestTimeouts());
     }
-
-    private static bool HasTimeoutMetadata(HttpContext context) =>
-        context.GetEndpoint()?.Metadata is { } metadata
-        && (metadata.GetMetadata<RequestTimeoutAttribute>() is not null || metadata.GetMetadata<RequestTimeoutPolicy>() is not null);
 
     /// <summary>The proxied routes, public listener only, with upstream failures turned into gateway problems.</summary>
     public static IEndpointRouteBuilder MapGatewayRoutes(this IEndpointRouteBuilder endpoints)
