@@ -222,12 +222,22 @@ log "$GC_NOTE"
 # ---------------------------------------------------------------- load
 RESULTS="$WORK/results.tsv"
 : >"$RESULTS"
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() { # user+system CPU ticks of a target's processes (nginx: master and workers)
+  local p sum=0
+  for p in ${PID[$1]} $(pgrep -P "${PID[$1]}" || true); do
+    sum=$((sum + $(awk '{print $14 + $15}' /proc/"$p"/stat 2>/dev/null || echo 0)))
+  done
+  echo "$sum"
+}
 run_wrk() { # target, seconds, round
-  local out="$WORK/wrk-$1-$3.txt"
+  local out="$WORK/wrk-$1-$3.txt" before after
+  before=$(cpu_ticks "$1")
   wrk -t1 -c"$CONNECTIONS" -d"$2"s --latency "http://127.0.0.1:${PORT[$1]}/bench/hello?x=1" >"$out" 2>&1 || true
-  python3 - "$1" "$3" "$out" >>"$RESULTS" <<'EOF'
+  after=$(cpu_ticks "$1")
+  python3 - "$1" "$3" "$out" "$((after - before))" "$CLK_TCK" >>"$RESULTS" <<'EOF'
 import re, sys
-target, rnd, path = sys.argv[1], sys.argv[2], sys.argv[3]
+target, rnd, path, ticks, clk = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 text = open(path).read()
 def ms(v):
     m = re.match(r"([\d.]+)(us|ms|s|m)$", v)
@@ -239,7 +249,8 @@ p99 = ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
 total = int(re.search(r"(\d+) requests in", text).group(1))
 bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
 errors = re.search(r"Socket errors:.*", text)
-print(f"{target}\t{rnd}\t{rps}\t{p50}\t{p99}\t{total}\t{bad.group(1) if bad else 0}\t{errors.group(0) if errors else ''}")
+cpu_us = ticks * 1e6 / clk / max(total, 1)
+print(f"{target}\t{rnd}\t{rps}\t{p50}\t{p99}\t{total}\t{bad.group(1) if bad else 0}\t{errors.group(0) if errors else ''}\t{cpu_us}")
 EOF
 }
 
@@ -323,9 +334,9 @@ import statistics, sys, collections, os
 results, rss_path, series_path, micro_path, out, findings = sys.argv[1:7]
 rows = collections.defaultdict(list)
 for line in open(results):
-    t, rnd, rps, p50, p99, total, bad, err = line.rstrip("\n").split("\t")
+    t, rnd, rps, p50, p99, total, bad, err, cpu = line.rstrip("\n").split("\t")
     if rnd != "warmup":
-        rows[t].append((float(rps), float(p50), float(p99), int(total), int(bad), err))
+        rows[t].append((float(rps), float(p50), float(p99), int(total), int(bad), err, float(cpu)))
 rss = dict(line.split() for line in open(rss_path))
 order = [t for t in "${TARGETS[*]}".split()]
 what = {
@@ -342,19 +353,19 @@ what = {
   "full-sampler-off": "gateway full + OTEL_TRACES_SAMPLER=always_off (spans dropped)",
   "full-otel-off": "gateway full + OTEL_SDK_DISABLED=true (no tracing at all)",
 }
-med = {t: (statistics.median(r[0] for r in rows[t]), statistics.median(r[1] for r in rows[t]), statistics.median(r[2] for r in rows[t])) for t in order if rows[t]}
+med = {t: tuple(statistics.median(r[i] for r in rows[t]) for i in (0, 1, 2, 6)) for t in order if rows[t]}
 def ratio(a, b): return f"{a / b:.2f}x" if b else "-"
 lines = []
-lines.append("| target | req/s (median) | p50 ms | p99 ms | req/s vs bare YARP | p99 vs bare YARP | req/s vs nginx | p99 vs nginx | peak RSS MB | non-2xx | req/s per round |")
-lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+lines.append("| target | req/s (median) | p50 ms | p99 ms | req/s vs bare YARP | p99 vs bare YARP | req/s vs nginx | p99 vs nginx | CPU µs/req | CPU vs bare YARP | peak RSS MB | non-2xx | req/s per round |")
+lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 y, n = med.get("yarp"), med.get("nginx")
 for t in order:
     if t not in med: continue
-    rps, p50, p99 = med[t]
+    rps, p50, p99, cpu = med[t]
     bad = sum(r[4] for r in rows[t]); tot = sum(r[3] for r in rows[t])
     per = " / ".join(f"{r[0]/1000:.1f}k" for r in rows[t])
     r_mb = f"{int(rss[t]) / 1024:.0f}" if t in rss else "-"
-    lines.append(f"| {what.get(t, t)} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {ratio(rps, y[0] if y else 0)} | {ratio(p99, y[2] if y else 0)} | {ratio(rps, n[0] if n else 0)} | {ratio(p99, n[2] if n else 0)} | {r_mb} | {100 * bad / max(tot, 1):.1f}% | {per} |")
+    lines.append(f"| {what.get(t, t)} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {ratio(rps, y[0] if y else 0)} | {ratio(p99, y[2] if y else 0)} | {ratio(rps, n[0] if n else 0)} | {ratio(p99, n[2] if n else 0)} | {cpu:.1f} | {ratio(cpu, y[3] if y else 0)} | {r_mb} | {100 * bad / max(tot, 1):.1f}% | {per} |")
 table = "\n".join(lines)
 like = []
 if "full-both" in med and "yarp-both" in med:
@@ -415,6 +426,9 @@ nginx \`return 200 "ok\\\\n"\` upstream behind every proxy. One ${WARMUP_SECONDS
 interleaved (every target once per round, in the order of the table), so noise hits all alike. Medians over the
 rounds; ratios are of medians. Peak RSS is VmHWM of the process after all rounds (nginx: master + workers summed).
 All proxies ran at the same time (idle when not under load). Non-2xx is the share of answers that were not 2xx/3xx.
+CPU µs/req is the proxy process's user+system CPU time during a round (\`/proc/PID/stat\`; nginx: master and workers)
+divided by the requests wrk counted, median over rounds: what each request costs, steadier than req/s on a
+machine whose two cores also run wrk and the upstream.
 
 {table}
 
