@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -16,6 +15,8 @@ namespace Gateway.Admin;
 
 public static class AdminExtensions
 {
+    private static readonly HttpMethodMetadata ReadOnly = new([HttpMethods.Get, HttpMethods.Head]);
+
     public static IServiceCollection AddGatewayAdmin(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<AdminSettings>(configuration.GetSection(AdminSettings.SectionName));
@@ -32,8 +33,9 @@ public static class AdminExtensions
     public static RouteGroupBuilder MapGatewayAdmin(this IEndpointRouteBuilder endpoints)
     {
         var port = endpoints.MapGroup("").WithMetadata(ListenerMetadata.Admin);
-        port.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
-        port.MapGatewayMetrics();
+        // Probes and scrapers read; other methods get 405 with Allow like every admin endpoint.
+        port.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync }).WithMetadata(ReadOnly);
+        port.MapGatewayMetrics().WithMetadata(ReadOnly);
         port.MapStatusPage();
 
         var admin = port.MapGroup("/admin").AddEndpointFilter<AdminKeyFilter>();
@@ -58,26 +60,13 @@ public static class AdminExtensions
         }
 
         // The public catch-all (dropped here by the listener policy) kept routing from seeing a 405: find it ourselves.
-        if (AllowedMethods(context) is { Length: > 0 } allowed)
-        {
-            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-            context.Response.Headers.Allow = string.Join(", ", allowed);
-        }
+        AllowedMethods.TrySetMethodNotAllowed(context, GatewayListener.Admin);
 
         var detail = context.Response.StatusCode == StatusCodes.Status404NotFound
             ? "The admin port has no such endpoint."
             : $"This admin endpoint does not answer {context.Request.Method}; see Allow.";
         await GatewayProblems.WriteAsync(context, context.Response.StatusCode, GatewayOrigin.NoRoute, detail);
     }
-
-    private static string[] AllowedMethods(HttpContext context) =>
-        context.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints
-            .OfType<RouteEndpoint>()
-            .Where(endpoint => endpoint.Metadata.GetMetadata<ListenerMetadata>() == ListenerMetadata.Admin
-                && new TemplateMatcher(new RouteTemplate(endpoint.RoutePattern), []).TryMatch(context.Request.Path, []))
-            .SelectMany(endpoint => endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])
-            .Distinct(StringComparer.OrdinalIgnoreCase)
-            .ToArray();
 
     private static Task WriteHealthAsync(HttpContext context, HealthReport report) =>
         context.Response.WriteAsJsonAsync(new

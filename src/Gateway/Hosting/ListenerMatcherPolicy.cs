@@ -19,8 +19,7 @@ internal sealed class ListenerMatcherPolicy : MatcherPolicy, IEndpointSelectorPo
         var listener = ListenerFeature.Of(httpContext);
         for (var i = 0; i < candidates.Count; i++)
         {
-            var target = candidates[i].Endpoint.Metadata.GetMetadata<ListenerMetadata>();
-            if (target?.OnBoth != true && (target?.Listener ?? GatewayListener.Public) != listener)
+            if (!ListenerMetadata.Reaches(candidates[i].Endpoint, listener))
             {
                 candidates.SetValidity(i, false);
             }

@@ -30,6 +30,12 @@ public sealed class ListenerMetadata
     public GatewayListener Listener { get; }
 
     public bool OnBoth { get; private init; }
+
+    /// <summary>Whether a request on <paramref name="listener"/> may reach <paramref name="endpoint"/>.</summary>
+    public static bool Reaches(Endpoint endpoint, GatewayListener listener) =>
+        endpoint.Metadata.GetMetadata<ListenerMetadata>() is not { } target
+            ? listener == GatewayListener.Public
+            : target.OnBoth || target.Listener == listener;
 }
 
 /// <summary>Set on each connection by the listener that accepted it; Kestrel exposes connection features on the request.</summary>

@@ -180,6 +180,21 @@ public sealed class AdminSecurityTests(GatewayFixture fixture) : IClassFixture<G
         Assert.Equal(["DELETE", "GET", "PUT"], response.Content.Headers.Allow.Order(StringComparer.Ordinal));
     }
 
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/metrics")]
+    public async Task Probes_and_scrapes_answer_get_and_head_and_405_for_the_rest(string path)
+    {
+        using var head = await Gateway.AdminAsync(HttpMethod.Head, path, key: null);
+        Assert.Equal(200, (int)head.StatusCode);
+
+        using var response = await Gateway.AdminAsync(HttpMethod.Post, path, key: null, json: "{}");
+        var body = await _bodies.ReadAsync(response);
+        _bodies.AssertNoInternals();
+        Assert.True((int)response.StatusCode == 405, $"{(int)response.StatusCode} {body}");
+        Assert.Equal(["GET", "HEAD"], response.Content.Headers.Allow.Order(StringComparer.Ordinal));
+    }
+
     private async Task<string> MaintenanceStateAsync()
     {
         using var response = await Gateway.AdminAsync(HttpMethod.Get, "/admin/maintenance", GatewayInstance.ReadOnlyKey);
