@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Configuration.Json;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -36,7 +37,11 @@ internal static class SampleHost
         // The only unhandled exception is /api/crash's deliberate one; its stack trace would flood the demo's console.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.Critical);
 
-        builder.Services.AddProblemDetails();
+        // traceId is the bare W3C trace id, as in the gateway's problems, so one id finds the trace on both sides.
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = problem =>
+            problem.ProblemDetails.Extensions["traceId"] = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity
+                ? activity.TraceId.ToHexString()
+                : problem.HttpContext.TraceIdentifier);
         // Traced like the gateway: the trace a request starts there continues here; exported only with an OTLP endpoint.
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))

@@ -39,6 +39,17 @@ public sealed class TracingTests : PerTestGateway
         var traceId = (await ProblemAssert.IsGatewayProblemAsync(fresh, 502, "unreachable")).GetProperty("traceId").GetString();
         Assert.Matches("^[0-9a-f]{32}$", traceId);
     }
+
+    [Fact]
+    public async Task An_upstream_problem_carries_the_same_bare_trace_id()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/users/999");
+        request.Headers.Add("traceparent", ClientTraceparent);
+        using var response = await Client.SendAsync(request);
+        Assert.Equal(404, (int)response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(TraceId, problem.GetProperty("traceId").GetString());
+    }
 }
 
 /// <summary>With OTEL_EXPORTER_OTLP_ENDPOINT set, spans leave the gateway over OTLP/HTTP.</summary>
