@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -103,9 +104,8 @@ public sealed class StatusGuideTests : PerTestGateway
     public async Task The_access_log_has_one_structured_line_per_response_with_every_field()
     {
         var problems = await ProduceEveryOriginAsync();
-        using (await Client.GetAsync(new Uri("/api/users/1", UriKind.Relative)))
-        {
-        }
+        using var user = await Client.GetAsync(new Uri("/chaos/slow?ms=0", UriKind.Relative));
+        var userBody = await user.Content.ReadAsByteArrayAsync();
 
         await Eventually.HoldsAsync(() => Task.FromResult(
             AccessLines().Select(fields => (string)fields["Origin"]!).Distinct().Count() >= problems.Count + 1), "every origin has an access log line");
@@ -117,11 +117,15 @@ public sealed class StatusGuideTests : PerTestGateway
             Assert.DoesNotContain("?", (string)line["Path"]!, StringComparison.Ordinal);
             Assert.Matches("^[0-9a-f]{16}$", (string)line["Client"]!);
             Assert.Matches("^[0-9a-f]{32}$", (string)line["TraceId"]!);
+            // Problems and the users API's JSON are chunked (no Content-Length): the bytes are counted as sent.
+            Assert.True(Convert.ToInt64(line["Bytes"], CultureInfo.InvariantCulture) > 0, $"{origin}: bytes {line["Bytes"]}");
         }
 
-        var proxied = AccessLines().First(fields => (string)fields["Origin"]! == "upstream");
-        Assert.Equal("users-1", proxied["Destination"]);
+        var proxied = AccessLines().First(fields => (string)fields["Origin"]! == "upstream" && (string)fields["Path"]! == "/chaos/slow");
+        Assert.Equal("chaos-1", proxied["Destination"]);
         Assert.NotNull(proxied["UpstreamMs"]);
+        Assert.True(user.Headers.TransferEncodingChunked, "the chaos service answers JSON chunked: only counting gives its bytes");
+        Assert.Equal((long)userBody.Length, Convert.ToInt64(proxied["Bytes"], CultureInfo.InvariantCulture));
     }
 
     private IEnumerable<IReadOnlyDictionary<string, object?>> AccessLines() =>

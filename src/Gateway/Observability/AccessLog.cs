@@ -41,7 +41,11 @@ internal sealed partial class AccessLog(ILoggerFactory loggers, IOptionsMonitor<
 {
     private readonly ILogger _logger = loggers.CreateLogger("Gateway.AccessLog");
 
-    public void Write(HttpContext context, RouteModel? route, int status, string statusClass, string origin, TimeSpan elapsed)
+    /// <summary>Whether lines are written at all (before the per-response filters): the body counter is installed only then.</summary>
+    public bool WritesLines => settings.CurrentValue.Enabled && _logger.IsEnabled(LogLevel.Information);
+
+    /// <param name="bodyBytes">Body bytes sent, when counted; else the Content-Length, when known.</param>
+    public void Write(HttpContext context, RouteModel? route, int status, string statusClass, string origin, TimeSpan elapsed, long? bodyBytes)
     {
         var current = settings.CurrentValue;
         if (!current.Enabled || status < current.MinStatus || !_logger.IsEnabled(LogLevel.Information)
@@ -59,7 +63,7 @@ internal sealed partial class AccessLog(ILoggerFactory loggers, IOptionsMonitor<
         var durationMs = Math.Round(elapsed.TotalMilliseconds, 1);
         double? upstreamMs = upstream is { } up ? Math.Round(up.TotalMilliseconds, 1) : null;
         LogResponse(_logger, time, context.Request.Method, route?.Config.RouteId ?? "none", context.Request.Path.Value ?? "/",
-            status, statusClass, origin, destination, durationMs, upstreamMs, context.Response.ContentLength, client, traceId);
+            status, statusClass, origin, destination, durationMs, upstreamMs, bodyBytes ?? context.Response.ContentLength, client, traceId);
     }
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information,

@@ -26,9 +26,14 @@ internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metr
 
         var started = Stopwatch.GetTimestamp();
         metrics.InFlight.Inc();
+        var body = accessLog.WritesLines ? ResponseBodyCounter.TryInstall(context) : null;
         try
         {
             await next(context);
+            if (body is not null)
+            {
+                await body.CompleteAsync();
+            }
         }
         catch when (!context.Response.HasStarted)
         {
@@ -39,12 +44,13 @@ internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metr
         }
         finally
         {
+            body?.Uninstall(context);
             metrics.InFlight.Dec();
-            Record(context, Stopwatch.GetElapsedTime(started));
+            Record(context, Stopwatch.GetElapsedTime(started), body?.Written);
         }
     }
 
-    private void Record(HttpContext context, TimeSpan elapsed)
+    private void Record(HttpContext context, TimeSpan elapsed, long? bodyBytes)
     {
         var model = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>();
         // A client that left got nothing: count it apart (499, origin client) instead of as the status YARP set.
@@ -59,7 +65,7 @@ internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metr
             series.RecordUpstream(upstream.Elapsed.Value.TotalSeconds);
         }
 
-        accessLog.Write(context, model, status, StatusLabels.Class(status), origin.ToLabel(), elapsed);
+        accessLog.Write(context, model, status, StatusLabels.Class(status), origin.ToLabel(), elapsed, bodyBytes);
     }
 
     /// <summary>Admin-port requests (scrapes, health probes, the status page) are not traced: an unrecorded span is not exported.</summary>
