@@ -117,6 +117,26 @@ public sealed class MetricsTests : PerTestGateway
         }, "a rejected edit shows as last reload failed");
     }
 
+    [Fact]
+    public async Task Series_of_a_route_removed_from_the_config_disappear_and_the_others_stay()
+    {
+        using (await Client.GetAsync(new Uri("/chaos/status/503", UriKind.Relative)))
+        using (await Client.GetAsync(new Uri("/api/users/1", UriKind.Relative)))
+        {
+        }
+
+        var (before, _) = await MetricsScrape.ReadAsync(Gateway);
+        Assert.Contains("route=\"chaos\"", before, StringComparison.Ordinal);
+
+        Config.Edit(json => json["ReverseProxy"]!["Routes"]!.AsObject().Remove("chaos"));
+        await Eventually.HoldsAsync(async () =>
+        {
+            var (text, samples) = await MetricsScrape.ReadAsync(Gateway);
+            return !text.Contains("route=\"chaos\"", StringComparison.Ordinal)
+                && samples.Sum("gateway_responses_total", labels => labels["route"] == "users-api") >= 1;
+        }, "no series names the removed route; users-api keeps its count");
+    }
+
     [RealComponentFact("promtool")]
     public async Task The_exposition_passes_promtool_check_metrics()
     {

@@ -6,7 +6,10 @@ using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Observability;
 
-/// <summary>Gauges read from live state just before each scrape: nothing is kept twice, and removed routes disappear.</summary>
+/// <summary>
+/// Gauges read from live state just before each scrape: nothing is kept twice. Series of routes removed from the
+/// config (gauges, counters and histograms alike) are dropped then too, so editing route ids cannot grow the series.
+/// </summary>
 internal sealed class MetricsSnapshot(GatewayMetrics metrics, IProxyStateLookup proxy, MaintenanceState maintenance, ConfigReloadStatus reloads)
 {
     public void Register() => metrics.Registry.AddBeforeCollectCallback(Update);
@@ -15,8 +18,12 @@ internal sealed class MetricsSnapshot(GatewayMetrics metrics, IProxyStateLookup 
     {
         var window = maintenance.Window;
         var active = window.IsActive(maintenance.Now);
-        var routeIds = proxy.GetRoutes().Select(route => route.Config.RouteId).ToList();
+        var routeIds = proxy.GetRoutes().Select(route => route.Config.RouteId).ToHashSet(StringComparer.Ordinal);
         SetAll(metrics.MaintenanceActive, routeIds.Select(id => (new[] { id }, active && window.Covers(id) ? 1d : 0d)));
+        DropRemovedRoutes(metrics.Responses, routeIds);
+        DropRemovedRoutes(metrics.RequestDuration, routeIds);
+        DropRemovedRoutes(metrics.UpstreamDuration, routeIds);
+        DropRemovedRoutes(metrics.RateLimitRejections, routeIds);
 
         SetAll(metrics.DestinationHealthy, proxy.GetClusters().SelectMany(cluster => cluster.Destinations.Values.Select(destination =>
             (new[] { cluster.ClusterId, destination.DestinationId }, IsHealthy(destination) ? 1d : 0d))));
@@ -32,6 +39,16 @@ internal sealed class MetricsSnapshot(GatewayMetrics metrics, IProxyStateLookup 
 
     private static bool IsHealthy(DestinationState destination) =>
         destination.Health.Active != DestinationHealth.Unhealthy && destination.Health.Passive != DestinationHealth.Unhealthy;
+
+    /// <summary>Route is the first label of every per-route metric; "none" holds the requests no route matched.</summary>
+    private static void DropRemovedRoutes<TChild>(Collector<TChild> collector, HashSet<string> routeIds)
+        where TChild : ChildBase
+    {
+        foreach (var stale in collector.GetAllLabelValues().Where(labels => labels[0] != "none" && !routeIds.Contains(labels[0])).ToList())
+        {
+            collector.RemoveLabelled(stale);
+        }
+    }
 
     /// <summary>Sets the current series and drops those whose route or destination left the config.</summary>
     private static void SetAll(Gauge gauge, IEnumerable<(string[] Labels, double Value)> current)
