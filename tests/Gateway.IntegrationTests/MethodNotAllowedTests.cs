@@ -24,6 +24,8 @@ public sealed class MethodNotAllowedTests : IAsyncLifetime
         routes["reports-write"] = Route("/reports/{id}", ["PUT"]);
         routes["hooks"] = Route("/hooks", ["POST"], hosts: ["hooks.example.test"]);
         routes["invoices"] = Route("/invoices/{id:int}", ["GET"]);
+        routes["feeds"] = Route("/feeds/{name=latest}", ["GET"]);
+        routes["ported"] = Route("/ported", ["POST"], hosts: ["ported.example.test:80"]);
         _config.Write(json);
         _gateway = await GatewayInstance.StartAsync(_config.Path);
     }
@@ -70,6 +72,25 @@ public sealed class MethodNotAllowedTests : IAsyncLifetime
         using var onHost = await _gateway.Public.SendAsync(rightHost);
         await ProblemAssert.IsGatewayProblemAsync(onHost, 405, "no_route");
         Assert.Equal(["POST"], onHost.Content.Headers.Allow);
+    }
+
+    [Fact]
+    public async Task Route_default_values_count_as_routing_counts_them()
+    {
+        // "/feeds" matches "/feeds/{name=latest}" through its default.
+        using var response = await _gateway!.Public.DeleteAsync(new Uri("/feeds", UriKind.Relative));
+        await ProblemAssert.IsGatewayProblemAsync(response, 405, "no_route");
+        Assert.Equal(["GET"], response.Content.Headers.Allow);
+    }
+
+    [Fact]
+    public async Task Host_without_a_port_matches_a_route_host_with_the_default_port()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, "/ported");
+        request.Headers.Host = "ported.example.test";
+        using var response = await _gateway!.Public.SendAsync(request);
+        await ProblemAssert.IsGatewayProblemAsync(response, 405, "no_route");
+        Assert.Equal(["POST"], response.Content.Headers.Allow);
     }
 
     [Theory]

@@ -106,6 +106,9 @@ public sealed class StatusGuideTests : PerTestGateway
         var problems = await ProduceEveryOriginAsync();
         using var user = await Client.GetAsync(new Uri("/chaos/slow?ms=0", UriKind.Relative));
         var userBody = await user.Content.ReadAsByteArrayAsync();
+        using (await Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/no/route/for/head")))
+        {
+        }
 
         await Eventually.HoldsAsync(() => Task.FromResult(
             AccessLines().Select(fields => (string)fields["Origin"]!).Distinct().Count() >= problems.Count + 1), "every origin has an access log line");
@@ -126,6 +129,10 @@ public sealed class StatusGuideTests : PerTestGateway
         Assert.NotNull(proxied["UpstreamMs"]);
         Assert.True(user.Headers.TransferEncodingChunked, "the chaos service answers JSON chunked: only counting gives its bytes");
         Assert.Equal((long)userBody.Length, Convert.ToInt64(proxied["Bytes"], CultureInfo.InvariantCulture));
+        // A HEAD answer's body is dropped by Kestrel: nothing was sent, whatever was written.
+        await Eventually.HoldsAsync(() => Task.FromResult(AccessLines().Any(fields => (string)fields["Path"]! == "/no/route/for/head")), "the HEAD line");
+        var head = AccessLines().First(fields => (string)fields["Path"]! == "/no/route/for/head");
+        Assert.Equal(0L, Convert.ToInt64(head["Bytes"], CultureInfo.InvariantCulture));
     }
 
     private IEnumerable<IReadOnlyDictionary<string, object?>> AccessLines() =>

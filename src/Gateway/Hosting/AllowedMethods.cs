@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
@@ -37,40 +38,45 @@ internal static class AllowedMethods
     private static bool Matches(RouteEndpoint endpoint, HttpContext context) =>
         // A route that also matches on headers or query is left out: a wrong method is then not the only mismatch we could name.
         endpoint.Metadata.GetMetadata<RouteModel>()?.Config.Match is not { Headers.Count: > 0 } and not { QueryParameters.Count: > 0 }
-        && HostMatches(endpoint.Metadata.GetMetadata<IHostMetadata>(), context.Request.Host)
+        && HostMatches(endpoint.Metadata.GetMetadata<IHostMetadata>(), context.Request)
         && PathMatches(endpoint.RoutePattern, context);
 
-    /// <summary>The template and its constraints (<c>{id:int}</c>, <c>{page:regex(...)}</c>), as routing would check them.</summary>
-    private static bool PathMatches(RoutePattern pattern, HttpContext context)
+    /// <summary>The template with its defaults and constraints (<c>{id:int}</c>, <c>{page:regex(...)}</c>), as routing checks them.</summary>
+    private static bool PathMatches(RoutePattern pattern, HttpContext context) =>
+        PathMatchers.GetValue(pattern, _ => new PathMatcher(pattern, context.RequestServices.GetRequiredService<ParameterPolicyFactory>()))
+            .Matches(context);
+
+    /// <summary>Built once per route pattern: 404s and 405s need not rebuild templates and regexes per request.</summary>
+    private static readonly ConditionalWeakTable<RoutePattern, PathMatcher> PathMatchers = new();
+
+    private sealed class PathMatcher
     {
-        var values = new RouteValueDictionary();
-        if (!new TemplateMatcher(new RouteTemplate(pattern), []).TryMatch(context.Request.Path, values))
+        private readonly TemplateMatcher _template;
+        private readonly (string Name, IRouteConstraint Constraint)[] _constraints;
+
+        public PathMatcher(RoutePattern pattern, ParameterPolicyFactory policies)
         {
-            return false;
+            _template = new TemplateMatcher(new RouteTemplate(pattern), new RouteValueDictionary(pattern.Defaults));
+            _constraints = [.. pattern.ParameterPolicies.SelectMany(policy => policy.Value
+                .Select(reference => policies.Create(pattern.GetParameter(policy.Key), reference))
+                .OfType<IRouteConstraint>()
+                .Select(constraint => (policy.Key, constraint)))];
         }
 
-        var policies = context.RequestServices.GetRequiredService<ParameterPolicyFactory>();
-        foreach (var (name, references) in pattern.ParameterPolicies)
+        public bool Matches(HttpContext context)
         {
-            if (values.TryGetValue(name, out var value) && value is not null)
-            {
-                foreach (var reference in references)
-                {
-                    if (policies.Create(pattern.GetParameter(name), reference) is IRouteConstraint constraint
-                        && !constraint.Match(context, null, name, values, RouteDirection.IncomingRequest))
-                    {
-                        return false;
-                    }
-                }
-            }
+            var values = new RouteValueDictionary();
+            return _template.TryMatch(context.Request.Path, values)
+                && _constraints.All(check => values[check.Name] is null
+                    || check.Constraint.Match(context, null, check.Name, values, RouteDirection.IncomingRequest));
         }
-
-        return true;
     }
 
-    private static bool HostMatches(IHostMetadata? metadata, HostString requested) =>
-        metadata is null || metadata.Hosts.Count == 0 || metadata.Hosts.Any(pattern => HostMatches(new HostString(pattern), requested));
+    private static bool HostMatches(IHostMetadata? metadata, HttpRequest request) =>
+        metadata is null || metadata.Hosts.Count == 0 || metadata.Hosts.Any(pattern => HostMatches(new HostString(pattern), request));
 
-    private static bool HostMatches(HostString pattern, HostString requested) =>
-        HostString.MatchesAny(requested.Host, [pattern.Host]) && (pattern.Port is null || pattern.Port == requested.Port);
+    /// <summary>A Host without a port means the scheme's default port, as routing's host matcher reads it.</summary>
+    private static bool HostMatches(HostString pattern, HttpRequest request) =>
+        HostString.MatchesAny(request.Host.Host, [pattern.Host])
+        && (pattern.Port is null || pattern.Port == (request.Host.Port ?? (request.IsHttps ? 443 : 80)));
 }

@@ -62,9 +62,14 @@ internal sealed partial class AccessLog(ILoggerFactory loggers, IOptionsMonitor<
         var traceId = Activity.Current?.TraceId.ToHexString() ?? context.TraceIdentifier;
         var durationMs = Math.Round(elapsed.TotalMilliseconds, 1);
         double? upstreamMs = upstream is { } up ? Math.Round(up.TotalMilliseconds, 1) : null;
+        var bytes = BodyBytes(context, bodyBytes);
         LogResponse(_logger, time, context.Request.Method, route?.Config.RouteId ?? "none", context.Request.Path.Value ?? "/",
-            status, statusClass, origin, destination, durationMs, upstreamMs, bodyBytes ?? context.Response.ContentLength, client, traceId);
+            status, statusClass, origin, destination, durationMs, upstreamMs, bytes, client, traceId);
     }
+
+    /// <summary>Kestrel drops what is written for a HEAD request: nothing was sent.</summary>
+    private static long? BodyBytes(HttpContext context, long? counted) =>
+        HttpMethods.IsHead(context.Request.Method) ? 0 : counted ?? context.Response.ContentLength;
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information,
         Message = "{Time} {Method} {Route} {Path} {Status} {StatusClass} {Origin} dest={Destination} {DurationMs}ms upstream={UpstreamMs}ms bytes={Bytes} client={Client} trace={TraceId}")]

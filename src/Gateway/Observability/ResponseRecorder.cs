@@ -30,10 +30,6 @@ internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metr
         try
         {
             await next(context);
-            if (body is not null)
-            {
-                await body.CompleteAsync();
-            }
         }
         catch when (!context.Response.HasStarted)
         {
