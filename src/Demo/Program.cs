@@ -43,14 +43,13 @@ Console.WriteLine($"""
     """);
 
 // The generator runs in-process until the demo stops (Ctrl+C), then prints its total.
-using var stopTraffic = CancellationTokenSource.CreateLinkedTokenSource(gateway.Lifetime.ApplicationStopping);
 var traffic = withTraffic
     ? new TrafficGenerator(new TrafficOptions { Gateway = listeners.PublicUrl, Output = Console.Out, SummaryInterval = TimeSpan.FromSeconds(10) })
-        .RunAsync(stopTraffic.Token)
+        .RunAsync(gateway.Lifetime.ApplicationStopping)
     : Task.CompletedTask;
 
+// Returns once ApplicationStopping has fired, which has stopped the generator too.
 await gateway.WaitForShutdownAsync();
-await stopTraffic.CancelAsync();
 await traffic;
 await chaos.StopAsync();
 await users.StopAsync();

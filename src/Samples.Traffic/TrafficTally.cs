@@ -49,8 +49,6 @@ public sealed class TrafficTally
 /// </summary>
 public sealed record TrafficCounts(IReadOnlyDictionary<int, long> Codes, long Failed, long Cancelled)
 {
-    public static TrafficCounts Empty { get; } = new(new Dictionary<int, long>(), 0, 0);
-
     /// <summary>Requests that got an answer or failed.</summary>
     public long Sent => Codes.Values.Sum() + Failed;
 

@@ -250,8 +250,7 @@ public sealed partial class ComposeTests
 
         var gatewayUrl = new Uri(Compose.Environment(_compose.Service("traffic")).GetValueOrDefault("TRAFFIC_GATEWAY") ?? "http://missing");
         Assert.Equal("gateway", gatewayUrl.Host);
-        var publicUrl = new Uri(Compose.Environment(_compose.Service("gateway"))["Gateway__Urls__Public"].Replace("0.0.0.0", "localhost", StringComparison.Ordinal));
-        Assert.Equal(publicUrl.Port, gatewayUrl.Port);
+        Assert.Equal(Compose.PortOf(Compose.Environment(_compose.Service("gateway"))["Gateway__Urls__Public"]), gatewayUrl.Port);
     }
 
     [Fact]
@@ -277,8 +276,8 @@ public sealed partial class ComposeTests
             .SelectMany(job => job.ListOrEmpty("static_configs").OfType<Map>())
             .SelectMany(staticConfig => staticConfig.ListOrEmpty("targets").OfType<string>())
             .ToList();
-        var admin = new Uri(Compose.Environment(_compose.Service("gateway"))["Gateway__Urls__Admin"].Replace("0.0.0.0", "localhost", StringComparison.Ordinal));
-        Assert.Contains($"gateway:{admin.Port}", targets);
+        var adminPort = Compose.PortOf(Compose.Environment(_compose.Service("gateway"))["Gateway__Urls__Admin"]);
+        Assert.Contains($"gateway:{adminPort}", targets);
 
         // The rule files the config names are where the mount puts them.
         var configDirectory = Path.GetDirectoryName(configPath)!;

@@ -7,7 +7,9 @@ public sealed class DockerfileTests
 {
     private const string DockerfilePath = "deploy/Dockerfile";
 
-    private readonly IReadOnlyList<(string Instruction, string Arguments)> _instructions = Parse(Repo.Read(DockerfilePath));
+    private readonly List<(string Instruction, string Arguments)> _instructions = Parse(Repo.Read(DockerfilePath));
+
+    private int RestoreIndex => _instructions.FindIndex(instruction => instruction.Instruction == "RUN" && instruction.Arguments.Contains("dotnet restore", StringComparison.Ordinal));
 
     [Fact]
     public void Restore_layer_copies_every_project_file_under_src()
@@ -32,9 +34,9 @@ public sealed class DockerfileTests
     [Fact]
     public void Restore_comes_before_the_sources_are_copied()
     {
-        var restore = IndexOf(instruction => instruction.Instruction == "RUN" && instruction.Arguments.Contains("dotnet restore", StringComparison.Ordinal));
-        var sources = IndexOf(instruction => instruction.Instruction == "COPY" && instruction.Arguments.StartsWith("src/ ", StringComparison.Ordinal));
-        var publish = IndexOf(instruction => instruction.Instruction == "RUN" && instruction.Arguments.Contains("dotnet publish", StringComparison.Ordinal));
+        var restore = RestoreIndex;
+        var sources = _instructions.FindIndex(instruction => instruction.Instruction == "COPY" && instruction.Arguments.StartsWith("src/ ", StringComparison.Ordinal));
+        var publish = _instructions.FindIndex(instruction => instruction.Instruction == "RUN" && instruction.Arguments.Contains("dotnet publish", StringComparison.Ordinal));
         Assert.True(restore >= 0 && restore < sources && sources < publish, "expected: COPY project files, RUN dotnet restore, COPY src/, RUN dotnet publish");
         Assert.Contains("--no-restore", _instructions[publish].Arguments, StringComparison.Ordinal);
     }
@@ -48,7 +50,7 @@ public sealed class DockerfileTests
         Assert.StartsWith("mcr.microsoft.com/dotnet/aspnet:", stages[^1], StringComparison.Ordinal);
         Assert.All(stages, stage => Assert.True(ImageReference.IsPinned(stage.Split(' ')[0]), $"FROM {stage} is not pinned"));
 
-        var runtime = _instructions.Skip(LastIndexOf(instruction => instruction.Instruction == "FROM")).ToList();
+        var runtime = _instructions.Skip(_instructions.FindLastIndex(instruction => instruction.Instruction == "FROM")).ToList();
         Assert.Contains(runtime, instruction => instruction.Instruction == "USER" && instruction.Arguments is "$APP_UID" or "${APP_UID}");
         var healthcheck = Assert.Single(runtime, instruction => instruction.Instruction == "HEALTHCHECK");
         Assert.Contains("HEALTH_PORT", healthcheck.Arguments, StringComparison.Ordinal);
@@ -77,7 +79,7 @@ public sealed class DockerfileTests
 
     private List<(string Source, string Destination)> RestoreLayerCopies()
     {
-        var restore = IndexOf(instruction => instruction.Instruction == "RUN" && instruction.Arguments.Contains("dotnet restore", StringComparison.Ordinal));
+        var restore = RestoreIndex;
         Assert.True(restore >= 0, $"{DockerfilePath} has no RUN dotnet restore");
         return _instructions.Take(restore)
             .Where(instruction => instruction.Instruction == "COPY" && !instruction.Arguments.StartsWith("--from", StringComparison.Ordinal))
@@ -89,12 +91,6 @@ public sealed class DockerfileTests
             })
             .ToList();
     }
-
-    private int IndexOf(Func<(string Instruction, string Arguments), bool> predicate) =>
-        _instructions.Select((instruction, index) => (instruction, index)).FirstOrDefault(pair => predicate(pair.instruction), (default, -1)).Item2;
-
-    private int LastIndexOf(Func<(string Instruction, string Arguments), bool> predicate) =>
-        _instructions.Select((instruction, index) => (instruction, index)).LastOrDefault(pair => predicate(pair.instruction), (default, -1)).Item2;
 
     /// <summary>Instructions with continuation lines joined and comments dropped.</summary>
     private static List<(string Instruction, string Arguments)> Parse(string text)

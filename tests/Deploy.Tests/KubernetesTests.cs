@@ -40,7 +40,7 @@ public sealed class KubernetesTests
 
         var admin = EffectiveSetting("Gateway:Urls:Admin");
         Assert.NotNull(admin);
-        Assert.Equal(AdminPort, new Uri(admin.Replace("0.0.0.0", "localhost", StringComparison.Ordinal)).Port);
+        Assert.Equal(AdminPort, Compose.PortOf(admin));
     }
 
     [Fact]

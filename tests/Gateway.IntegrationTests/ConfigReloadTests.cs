@@ -71,7 +71,7 @@ public sealed class ConfigReloadTests : IAsyncLifetime
     {
         var change = JsonNode.Parse(edit)!;
         var json = _config.Read();
-        Set(json["ReverseProxy"]!.AsObject(), change["path"]!.GetValue<string>().Split('.'), change["value"]!.GetValue<string>());
+        TestConfig.Set(json["ReverseProxy"]!.AsObject(), change["path"]!.GetValue<string>().Split('.'), change["value"]!.GetValue<string>());
         _config.Write(json);
 
         await Eventually.HoldsAsync(async () => await HealthAsync() == "Degraded", $"{name}: the health check reports the rejected edit");
@@ -96,21 +96,7 @@ public sealed class ConfigReloadTests : IAsyncLifetime
         Assert.Contains("ReverseProxy:Routes:chaos:Timeout", error.Message, StringComparison.Ordinal);
     }
 
-    private static void Set(JsonObject target, string[] path, string value)
-    {
-        for (var i = 0; i < path.Length - 1; i++)
-        {
-            target = (target[path[i]] ??= new JsonObject()).AsObject();
-        }
-
-        target[path[^1]] = value;
-    }
-
-    private async Task<int> StatusAsync(string path)
-    {
-        using var response = await _gateway.Public.GetAsync(new Uri(path, UriKind.Relative));
-        return (int)response.StatusCode;
-    }
+    private Task<int> StatusAsync(string path) => _gateway.Public.StatusAsync(path);
 
     private async Task<string?> HealthAsync() => (await HealthReportAsync()).GetProperty("status").GetString();
 
@@ -119,8 +105,8 @@ public sealed class ConfigReloadTests : IAsyncLifetime
 
     private async Task<JsonElement> HealthReportAsync()
     {
-        using var response = await _gateway.Admin.GetAsync(new Uri("/healthz", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
+        var (status, report) = await _gateway.HealthReportAsync();
+        Assert.Equal(HttpStatusCode.OK, status);
+        return report;
     }
 }

@@ -53,14 +53,7 @@ public sealed record InvalidConfigExample(
     {
         foreach (var (path, value) in Set)
         {
-            var segments = path.Split('.');
-            var target = config;
-            foreach (var segment in segments[..^1])
-            {
-                target = (target[segment] ??= new JsonObject()).AsObject();
-            }
-
-            target[segments[^1]] = value?.DeepClone();
+            TestConfig.Set(config, path.Split('.'), value?.DeepClone());
         }
     }
 
@@ -90,8 +83,10 @@ public sealed record InvalidConfigExample(
 /// <summary>schemas/appsettings.schema.json: the shipped configs pass it, the invalid examples fail it at their key, and it knows every key the gateway binds strictly.</summary>
 public sealed class ConfigSchemaTests(ITestOutputHelper output)
 {
-    private static readonly JsonSchema Schema = JsonSchema.FromText(
-        File.ReadAllText(Path.Combine(Repository.Root, "schemas", "appsettings.schema.json")));
+    private static readonly string SchemaPath = Path.Combine(Repository.Root, "schemas", "appsettings.schema.json");
+    private static readonly string SchemaText = File.ReadAllText(SchemaPath);
+    private static readonly JsonSchema Schema = JsonSchema.FromText(SchemaText);
+    private static readonly JsonNode SchemaRoot = JsonNode.Parse(SchemaText)!;
 
     public static TheoryData<string> ShippedConfigs() => new() { "appsettings.json", "deploy/k8s/appsettings.json" };
 
@@ -108,7 +103,7 @@ public sealed class ConfigSchemaTests(ITestOutputHelper output)
         // The $schema reference is relative to the file; editors resolve it that way.
         var reference = document.RootElement.GetProperty("$schema").GetString()!;
         var target = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, reference));
-        Assert.Equal(Path.Combine(Repository.Root, "schemas", "appsettings.schema.json"), target);
+        Assert.Equal(SchemaPath, target);
     }
 
     [Fact]
@@ -251,7 +246,7 @@ public sealed class ConfigSchemaTests(ITestOutputHelper output)
 
     private static JsonNode SchemaNode(string location)
     {
-        JsonNode node = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "schemas", "appsettings.schema.json")))!;
+        var node = SchemaRoot;
         foreach (var segment in location.Split('/', StringSplitOptions.RemoveEmptyEntries))
         {
             node = node[segment] ?? throw new KeyNotFoundException($"{location}: no {segment}");
@@ -275,9 +270,8 @@ public sealed class ConfigSchemaTests(ITestOutputHelper output)
     [Fact]
     public void The_schema_uses_no_anyOf_or_oneOf_whose_failed_branches_would_read_as_errors()
     {
-        var text = File.ReadAllText(Path.Combine(Repository.Root, "schemas", "appsettings.schema.json"));
-        Assert.DoesNotContain("\"anyOf\"", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("\"oneOf\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"anyOf\"", SchemaText, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"oneOf\"", SchemaText, StringComparison.Ordinal);
     }
 
     /// <summary>Schema errors with the instance location as a configuration key ("/ReverseProxy/Routes/chaos/Timeout" → "ReverseProxy:Routes:chaos:Timeout").</summary>
@@ -368,8 +362,7 @@ public sealed class ConfigSchemaGatewayTests(ITestOutputHelper output) : PerTest
 
     private async Task<(string? Status, string Description)> HealthAsync()
     {
-        using var response = await Gateway.Admin.GetAsync(new Uri("/healthz", UriKind.Relative));
-        var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var (_, report) = await Gateway.HealthReportAsync();
         var config = report.GetProperty("checks").GetProperty("config");
         return (report.GetProperty("status").GetString(), config.TryGetProperty("description", out var text) ? text.GetString() ?? "" : "");
     }

@@ -17,12 +17,7 @@ public sealed class StatusPageBrowserTests : PerTestGateway
         var traffic = SendTrafficAsync(stopTraffic.Token);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = RealComponents.Require("chromium"),
-            Headless = true,
-            Args = ChromiumArguments,
-        });
+        await using var browser = await LaunchChromiumAsync(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
         await page.GotoAsync(Gateway.Admin.BaseAddress!.ToString());
 
@@ -65,12 +60,7 @@ public sealed class StatusPageBrowserTests : PerTestGateway
     public async Task A_read_only_key_sees_the_page_but_cannot_change_maintenance()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = RealComponents.Require("chromium"),
-            Headless = true,
-            Args = ChromiumArguments,
-        });
+        await using var browser = await LaunchChromiumAsync(playwright);
         var page = await browser.NewPageAsync();
         await page.GotoAsync(Gateway.Admin.BaseAddress!.ToString());
         await page.FillAsync("#key", GatewayInstance.ReadOnlyKey);
@@ -85,11 +75,15 @@ public sealed class StatusPageBrowserTests : PerTestGateway
         await Assertions.Expect(page.Locator("#login-error")).ToContainTextAsync("not accepted");
     }
 
-    private async Task<HttpStatusCode> StatusOfUsersAsync()
-    {
-        using var response = await Client.GetAsync(new Uri("/api/users/1", UriKind.Relative));
-        return response.StatusCode;
-    }
+    private static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = RealComponents.Require("chromium"),
+            Headless = true,
+            Args = ChromiumArguments,
+        });
+
+    private async Task<HttpStatusCode> StatusOfUsersAsync() => (HttpStatusCode)await StatusAsync("/api/users/1");
 
     private async Task SendTrafficAsync(CancellationToken stop)
     {

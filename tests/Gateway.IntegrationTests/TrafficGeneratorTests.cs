@@ -50,10 +50,7 @@ public sealed partial class TrafficGeneratorTests : PerTestGateway
         await Eventually.HoldsAsync(async () =>
         {
             var (_, after) = await MetricsScrape.ReadAsync(Gateway);
-            var gateway = Classes.ToDictionary(
-                @class => @class,
-                @class => after.Sum("gateway_responses_total", labels => labels["class"] == @class)
-                    - before.Sum("gateway_responses_total", labels => labels["class"] == @class));
+            var gateway = after.ResponsesByClassSince(before, Classes);
             last = string.Join(", ", gateway.Select(pair => $"{pair.Key}: gateway {pair.Value}, generator {(counts.ByClass.TryGetValue(pair.Key, out var n) ? n : 0)}"));
             return gateway.All(pair => pair.Value == (counts.ByClass.TryGetValue(pair.Key, out var n) ? n : 0));
         }, $"the gateway's per-class counts equal the generator's ({last})", seconds: 5);

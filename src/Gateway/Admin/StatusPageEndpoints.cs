@@ -92,8 +92,7 @@ internal static class StatusPageEndpoints
         {
             id = destination.DestinationId,
             address = destination.Model.Config.Address,
-            health = destination.Health.Active == DestinationHealth.Unhealthy || destination.Health.Passive == DestinationHealth.Unhealthy
-                ? "unhealthy"
+            health = !MetricsSnapshot.IsHealthy(destination) ? "unhealthy"
                 : destination.Health.Active == DestinationHealth.Healthy ? "healthy" : "unknown",
             activeHealth = destination.Health.Active.ToString(),
             passiveHealth = destination.Health.Passive.ToString(),

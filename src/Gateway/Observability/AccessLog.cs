@@ -44,12 +44,12 @@ internal sealed partial class AccessLog(ILoggerFactory loggers, IOptionsMonitor<
     /// <summary>Whether lines are written at all (before the per-response filters): the body counter is installed only then.</summary>
     public bool WritesLines => settings.CurrentValue.Enabled && _logger.IsEnabled(LogLevel.Information);
 
+    /// <summary>Called for a response of a request that started while <see cref="WritesLines"/>; applies the per-response filters.</summary>
     /// <param name="bodyBytes">Body bytes sent, when counted; else the Content-Length, when known.</param>
     public void Write(HttpContext context, RouteModel? route, int status, string statusClass, string origin, TimeSpan elapsed, long? bodyBytes)
     {
         var current = settings.CurrentValue;
-        if (!current.Enabled || status < current.MinStatus || !_logger.IsEnabled(LogLevel.Information)
-            || (current.SampleRate < 1 && Random.Shared.NextDouble() >= current.SampleRate))
+        if (status < current.MinStatus || (current.SampleRate < 1 && Random.Shared.NextDouble() >= current.SampleRate))
         {
             return;
         }

@@ -37,7 +37,8 @@ internal sealed class MetricsSnapshot(GatewayMetrics metrics, IProxyStateLookup 
         }
     }
 
-    private static bool IsHealthy(DestinationState destination) =>
+    /// <summary>Available unless a health check (active or passive) marked it unhealthy; the status page says the same.</summary>
+    internal static bool IsHealthy(DestinationState destination) =>
         destination.Health.Active != DestinationHealth.Unhealthy && destination.Health.Passive != DestinationHealth.Unhealthy;
 
     /// <summary>Route is the first label of every per-route metric; "none" holds the requests no route matched.</summary>

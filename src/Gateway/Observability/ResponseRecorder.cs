@@ -26,7 +26,8 @@ internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metr
 
         var started = Stopwatch.GetTimestamp();
         metrics.InFlight.Inc();
-        var body = accessLog.WritesLines ? ResponseBodyCounter.TryInstall(context) : null;
+        var logsLines = accessLog.WritesLines;
+        var body = logsLines ? ResponseBodyCounter.TryInstall(context) : null;
         try
         {
             await next(context);
@@ -42,11 +43,11 @@ internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metr
         {
             body?.Uninstall(context);
             metrics.InFlight.Dec();
-            Record(context, Stopwatch.GetElapsedTime(started), body?.Written);
+            Record(context, Stopwatch.GetElapsedTime(started), logsLines, body?.Written);
         }
     }
 
-    private void Record(HttpContext context, TimeSpan elapsed, long? bodyBytes)
+    private void Record(HttpContext context, TimeSpan elapsed, bool logsLines, long? bodyBytes)
     {
         var model = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>();
         // A client that left got nothing: count it apart (499, origin client) instead of as the status YARP set.
@@ -61,7 +62,10 @@ internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metr
             series.RecordUpstream(upstream.Elapsed.Value.TotalSeconds);
         }
 
-        accessLog.Write(context, model, status, StatusLabels.Class(status), origin.ToLabel(), elapsed, bodyBytes);
+        if (logsLines)
+        {
+            accessLog.Write(context, model, status, StatusLabels.Class(status), origin.ToLabel(), elapsed, bodyBytes);
+        }
     }
 
     /// <summary>Admin-port requests (scrapes, health probes, the status page) are not traced: an unrecorded span is not exported.</summary>

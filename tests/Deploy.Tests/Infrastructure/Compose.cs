@@ -9,11 +9,8 @@ internal sealed partial class Compose
 
     private Compose(Map file)
     {
-        File = file;
         Services = file.MapAt("services").Keys.ToDictionary(name => name, name => file.MapAt("services", name), StringComparer.Ordinal);
     }
-
-    public Map File { get; }
 
     public IReadOnlyDictionary<string, Map> Services { get; }
 
@@ -28,6 +25,9 @@ internal sealed partial class Compose
             .Replace("$$", "$", StringComparison.Ordinal);
 
     public static IReadOnlyDictionary<string, string> Environment(Map service) => KeyValues(service["environment"]);
+
+    /// <summary>The port of a listen URL such as <c>http://0.0.0.0:8080</c> or <c>http://*:5001</c>.</summary>
+    public static int PortOf(string url) => new Uri(url.Replace("*", "localhost", StringComparison.Ordinal)).Port;
 
     public static Map? Build(Map service) => service["build"] switch
     {
@@ -155,7 +155,7 @@ internal sealed partial class Compose
                 : null;
             foreach (var url in (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
             {
-                result.Add(new Uri(url.Replace("0.0.0.0", "localhost", StringComparison.Ordinal).Replace("*", "localhost", StringComparison.Ordinal)).Port);
+                result.Add(PortOf(url));
             }
         }
 
@@ -165,7 +165,7 @@ internal sealed partial class Compose
             {
                 foreach (var url in value.Split(';', StringSplitOptions.RemoveEmptyEntries))
                 {
-                    result.Add(new Uri(url.Replace("0.0.0.0", "localhost", StringComparison.Ordinal)).Port);
+                    result.Add(PortOf(url));
                 }
             }
         }

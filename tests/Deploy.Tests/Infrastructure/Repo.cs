@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Deploy.Tests.Infrastructure;
 
 /// <summary>The repository the tests run in: found by walking up from the test binaries to Gateway.sln.</summary>
@@ -13,13 +11,6 @@ internal static class Repo
         Path.GetFullPath(Path.Combine(Root, relative.Replace('/', Path.DirectorySeparatorChar)));
 
     public static string Read(string relative) => File.ReadAllText(PathOf(relative));
-
-    public static JsonDocument ReadJson(string relative) =>
-        JsonDocument.Parse(Read(relative), new JsonDocumentOptions
-        {
-            CommentHandling = JsonCommentHandling.Skip,
-            AllowTrailingCommas = true,
-        });
 
     /// <summary>Every src/&lt;name&gt;/&lt;name&gt;.csproj, as repo-relative paths with forward slashes.</summary>
     public static IReadOnlyList<string> SourceProjects() =>

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -81,11 +82,20 @@ public sealed class GatewayInstance : IAsyncDisposable
         return await Admin.SendAsync(request);
     }
 
-    private async Task<(long Applied, long Rejected)> ReloadCountsAsync()
+    /// <summary>Config loads applied and rejected so far, and the last one, from <c>/admin/routes</c>.</summary>
+    public async Task<(long Applied, long Rejected, JsonElement Last)> ReloadCountsAsync()
     {
         using var response = await AdminAsync(HttpMethod.Get, "/admin/routes", ReadOnlyKey);
-        var reloads = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("configReloads");
-        return (reloads.GetProperty("applied").GetInt64(), reloads.GetProperty("rejected").GetInt64());
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var reloads = body.GetProperty("configReloads");
+        return (reloads.GetProperty("applied").GetInt64(), reloads.GetProperty("rejected").GetInt64(), body.GetProperty("lastConfigReload").Clone());
+    }
+
+    /// <summary>The admin port's <c>/healthz</c>: its status code and JSON report.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Report)> HealthReportAsync()
+    {
+        using var response = await Admin.GetAsync(new Uri("/healthz", UriKind.Relative));
+        return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
     }
 
     /// <summary>A client that shows the gateway's answers as they are: no redirects followed, no decompression.</summary>

@@ -29,6 +29,13 @@ public static partial class MetricsScrape
     public static double Sum(this IEnumerable<MetricSample> samples, string name, Func<IReadOnlyDictionary<string, string>, bool>? where = null) =>
         samples.Where(sample => sample.Name == name && (where is null || where(sample.Labels))).Sum(sample => sample.Value);
 
+    /// <summary>How much gateway_responses_total grew between two scrapes, per status class.</summary>
+    public static Dictionary<string, double> ResponsesByClassSince(this IEnumerable<MetricSample> after, IEnumerable<MetricSample> before, IEnumerable<string> classes) =>
+        classes.ToDictionary(
+            statusClass => statusClass,
+            statusClass => after.Sum("gateway_responses_total", labels => labels["class"] == statusClass)
+                - before.Sum("gateway_responses_total", labels => labels["class"] == statusClass));
+
     [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>.*)\})? (?<value>\S+)")]
     private static partial Regex SampleLine();
 

@@ -28,11 +28,5 @@ public abstract class PerTestGateway : IAsyncLifetime
         Config.Dispose();
     }
 
-    protected async Task<int> StatusAsync(string path, Action<HttpRequestMessage>? configure = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        configure?.Invoke(request);
-        using var response = await Client.SendAsync(request);
-        return (int)response.StatusCode;
-    }
+    protected Task<int> StatusAsync(string path, Action<HttpRequestMessage>? configure = null) => Client.StatusAsync(path, configure);
 }

@@ -43,6 +43,19 @@ public sealed class TestConfig : IDisposable
 
     public void WriteText(string text) => File.WriteAllText(Path, text);
 
+    /// <summary>Sets the value at <paramref name="path"/> (keys from the top), creating the objects on the way.</summary>
+    public static void Set(JsonObject config, IEnumerable<string> path, JsonNode? value)
+    {
+        var keys = path.ToArray();
+        var target = config;
+        foreach (var key in keys[..^1])
+        {
+            target = (target[key] ??= new JsonObject()).AsObject();
+        }
+
+        target[keys[^1]] = value;
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static string Trim(Uri url) => url.ToString().TrimEnd('/');

@@ -114,7 +114,7 @@ public sealed class AdminSecurityTests(GatewayFixture fixture) : IClassFixture<G
             Assert.Equal(state, await MaintenanceStateAsync());
         }
 
-        Assert.Equal(200, await StatusAsync(Gateway.Public, "/api/users/1"));
+        Assert.Equal(200, await Gateway.Public.StatusAsync("/api/users/1"));
         _bodies.AssertNoInternals();
     }
 
@@ -200,11 +200,5 @@ public sealed class AdminSecurityTests(GatewayFixture fixture) : IClassFixture<G
         using var response = await Gateway.AdminAsync(HttpMethod.Get, "/admin/maintenance", GatewayInstance.ReadOnlyKey);
         var state = await response.Content.ReadFromJsonAsync<JsonElement>();
         return $"{state.GetProperty("enabled")} {state.GetProperty("routes")}";
-    }
-
-    private static async Task<int> StatusAsync(HttpClient client, string path)
-    {
-        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
-        return (int)response.StatusCode;
     }
 }

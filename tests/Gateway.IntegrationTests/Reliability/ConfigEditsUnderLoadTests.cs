@@ -54,10 +54,10 @@ public sealed class ConfigEditsUnderLoadTests : PerTestGateway
 
         var good = Config.Read();
         var (_, metricsBefore) = await MetricsScrape.ReadAsync(Gateway);
-        var before = await ReloadsAsync();
+        var before = await Gateway.ReloadCountsAsync();
         for (var edit = 0; edit < 10; edit++)
         {
-            var reloads = await ReloadsAsync();
+            var reloads = await Gateway.ReloadCountsAsync();
             if (edit % 2 == 0)
             {
                 // Valid: a new route to the chaos service answering a status of its own, proof that this edit is in force.
@@ -65,8 +65,8 @@ public sealed class ConfigEditsUnderLoadTests : PerTestGateway
                 good["ReverseProxy"]!["Routes"]![$"edit-{edit}"] = JsonNode.Parse(
                     $$"""{ "ClusterId": "chaos", "Match": { "Path": "/edit-{{edit}}" }, "Transforms": [ { "PathSet": "/chaos/status/{{code}}" } ] }""");
                 Config.Write(good);
-                await Eventually.HoldsAsync(async () => (await ReloadsAsync()).Applied > reloads.Applied, $"edit {edit} (valid) is applied");
-                Assert.Equal(reloads.Rejected, (await ReloadsAsync()).Rejected);
+                await Eventually.HoldsAsync(async () => (await Gateway.ReloadCountsAsync()).Applied > reloads.Applied, $"edit {edit} (valid) is applied");
+                Assert.Equal(reloads.Rejected, (await Gateway.ReloadCountsAsync()).Rejected);
                 Assert.Equal(code, await StatusAsync($"/edit-{edit}"));
                 var (_, metrics) = await MetricsScrape.ReadAsync(Gateway);
                 Assert.Equal(1, metrics.Sum("gateway_config_last_reload_success"));
@@ -75,8 +75,8 @@ public sealed class ConfigEditsUnderLoadTests : PerTestGateway
             {
                 var (name, breakIt, message) = Invalid[edit / 2];
                 Config.WriteText(breakIt(good));
-                await Eventually.HoldsAsync(async () => (await ReloadsAsync()).Rejected > reloads.Rejected, $"edit {edit} ({name}) is rejected");
-                var now = await ReloadsAsync();
+                await Eventually.HoldsAsync(async () => (await Gateway.ReloadCountsAsync()).Rejected > reloads.Rejected, $"edit {edit} ({name}) is rejected");
+                var now = await Gateway.ReloadCountsAsync();
                 Assert.Equal(reloads.Applied, now.Applied);
                 Assert.Equal(reloads.Rejected + 1, now.Rejected);
                 Assert.False(now.Last.GetProperty("succeeded").GetBoolean());
@@ -91,7 +91,7 @@ public sealed class ConfigEditsUnderLoadTests : PerTestGateway
             }
         }
 
-        var after = await ReloadsAsync();
+        var after = await Gateway.ReloadCountsAsync();
         Assert.Equal(before.Applied + 5, after.Applied);
         Assert.Equal(before.Rejected + 5, after.Rejected);
         var (_, final) = await MetricsScrape.ReadAsync(Gateway);
@@ -116,18 +116,17 @@ public sealed class ConfigEditsUnderLoadTests : PerTestGateway
     public async Task Restoring_the_last_good_file_after_a_rejected_edit_clears_the_degraded_state()
     {
         var good = File.ReadAllText(Config.Path);
-        var before = await ReloadsAsync();
+        var before = await Gateway.ReloadCountsAsync();
         Config.WriteText("""{ "ReverseProxy": { "Routes": { """);
-        await Eventually.HoldsAsync(async () => (await ReloadsAsync()).Rejected > before.Rejected, "the broken edit is rejected");
+        await Eventually.HoldsAsync(async () => (await Gateway.ReloadCountsAsync()).Rejected > before.Rejected, "the broken edit is rejected");
 
         Config.WriteText(good);
         await Eventually.HoldsAsync(async () =>
         {
-            using var health = await Gateway.Admin.GetAsync(new Uri("/healthz", UriKind.Relative));
-            var status = (await health.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString();
+            var status = (await Gateway.HealthReportAsync()).Report.GetProperty("status").GetString();
             var (_, metrics) = await MetricsScrape.ReadAsync(Gateway);
             return status == "Healthy"
-                && (await ReloadsAsync()).Last.GetProperty("succeeded").GetBoolean()
+                && (await Gateway.ReloadCountsAsync()).Last.GetProperty("succeeded").GetBoolean()
                 && metrics.Sum("gateway_config_last_reload_success") == 1;
         }, "the restored file clears Degraded in /healthz, /admin/routes and the metrics", seconds: 5);
         Assert.Equal(200, await StatusAsync("/api/users/1"));
@@ -138,13 +137,5 @@ public sealed class ConfigEditsUnderLoadTests : PerTestGateway
         var copy = JsonNode.Parse(good.ToJsonString())!.AsObject();
         edit(copy);
         return copy.ToJsonString(new() { WriteIndented = true });
-    }
-
-    private async Task<(long Applied, long Rejected, JsonElement Last)> ReloadsAsync()
-    {
-        using var response = await Gateway.AdminAsync(HttpMethod.Get, "/admin/routes", GatewayInstance.ReadOnlyKey);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        var reloads = body.GetProperty("configReloads");
-        return (reloads.GetProperty("applied").GetInt64(), reloads.GetProperty("rejected").GetInt64(), body.GetProperty("lastConfigReload").Clone());
     }
 }

@@ -81,10 +81,7 @@ public sealed class CountingUnderLoadTests : PerTestGateway
         await Eventually.HoldsAsync(async () =>
         {
             var (_, after) = await MetricsScrape.ReadAsync(Gateway);
-            counted = Classes.ToDictionary(
-                statusClass => statusClass,
-                statusClass => after.Sum("gateway_responses_total", labels => labels["class"] == statusClass)
-                    - before.Sum("gateway_responses_total", labels => labels["class"] == statusClass));
+            counted = after.ResponsesByClassSince(before, Classes);
             return counted.All(pair => pair.Value == tally.GetValueOrDefault(pair.Key));
         }, "the counted increase per class equals the client's tally", seconds: 5);
 
