@@ -7,7 +7,8 @@ public sealed class DockerfileTests
 {
     private const string DockerfilePath = "deploy/Dockerfile";
 
-    private readonly List<(string Instruction, string Arguments)> _instructions = Parse(Repo.Read(DockerfilePath));
+    private readonly List<(string Instruction, string Arguments)> _instructions =
+        Dockerfile.Load(DockerfilePath).Instructions.Select(instruction => (instruction.Keyword, instruction.Arguments)).ToList();
 
     private int RestoreIndex => _instructions.FindIndex(instruction => instruction.Instruction == "RUN" && instruction.Arguments.Contains("dotnet restore", StringComparison.Ordinal));
 
@@ -77,6 +78,26 @@ public sealed class DockerfileTests
         Assert.Empty(excluded);
     }
 
+    [Fact]
+    public void Sdk_image_is_the_sdk_global_json_pins()
+    {
+        using var globalJson = System.Text.Json.JsonDocument.Parse(Repo.Read("global.json"));
+        var pinned = globalJson.RootElement.GetProperty("sdk").GetProperty("version").GetString();
+        var sdk = Dockerfile.Load(DockerfilePath).Stages.Select(stage => stage.From).Single(from => from.StartsWith("mcr.microsoft.com/dotnet/sdk:", StringComparison.Ordinal));
+        Assert.Equal($"mcr.microsoft.com/dotnet/sdk:{pinned}", sdk);
+    }
+
+    [Fact]
+    public void Entrypoint_is_exec_form_without_a_shell()
+    {
+        // dash (the images' /bin/sh) drops variables whose names are not shell identifiers, such as
+        // ReverseProxy__Clusters__users__Destinations__users-1__Address; ImageTests runs it to prove the rest.
+        var entrypoint = Assert.Single(_instructions, instruction => instruction.Instruction == "ENTRYPOINT");
+        var argv = new DockerInstruction(entrypoint.Instruction, entrypoint.Arguments).ExecForm();
+        Assert.True(argv is { Count: > 0 }, $"ENTRYPOINT {entrypoint.Arguments} is shell form: Docker runs it under /bin/sh -c");
+        Assert.DoesNotMatch(@"(^|/)(sh|dash|bash|env)$", argv[0]);
+    }
+
     private List<(string Source, string Destination)> RestoreLayerCopies()
     {
         var restore = RestoreIndex;
@@ -90,38 +111,5 @@ public sealed class DockerfileTests
                 return words.SkipLast(1).Select(source => (source, destination == "./" ? "." : destination));
             })
             .ToList();
-    }
-
-    /// <summary>Instructions with continuation lines joined and comments dropped.</summary>
-    private static List<(string Instruction, string Arguments)> Parse(string text)
-    {
-        var result = new List<(string, string)>();
-        var pending = "";
-        foreach (var raw in text.Replace("\r", "", StringComparison.Ordinal).Split('\n'))
-        {
-            var line = raw.Trim();
-            if (line.StartsWith('#') || (line.Length == 0 && pending.Length == 0))
-            {
-                continue;
-            }
-
-            if (line.EndsWith('\\'))
-            {
-                pending += line[..^1] + " ";
-                continue;
-            }
-
-            var full = (pending + line).Trim();
-            pending = "";
-            if (full.Length == 0)
-            {
-                continue;
-            }
-
-            var space = full.IndexOf(' ', StringComparison.Ordinal);
-            result.Add(space < 0 ? (full.ToUpperInvariant(), "") : (full[..space].ToUpperInvariant(), full[(space + 1)..].Trim()));
-        }
-
-        return result;
     }
 }

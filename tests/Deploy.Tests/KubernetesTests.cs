@@ -85,6 +85,21 @@ public sealed class KubernetesTests
     }
 
     [Fact]
+    public void Containers_of_our_images_keep_the_image_entrypoint()
+    {
+        // deploy/Dockerfile's exec-form ENTRYPOINT is what ImageTests runs; a `command:` here would replace it
+        // (and a shell there would drop variables whose names are not shell identifiers).
+        var ours = Yaml.LoadMap(Repo.Read($"{Kustomize.Folder}/kustomization.yaml")).ListOrEmpty("images").OfType<Map>()
+            .Select(image => image.StringOrNull("newName") ?? image.String("name"))
+            .ToHashSet(StringComparer.Ordinal);
+        var containers = _k8s.OfKind("Deployment").SelectMany(Containers)
+            .Where(container => ours.Contains(container.String("image").Split(':')[0]))
+            .ToList();
+        Assert.Equal(ours.Count, containers.Count);
+        Assert.All(containers, container => Assert.False(container.Has("command"), $"{container.String("name")} overrides the image's ENTRYPOINT"));
+    }
+
+    [Fact]
     public void Config_map_has_the_same_routes_and_clusters_as_the_root_appsettings()
     {
         var root = AppSettings.LoadRoot();

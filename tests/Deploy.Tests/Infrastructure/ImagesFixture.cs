@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace Deploy.Tests.Infrastructure;
+
+/// <summary>Every image docker-compose.yml builds, built once per test run by <see cref="ImageBuilder"/> in a temp folder.</summary>
+public sealed class ImagesFixture : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"deploy-tests-images-{Guid.NewGuid():N}");
+    private readonly ConcurrentDictionary<string, Lazy<(BuiltImage Image, string Log)>> _images = new(StringComparer.Ordinal);
+
+    internal Compose Compose { get; } = Compose.Load();
+
+    /// <summary>The services compose builds from a Dockerfile (the others use published images).</summary>
+    public static TheoryData<string> BuiltServices()
+    {
+        var data = new TheoryData<string>();
+        foreach (var (name, service) in Compose.Load().Services.Where(service => Compose.Build(service.Value) is not null))
+        {
+            data.Add(name);
+        }
+
+        return data;
+    }
+
+    /// <summary>The service's image; a build that fails throws with what `docker build` would print.</summary>
+    internal BuiltImage Image(string service) => _images.GetOrAdd(service, name => new Lazy<(BuiltImage, string)>(() => Build(name))).Value.Image;
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    private (BuiltImage, string) Build(string service)
+    {
+        var build = Compose.Build(Compose.Service(service))!;
+        var context = Repo.PathOf(build.StringOrNull("context") ?? ".");
+        var log = new StringBuilder();
+        var image = ImageBuilder.Build(
+            context,
+            build.StringOrNull("dockerfile") ?? "Dockerfile",
+            Compose.BuildArgs(build),
+            build.StringOrNull("target"),
+            Path.Combine(_folder, service),
+            log);
+        return (image, log.ToString());
+    }
+}
