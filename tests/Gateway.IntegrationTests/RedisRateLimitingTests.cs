@@ -1,4 +1,3 @@
-using System.Net;
 using Gateway.IntegrationTests.Infrastructure;
 
 namespace Gateway.IntegrationTests;

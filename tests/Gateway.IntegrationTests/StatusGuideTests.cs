@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Gateway.IntegrationTests.Infrastructure;
@@ -57,7 +56,7 @@ public sealed class StatusGuideTests : PerTestGateway
 
         var maintenance = await ExplanationAsync("/_gateway/status/503?origin=maintenance&route=users-api");
         Assert.Contains("Moving to new disks.", maintenance, StringComparison.Ordinal);
-        Assert.Contains(until.ToString("O", System.Globalization.CultureInfo.InvariantCulture)[..16], maintenance, StringComparison.Ordinal);
+        Assert.Contains(until.ToString("O", CultureInfo.InvariantCulture)[..16], maintenance, StringComparison.Ordinal);
     }
 
     [Fact]

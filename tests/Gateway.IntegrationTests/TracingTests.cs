@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Gateway.IntegrationTests.Infrastructure;
@@ -24,6 +25,43 @@ public sealed class TracingTests : PerTestGateway
         var forwarded = headers!["traceparent"].Split('-');
         Assert.Equal(TraceId, forwarded[1]);
         Assert.NotEqual("00f067aa0ba902b7", forwarded[2]);
+    }
+
+    [Fact]
+    public async Task The_upstream_continues_the_forwarder_span_with_no_HttpClient_span_and_the_server_span_has_OpenTelemetry_tags()
+    {
+        // Pins the host's runtime switches (Gateway.IntegrationTests.csproj, like the host projects):
+        // System.Net.Http.EnableActivityPropagation=false and SuppressActivityOpenTelemetryData=false.
+        const string traceId = "0af7651916cd43dd8448eb211c80319c";
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
+                options.TraceId.ToHexString() == traceId ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.None,
+            ActivityStopped = activity =>
+            {
+                if (activity.TraceId.ToHexString() == traceId)
+                {
+                    spans.Enqueue(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/chaos/headers");
+        request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+        using var response = await Client.SendAsync(request);
+        var parent = (await response.Content.ReadFromJsonAsync<Dictionary<string, string>>())!["traceparent"].Split('-')[2];
+
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(spans.Any(forwarder => forwarder.Source.Name == "Yarp.ReverseProxy" && spans.Any(span => span.Id == forwarder.ParentId))),
+            "the forwarder span and its parent to stop");
+        var forwarder = Assert.Single(spans, span => span.Source.Name == "Yarp.ReverseProxy");
+        Assert.Equal(forwarder.SpanId.ToHexString(), parent);
+        Assert.DoesNotContain(spans, span => span.Source.Name.StartsWith("System.Net.Http", StringComparison.Ordinal) || span.OperationName == "System.Net.Http.HttpRequestOut");
+        var server = Assert.Single(spans, span => span.Kind == ActivityKind.Server && span.Id == forwarder.ParentId);
+        Assert.Equal("GET", server.GetTagItem("http.request.method"));
     }
 
     [Fact]

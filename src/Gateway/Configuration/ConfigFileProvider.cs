@@ -1,7 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Configuration;
@@ -19,12 +18,12 @@ internal sealed class ConfigFileProvider : ConfigurationProvider, IDisposable
     public ConfigFileProvider(ConfigFileSource source)
     {
         _source = source;
-        var directory = System.IO.Path.GetDirectoryName(source.Path)!;
+        var directory = Path.GetDirectoryName(source.Path)!;
         // DOTNET_USE_POLLING_FILE_WATCHER=1 switches this to polling (bind mounts on Docker Desktop).
         _directory = new PhysicalFileProvider(directory);
         _debounce = new Timer(_ => Reload(), null, Timeout.Infinite, Timeout.Infinite);
         _watch = ChangeToken.OnChange(
-            () => _directory.Watch(System.IO.Path.GetFileName(source.Path)),
+            () => _directory.Watch(Path.GetFileName(source.Path)),
             () => _debounce.Change(source.Debounce, Timeout.InfiniteTimeSpan));
     }
 

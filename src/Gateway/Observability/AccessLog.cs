@@ -58,7 +58,7 @@ internal sealed partial class AccessLog(ILoggerFactory loggers, IOptionsMonitor<
         var upstream = context.Features.Get<UpstreamTimingFeature>()?.Elapsed;
         var client = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(clients.Identify(context))), 0, 8);
         var time = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-        var destination = context.Features.Get<Yarp.ReverseProxy.Model.IReverseProxyFeature>()?.ProxiedDestination?.DestinationId ?? "-";
+        var destination = context.Features.Get<IReverseProxyFeature>()?.ProxiedDestination?.DestinationId ?? "-";
         var traceId = Activity.Current?.TraceId.ToHexString() ?? context.TraceIdentifier;
         var durationMs = Math.Round(elapsed.TotalMilliseconds, 1);
         double? upstreamMs = upstream is { } up ? Math.Round(up.TotalMilliseconds, 1) : null;

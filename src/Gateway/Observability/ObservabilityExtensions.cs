@@ -1,15 +1,12 @@
 using System.Diagnostics;
 using Gateway.Configuration;
-using Gateway.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Prometheus;
-using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Observability;
 
@@ -28,8 +25,8 @@ public static class ObservabilityExtensions
         // Traces always run, so upstreams get a traceparent and every problem's traceId is the trace's id;
         // they leave the process only when an OTLP endpoint is configured. ASP.NET Core's own server span carries the
         // OpenTelemetry HTTP tags when asked (cheaper than the instrumentation package's DiagnosticListener callbacks,
-        // measured in docs/benchmarks.md); admin-port spans are dropped by ResponseRecorder.
-        AppContext.SetSwitch("Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData", false);
+        // measured in docs/benchmarks.md), with the runtime switch Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData=false
+        // that the host projects set (RuntimeHostConfigurationOption); admin-port spans are dropped by ResponseRecorder.
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("gateway"))
             .WithTracing(tracing =>

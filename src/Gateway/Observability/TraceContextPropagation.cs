@@ -9,15 +9,13 @@ namespace Gateway.Observability;
 /// The upstream gets the gateway's trace context (W3C <c>traceparent</c>, <c>tracestate</c>, <c>baggage</c>) as a
 /// request transform. HttpClient would do it too, but only by starting one more Activity per request and building
 /// a redacted URL for it (measured in docs/benchmarks.md); YARP's own forwarder span is already the parent we want.
+/// The host turns HttpClient's propagation off with the runtime switch <c>System.Net.Http.EnableActivityPropagation=false</c>
+/// (a <c>RuntimeHostConfigurationOption</c> in its project file), so the header is written once.
 /// </summary>
 internal static class TraceContextPropagation
 {
-    private const string HttpClientPropagationSwitch = "System.Net.Http.EnableActivityPropagation";
-
     public static IReverseProxyBuilder PropagateTraceContext(this IReverseProxyBuilder proxy)
     {
-        // Read once per process, when the first HttpClient handler is built: the gateway host sets it before that.
-        AppContext.SetSwitch(HttpClientPropagationSwitch, false);
         return proxy.AddTransforms(transforms =>
         {
             var propagator = DistributedContextPropagator.Current;

@@ -1,10 +1,10 @@
 using System.Globalization;
+using System.Threading.RateLimiting;
 using Gateway.Clients;
 using Gateway.Errors;
 using Gateway.Observability;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using System.Threading.RateLimiting;
 using StackExchange.Redis;
 using Yarp.ReverseProxy.Model;
 

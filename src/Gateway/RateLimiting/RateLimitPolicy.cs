@@ -102,19 +102,30 @@ internal sealed class RateLimitPolicy : IAsyncDisposable
             case RateLimitKind.FixedWindow:
                 var fixedWindow = new FixedWindowRateLimiterOptions
                 {
-                    PermitLimit = settings.PermitLimit, Window = settings.Window, QueueLimit = 0, AutoReplenishment = false,
+                    PermitLimit = settings.PermitLimit,
+                    Window = settings.Window,
+                    QueueLimit = 0,
+                    AutoReplenishment = false,
                 };
                 return _ => new FixedWindowRateLimiter(fixedWindow);
             case RateLimitKind.SlidingWindow:
                 var slidingWindow = new SlidingWindowRateLimiterOptions
                 {
-                    PermitLimit = settings.PermitLimit, Window = settings.Window, SegmentsPerWindow = settings.SegmentsPerWindow, QueueLimit = 0, AutoReplenishment = false,
+                    PermitLimit = settings.PermitLimit,
+                    Window = settings.Window,
+                    SegmentsPerWindow = settings.SegmentsPerWindow,
+                    QueueLimit = 0,
+                    AutoReplenishment = false,
                 };
                 return _ => new SlidingWindowRateLimiter(slidingWindow);
             case RateLimitKind.TokenBucket:
                 var tokenBucket = new TokenBucketRateLimiterOptions
                 {
-                    TokenLimit = settings.TokenLimit, TokensPerPeriod = settings.TokensPerPeriod, ReplenishmentPeriod = settings.ReplenishmentPeriod, QueueLimit = 0, AutoReplenishment = false,
+                    TokenLimit = settings.TokenLimit,
+                    TokensPerPeriod = settings.TokensPerPeriod,
+                    ReplenishmentPeriod = settings.ReplenishmentPeriod,
+                    QueueLimit = 0,
+                    AutoReplenishment = false,
                 };
                 return _ => new TokenBucketRateLimiter(tokenBucket);
             case RateLimitKind.Concurrency:
@@ -130,19 +141,28 @@ internal sealed class RateLimitPolicy : IAsyncDisposable
         {
             RateLimitKind.FixedWindow => RedisRateLimitPartition.GetFixedWindowRateLimiter(key, _ => new RedisFixedWindowRateLimiterOptions
             {
-                PermitLimit = settings.PermitLimit, Window = settings.Window, ConnectionMultiplexerFactory = shared,
+                PermitLimit = settings.PermitLimit,
+                Window = settings.Window,
+                ConnectionMultiplexerFactory = shared,
             }),
             RateLimitKind.SlidingWindow => RedisRateLimitPartition.GetSlidingWindowRateLimiter(key, _ => new RedisSlidingWindowRateLimiterOptions
             {
-                PermitLimit = settings.PermitLimit, Window = settings.Window, ConnectionMultiplexerFactory = shared,
+                PermitLimit = settings.PermitLimit,
+                Window = settings.Window,
+                ConnectionMultiplexerFactory = shared,
             }),
             RateLimitKind.TokenBucket => RedisRateLimitPartition.GetTokenBucketRateLimiter(key, _ => new RedisTokenBucketRateLimiterOptions
             {
-                TokenLimit = settings.TokenLimit, TokensPerPeriod = settings.TokensPerPeriod, ReplenishmentPeriod = settings.ReplenishmentPeriod, ConnectionMultiplexerFactory = shared,
+                TokenLimit = settings.TokenLimit,
+                TokensPerPeriod = settings.TokensPerPeriod,
+                ReplenishmentPeriod = settings.ReplenishmentPeriod,
+                ConnectionMultiplexerFactory = shared,
             }),
             _ => RedisRateLimitPartition.GetConcurrencyRateLimiter(key, _ => new RedisConcurrencyRateLimiterOptions
             {
-                PermitLimit = settings.PermitLimit, QueueLimit = 0, ConnectionMultiplexerFactory = shared,
+                PermitLimit = settings.PermitLimit,
+                QueueLimit = 0,
+                ConnectionMultiplexerFactory = shared,
             }),
         };
 }
