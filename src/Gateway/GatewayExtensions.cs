@@ -14,7 +14,7 @@ using Microsoft.AspNetCore.Builder;
 
 namespace Gateway;
 
-/// <summary>The one place that composes the features, in the order the pipeline needs them.</summary>
+/// <summary>The composition root: every feature's services, and the whole pipeline of both listeners, in one file.</summary>
 public static class GatewayExtensions
 {
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
@@ -36,18 +36,43 @@ public static class GatewayExtensions
     }
 
     /// <summary>
-    /// Order decides which status wins: maintenance (503) before authorization (401/403), authorization
-    /// before rate limiting (429) so a refused token costs no quota, then the proxy (502/503/504/413).
+    /// The request pipeline, in order. The first step that decides a status wins, so the order is the policy:
+    /// maintenance (503) before authorization (401/403), so a route in maintenance says so even without a token;
+    /// authorization before rate limiting (429), so a refused token costs no quota; then the proxy.
+    /// <code>
+    /// step                          folder          decides (status origin)
+    /// ValidateGatewayConfig         Configuration   invalid file: no start; invalid edit: rejected, last good kept
+    /// UseGatewayMetrics             Observability   nothing; records every public response once (499 client)
+    /// UseGatewayExceptionHandler    Errors          500 gateway
+    /// UseRequestTargetCheck         Limits          400 limits (control characters in the target)
+    /// UseGatewayAdminProblems       Admin           admin port: 404/405 problem bodies for routing's answers
+    /// UseRouting                    (ASP.NET Core)  the endpoint, per listener (Hosting/ListenerMatcherPolicy)
+    /// UseGatewayRequestTimeouts     Routing         route Timeout; the 504 itself is written by UseUpstreamFailures
+    /// UseGatewayAuthentication      Auth            nothing; reads a bearer token when one is sent
+    /// UseGatewayMaintenance         Maintenance     503 maintenance (Retry-After)
+    /// UseGatewayAuthorization       Auth            401/403 auth (WWW-Authenticate)
+    /// UseGatewayRateLimiting        RateLimiting    429 ratelimit (Retry-After); 503 ratelimit when the store is down
+    /// endpoints: admin API          Admin, Maintenance, RateLimiting: 401/403 admin key, 400/413/422 bad admin bodies
+    ///            status guide       Errors/StatusGuide: the pages every problem's type links to
+    ///            proxy pipeline:
+    ///              UseUpstreamFailures    Errors         502 unreachable, 503 no_healthy, 504 timeout
+    ///              UseRequestBodyLimit    Limits         413 limits
+    ///              UseUpstreamTiming      Observability  nothing; times the upstream for metrics and the access log
+    ///              session affinity, load balancing, passive health checks (YARP)
+    ///            MapNoRoute         Errors          404/405 no_route (Allow)
+    /// </code>
+    /// Everything else the upstream decides and the gateway passes on (origin upstream). Kestrel answers malformed
+    /// requests (400), slow headers (408) and oversized headers (431) before any of this runs.
     /// </summary>
     public static WebApplication UseGateway(this WebApplication app)
     {
-        app.UseGatewayConfigChecks();
+        app.ValidateGatewayConfig();
         app.UseGatewayMetrics();
-        app.UseGatewayErrors();
+        app.UseGatewayExceptionHandler();
         app.UseRequestTargetCheck();
         app.UseGatewayAdminProblems();
         app.UseRouting();
-        app.UseGatewayRouting();
+        app.UseGatewayRequestTimeouts();
         app.UseGatewayAuthentication();
         app.UseGatewayMaintenance();
         app.UseGatewayAuthorization();
@@ -57,7 +82,15 @@ public static class GatewayExtensions
             .MapMaintenanceAdmin()
             .MapRateLimitingAdmin();
         app.MapStatusGuide();
-        app.MapGatewayRoutes();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseUpstreamFailures();
+            proxy.UseRequestBodyLimit();
+            proxy.UseUpstreamTiming();
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        }).WithMetadata(ListenerMetadata.Public);
         app.MapNoRoute();
         return app;
     }

@@ -42,7 +42,7 @@ public static class ConfigFileExtensions
     }
 
     /// <summary>Runs every <see cref="IConfigCheck"/> on the config at start (fatal) and on each edit (rejected).</summary>
-    public static void UseGatewayConfigChecks(this WebApplication app)
+    public static void ValidateGatewayConfig(this WebApplication app)
     {
         var source = app.Services.GetRequiredService<ConfigFileSource>();
         var checks = app.Services.GetServices<IConfigCheck>().ToArray();

@@ -18,7 +18,7 @@ public static class ErrorsExtensions
     }
 
     /// <summary>An unhandled exception becomes a generic 500 problem; the log keeps the details.</summary>
-    public static IApplicationBuilder UseGatewayErrors(this IApplicationBuilder app) =>
+    public static IApplicationBuilder UseGatewayExceptionHandler(this IApplicationBuilder app) =>
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = context => GatewayProblems.WriteAsync(

@@ -1,12 +1,9 @@
 using Gateway.Clients;
 using Gateway.Configuration;
-using Gateway.Errors;
 using Gateway.Hosting;
-using Gateway.Limits;
 using Gateway.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Timeouts;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -32,27 +29,12 @@ public static class RoutingExtensions
     /// Must run after <c>UseRouting</c> so route metadata (timeouts) is known. Only routes with a timeout pass through
     /// the middleware (it costs an allocation per request otherwise), unless a default policy covers all.
     /// </summary>
-    public static IApplicationBuilder UseGatewayRouting(this IApplicationBuilder app)
+    public static IApplicationBuilder UseGatewayRequestTimeouts(this IApplicationBuilder app)
     {
         var options = app.ApplicationServices.GetRequiredService<IOptions<RequestTimeoutOptions>>().Value;
         return app.UseForEndpointsWith(
             everyRequest: options.DefaultPolicy is not null,
             metadata => metadata.GetMetadata<RequestTimeoutAttribute>() is not null || metadata.GetMetadata<RequestTimeoutPolicy>() is not null,
             withTimeout => withTimeout.UseRequestTimeouts());
-    }
-
-    /// <summary>The proxied routes, public listener only, with upstream failures turned into gateway problems.</summary>
-    public static IEndpointRouteBuilder MapGatewayRoutes(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapReverseProxy(proxy =>
-        {
-            proxy.UseUpstreamFailures();
-            proxy.UseRequestBodyLimit();
-            proxy.UseUpstreamTiming();
-            proxy.UseSessionAffinity();
-            proxy.UseLoadBalancing();
-            proxy.UsePassiveHealthChecks();
-        }).WithMetadata(ListenerMetadata.Public);
-        return endpoints;
     }
 }

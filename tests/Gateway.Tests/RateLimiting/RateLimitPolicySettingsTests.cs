@@ -35,7 +35,9 @@ public sealed class RateLimitPolicySettingsTests
     {
         var settings = Policy(RateLimitKind.TokenBucket) with
         {
-            TokenLimit = tokenLimit, TokensPerPeriod = tokensPerPeriod, ReplenishmentPeriod = TimeSpan.FromSeconds(periodSeconds),
+            TokenLimit = tokenLimit,
+            TokensPerPeriod = tokensPerPeriod,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(periodSeconds),
         };
 
         Assert.Equal([problem], settings.Problems());
@@ -94,7 +96,9 @@ public sealed class RateLimitPolicySettingsTests
     {
         var settings = Policy(RateLimitKind.TokenBucket) with
         {
-            TokenLimit = tokenLimit, TokensPerPeriod = tokensPerPeriod, ReplenishmentPeriod = TimeSpan.FromSeconds(periodSeconds),
+            TokenLimit = tokenLimit,
+            TokensPerPeriod = tokensPerPeriod,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(periodSeconds),
         };
 
         Assert.Equal((tokenLimit, window), settings.Shape());

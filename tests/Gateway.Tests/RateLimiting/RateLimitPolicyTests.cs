@@ -18,7 +18,13 @@ public sealed class RateLimitPolicyTests
     {
         var settings = new RateLimitPolicySettings
         {
-            Kind = kind, PermitLimit = 3, Window = Hour, SegmentsPerWindow = 4, TokenLimit = 3, TokensPerPeriod = 2, ReplenishmentPeriod = Hour,
+            Kind = kind,
+            PermitLimit = 3,
+            Window = Hour,
+            SegmentsPerWindow = 4,
+            TokenLimit = 3,
+            TokensPerPeriod = 2,
+            ReplenishmentPeriod = Hour,
         };
 
         await using var policy = Policy(settings);
@@ -49,7 +55,13 @@ public sealed class RateLimitPolicyTests
     {
         await using var policy = Policy(new()
         {
-            Kind = kind, PermitLimit = 1, Window = Hour, SegmentsPerWindow = 4, TokenLimit = 1, TokensPerPeriod = 1, ReplenishmentPeriod = Hour,
+            Kind = kind,
+            PermitLimit = 1,
+            Window = Hour,
+            SegmentsPerWindow = 4,
+            TokenLimit = 1,
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = Hour,
         });
 
         using var admitted = await policy.AcquireAsync("alice", CancellationToken.None);

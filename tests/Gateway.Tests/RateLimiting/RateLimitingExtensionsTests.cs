@@ -46,7 +46,8 @@ public sealed class RateLimitingExtensionsTests
     public void A_redis_store_with_a_connection_string_is_valid() =>
         Assert.Empty(Check(new Dictionary<string, string?>(Valid)
         {
-            ["RateLimiting:Store"] = "redis", ["RateLimiting:Redis:ConnectionString"] = "127.0.0.1:6379",
+            ["RateLimiting:Store"] = "redis",
+            ["RateLimiting:Redis:ConnectionString"] = "127.0.0.1:6379",
         }));
 
     private static List<string> Check(Dictionary<string, string?> data)

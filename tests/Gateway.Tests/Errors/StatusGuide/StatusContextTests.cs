@@ -94,8 +94,13 @@ public sealed partial class StatusContextTests
     {
         var policy = new RateLimitPolicySettings
         {
-            Kind = kind, PermitLimit = 10, Window = kind == RateLimitKind.Concurrency ? TimeSpan.Zero : TimeSpan.FromMinutes(1), SegmentsPerWindow = 4,
-            TokenLimit = 20, TokensPerPeriod = 5, ReplenishmentPeriod = TimeSpan.FromSeconds(10),
+            Kind = kind,
+            PermitLimit = 10,
+            Window = kind == RateLimitKind.Concurrency ? TimeSpan.Zero : TimeSpan.FromMinutes(1),
+            SegmentsPerWindow = 4,
+            TokenLimit = 20,
+            TokensPerPeriod = 5,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(10),
         };
 
         var facts = await FactsAsync("users", [Route(policy: "Per-Client")], policy: policy);
