@@ -106,9 +106,14 @@ public sealed class ClientAddress : IDisposable
             return network;
         }
 
-        return IPAddress.TryParse(entry, out var single)
-            ? new IPNetwork(Normalize(single)!, single.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
-            : null;
+        if (!IPAddress.TryParse(entry, out var single))
+        {
+            return null;
+        }
+
+        // The prefix of the address as normalized: "::ffff:10.1.2.3" becomes 10.1.2.3, a /32, not a /128.
+        var address = Normalize(single)!;
+        return new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
     }
 
     private static IPAddress? Normalize(IPAddress? address) =>

@@ -73,6 +73,10 @@ public sealed record RateLimitPolicySettings
             case RateLimitKind.Concurrency:
                 if (PermitLimit < 1) yield return "PermitLimit must be at least 1";
                 break;
+            default:
+                // The binder takes a number as an enum value even when no kind has it ("Kind": "7").
+                yield return $"Kind must be one of {string.Join(", ", Enum.GetNames<RateLimitKind>())}, not {(int)Kind}";
+                break;
         }
     }
 

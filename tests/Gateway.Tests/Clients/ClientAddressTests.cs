@@ -96,6 +96,7 @@ public sealed class ClientAddressTests
     [InlineData("10.0.0.0/8", true)]
     [InlineData("2001:db8::/32", true)]
     [InlineData("::1", true)]
+    [InlineData("::ffff:10.1.2.3", true)] // A single mapped address is its IPv4 /32 (it once threw).
     [InlineData("10.0.0.0/33", false)]
     [InlineData("10.0.0.1/8", true)] // Taken as 10.0.0.0/8.
     [InlineData("proxy.internal", false)]
@@ -104,6 +105,16 @@ public sealed class ClientAddressTests
     {
         Assert.Equal(valid, !ClientAddress.Invalid([entry]).Any());
         Assert.Equal(valid ? 1 : 0, ClientAddress.ParseNetworks([entry]).Count);
+    }
+
+    [Fact]
+    public void A_mapped_single_address_trusts_that_proxy_however_it_connects()
+    {
+        using var clients = Clients(["::ffff:10.1.2.3"]);
+
+        Assert.True(clients.PeerIsTrusted(Request("10.1.2.3", null)));
+        Assert.True(clients.PeerIsTrusted(Request("::ffff:10.1.2.3", null)));
+        Assert.False(clients.PeerIsTrusted(Request("10.1.2.4", null)));
     }
 
     [Fact]

@@ -44,6 +44,14 @@ public sealed class RateLimitPolicySettingsTests
     }
 
     [Fact]
+    public void A_kind_no_limiter_has_is_refused_by_name()
+    {
+        var settings = Policy(RateLimitKind.FixedWindow) with { Kind = (RateLimitKind)7 };
+
+        Assert.Equal(["Kind must be one of FixedWindow, SlidingWindow, TokenBucket, Concurrency, not 7"], settings.Problems());
+    }
+
+    [Fact]
     public void Every_problem_is_reported_at_once()
     {
         var settings = new RateLimitPolicySettings { Kind = RateLimitKind.SlidingWindow, SegmentsPerWindow = 0 };

@@ -27,6 +27,7 @@ public sealed class RateLimitingExtensionsTests
     [InlineData("RateLimiting:Policies:per-client:Window", "00:00:00", "RateLimiting:Policies:per-client: Window must be a positive time span (hh:mm:ss)")]
     [InlineData("RateLimiting:Policies:per-client:Windw", "00:01:00", "RateLimiting:Policies:per-client:Windw: unknown key")]
     [InlineData("RateLimiting:Policies:per-client:Kind", "Leaky", "RateLimiting:Policies:per-client:Kind")]
+    [InlineData("RateLimiting:Policies:per-client:Kind", "7", "RateLimiting:Policies:per-client: Kind must be one of FixedWindow, SlidingWindow, TokenBucket, Concurrency, not 7")]
     [InlineData("RateLimiting:Store", "memcached", "RateLimiting:Store: 'memcached' is neither 'memory' nor 'redis'")]
     [InlineData("RateLimiting:Store", "Redis", "RateLimiting:Store: 'Redis' is neither")] // The check is case-sensitive.
     [InlineData("RateLimiting:Store", "redis", "RateLimiting:Redis:ConnectionString: required when Store is 'redis'")]

@@ -36,7 +36,9 @@ internal sealed partial class StatusContext(
         var now = maintenance.Now;
         facts["maintenanceMessage"] = window.Message;
         facts["maintenanceUntil"] = window.Until?.ToString("O", CultureInfo.InvariantCulture) ?? "no end time set";
-        facts["retryAfter"] = Seconds(window.RetryAfter(now));
+        // Two facts, not one: a route with a policy can be in maintenance too, and each page names its own wait.
+        facts["maintenanceRetryAfter"] = Seconds(window.RetryAfter(now));
+        facts["policyRetryAfter"] = "1";
 
         if (routeId is null || !proxy.TryGetRoute(routeId, out var route) || route is null)
         {
@@ -65,7 +67,7 @@ internal sealed partial class StatusContext(
         {
             facts["policy"] = policyName;
             facts["policyLimits"] = Limits(policy.Settings);
-            facts["retryAfter"] = Seconds(policy.Settings.Kind == RateLimitKind.TokenBucket ? policy.Settings.ReplenishmentPeriod : policy.Settings.Window);
+            facts["policyRetryAfter"] = Seconds(PolicyWait(policy.Settings));
         }
 
         return facts;
@@ -79,6 +81,14 @@ internal sealed partial class StatusContext(
         RateLimitKind.TokenBucket => $"{settings.TokenLimit} requests in a burst, {settings.TokensPerPeriod} more every {Span(settings.ReplenishmentPeriod)}",
         RateLimitKind.Concurrency => $"{settings.PermitLimit} requests at once",
         _ => $"{settings.PermitLimit} requests per {Span(settings.Window)}",
+    };
+
+    /// <summary>What the limiter's Retry-After says: a token bucket's period, a sliding window's segment, a fixed window.</summary>
+    private static TimeSpan PolicyWait(RateLimitPolicySettings settings) => settings.Kind switch
+    {
+        RateLimitKind.TokenBucket => settings.ReplenishmentPeriod,
+        RateLimitKind.SlidingWindow => settings.Window / Math.Max(1, settings.SegmentsPerWindow),
+        _ => settings.Window,
     };
 
     private static string Span(TimeSpan span) => span.ToString("c", CultureInfo.InvariantCulture);

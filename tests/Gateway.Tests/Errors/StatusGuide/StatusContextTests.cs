@@ -35,7 +35,7 @@ public sealed partial class StatusContextTests
         Assert.Equal("00:00:15", facts["healthCheckInterval"]); // YARP's default.
         Assert.Equal("The service is down for maintenance.", facts["maintenanceMessage"]);
         Assert.Equal("no end time set", facts["maintenanceUntil"]);
-        Assert.Equal("300", facts["retryAfter"]);
+        Assert.Equal("300", facts["maintenanceRetryAfter"]);
     }
 
     [Theory]
@@ -87,7 +87,7 @@ public sealed partial class StatusContextTests
 
     [Theory]
     [InlineData(RateLimitKind.FixedWindow, "10 requests per 00:01:00", "60")]
-    [InlineData(RateLimitKind.SlidingWindow, "10 requests per 00:01:00", "60")]
+    [InlineData(RateLimitKind.SlidingWindow, "10 requests per 00:01:00", "15")] // one of its 4 segments, as the limiter's Retry-After
     [InlineData(RateLimitKind.TokenBucket, "20 requests in a burst, 5 more every 00:00:10", "10")]
     [InlineData(RateLimitKind.Concurrency, "10 requests at once", "1")]
     public async Task A_routes_policy_is_named_with_its_limits(RateLimitKind kind, string limits, string retryAfter)
@@ -107,7 +107,7 @@ public sealed partial class StatusContextTests
 
         Assert.Equal("Per-Client", facts["policy"]);
         Assert.Equal(limits, facts["policyLimits"]);
-        Assert.Equal(retryAfter, facts["retryAfter"]);
+        Assert.Equal(retryAfter, facts["policyRetryAfter"]);
     }
 
     [Fact]
@@ -130,7 +130,19 @@ public sealed partial class StatusContextTests
 
         Assert.Equal("Upgrading.", facts["maintenanceMessage"]);
         Assert.Equal(until, facts["maintenanceUntil"]);
-        Assert.Equal(retryAfter, facts["retryAfter"]);
+        Assert.Equal(retryAfter, facts["maintenanceRetryAfter"]);
+    }
+
+    [Fact]
+    public async Task A_route_with_a_policy_in_maintenance_keeps_the_maintenance_wait()
+    {
+        var window = new MaintenanceWindow(true, [], "Upgrading.", 300, null, Now.AddMinutes(10), "admin", Now);
+        var policy = new RateLimitPolicySettings { Kind = RateLimitKind.FixedWindow, PermitLimit = 10, Window = TimeSpan.FromMinutes(1) };
+
+        var facts = await FactsAsync("users", [Route(policy: "Per-Client")], policy: policy, window: window);
+
+        Assert.Equal("600", facts["maintenanceRetryAfter"]);
+        Assert.Equal("60", facts["policyRetryAfter"]);
     }
 
     [Fact]

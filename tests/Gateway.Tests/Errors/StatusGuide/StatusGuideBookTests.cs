@@ -47,6 +47,7 @@ public sealed class StatusGuideBookTests
     /// <summary>Every status the gateway answers itself links to <c>/_gateway/status/{code}?origin=...</c>: that page must explain it.</summary>
     [Theory]
     [InlineData(400, GatewayOrigin.Gateway)]
+    [InlineData(400, GatewayOrigin.Limits)]
     [InlineData(401, GatewayOrigin.Auth)]
     [InlineData(403, GatewayOrigin.Auth)]
     [InlineData(404, GatewayOrigin.NoRoute)]
