@@ -155,13 +155,13 @@ public sealed class ConfigSchemaTests(ITestOutputHelper output)
         { "/$defs/kestrelLimits", nameof(KestrelServerLimits) },
         { "/$defs/kestrelLimits/properties/Http2", nameof(Http2Limits) },
         { "/$defs/kestrelLimits/properties/Http3", nameof(Http3Limits) },
-        { "/properties/RateLimiting", nameof(RateLimitingSettings) },
-        { "/properties/RateLimiting/properties/Redis", nameof(RedisStoreSettings) },
-        { "/$defs/rateLimitPolicy", nameof(RateLimitPolicySettings) },
-        { "/properties/Maintenance", nameof(MaintenanceSettings) },
+        { "/properties/RateLimiting", nameof(RateLimitingOptions) },
+        { "/properties/RateLimiting/properties/Redis", nameof(RedisStoreOptions) },
+        { "/$defs/rateLimitPolicy", nameof(RateLimitPolicyOptions) },
+        { "/properties/Maintenance", nameof(MaintenanceOptions) },
         { "/properties/Maintenance/properties/Allow", nameof(MaintenanceAllowList) },
-        { "/properties/Admin", nameof(AdminSettings) },
-        { "/properties/Auth", nameof(AuthSettings) },
+        { "/properties/Admin", nameof(AdminOptions) },
+        { "/properties/Auth", nameof(AuthOptions) },
     };
 
     [Theory]
@@ -192,8 +192,8 @@ public sealed class ConfigSchemaTests(ITestOutputHelper output)
     [
         .. typeof(RouteConfig).Assembly.GetExportedTypes().Where(type => type.Namespace == "Yarp.ReverseProxy.Configuration" || type.Namespace == "Yarp.ReverseProxy.Forwarder"),
         typeof(KestrelServerLimits), typeof(Http2Limits), typeof(Http3Limits),
-        typeof(RateLimitingSettings), typeof(RedisStoreSettings), typeof(RateLimitPolicySettings),
-        typeof(MaintenanceSettings), typeof(MaintenanceAllowList), typeof(AdminSettings), typeof(AuthSettings),
+        typeof(RateLimitingOptions), typeof(RedisStoreOptions), typeof(RateLimitPolicyOptions),
+        typeof(MaintenanceOptions), typeof(MaintenanceAllowList), typeof(AdminOptions), typeof(AuthOptions),
     ];
 
     private static IEnumerable<string> BindableProperties(Type type)

@@ -19,9 +19,9 @@ public static class AdminExtensions
 
     public static IServiceCollection AddGatewayAdmin(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<AdminSettings>(configuration.GetSection(AdminSettings.SectionName));
+        services.Configure<AdminOptions>(configuration.GetSection(AdminOptions.SectionName));
         services.AddSingleton<AdminKeys>();
-        services.AddSingleton<IConfigCheck>(new SectionCheck<AdminSettings>(AdminSettings.SectionName));
+        services.AddSingleton<IConfigCheck>(new SectionCheck<AdminOptions>(AdminOptions.SectionName));
         services.AddHealthChecks().AddCheck<ConfigReloadHealthCheck>("config");
         return services;
     }

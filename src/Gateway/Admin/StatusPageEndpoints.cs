@@ -92,7 +92,7 @@ internal static class StatusPageEndpoints
         {
             id = destination.DestinationId,
             address = destination.Model.Config.Address,
-            health = !MetricsSnapshot.IsHealthy(destination) ? "unhealthy"
+            health = !ScrapeTimeMetrics.IsHealthy(destination) ? "unhealthy"
                 : destination.Health.Active == DestinationHealth.Healthy ? "healthy" : "unknown",
             activeHealth = destination.Health.Active.ToString(),
             passiveHealth = destination.Health.Passive.ToString(),

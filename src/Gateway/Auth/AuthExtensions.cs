@@ -17,10 +17,10 @@ public static class AuthExtensions
     /// <summary>JWT bearer validation with the <c>Auth</c> section, re-read when the config file changes.</summary>
     public static IServiceCollection AddGatewayAuth(this IServiceCollection services, IConfiguration configuration)
     {
-        var section = configuration.GetSection(AuthSettings.SectionName);
+        var section = configuration.GetSection(AuthOptions.SectionName);
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure(options => Apply(options, section.Get<AuthSettings>() ?? new AuthSettings()));
+            .Configure(options => Apply(options, section.Get<AuthOptions>() ?? new AuthOptions()));
         // JwtBearer reads its options through IOptionsMonitor: this makes an edited key apply without a restart.
         services.AddSingleton<IOptionsChangeTokenSource<JwtBearerOptions>>(
             new ConfigurationChangeTokenSource<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, section));
@@ -57,7 +57,7 @@ public static class AuthExtensions
             withPolicy => withPolicy.UseAuthorization());
     }
 
-    private static void Apply(JwtBearerOptions options, AuthSettings settings)
+    private static void Apply(JwtBearerOptions options, AuthOptions settings)
     {
         options.MapInboundClaims = false;
         options.IncludeErrorDetails = true;
@@ -77,15 +77,15 @@ public static class AuthExtensions
     {
         public void Check(IConfiguration candidate, ICollection<string> errors)
         {
-            if (SectionBinder.Bind<AuthSettings>(candidate.GetSection(AuthSettings.SectionName), errors, AuthSettings.SectionName) is null)
+            if (SectionBinder.Bind<AuthOptions>(candidate.GetSection(AuthOptions.SectionName), errors, AuthOptions.SectionName) is null)
             {
                 return;
             }
 
-            var key = candidate[$"{AuthSettings.SectionName}:{nameof(AuthSettings.SigningKey)}"] ?? "";
+            var key = candidate[$"{AuthOptions.SectionName}:{nameof(AuthOptions.SigningKey)}"] ?? "";
             if (Encoding.UTF8.GetByteCount(key) < 32)
             {
-                errors.Add($"{AuthSettings.SectionName}:{nameof(AuthSettings.SigningKey)}: must be at least 32 bytes for HS256");
+                errors.Add($"{AuthOptions.SectionName}:{nameof(AuthOptions.SigningKey)}: must be at least 32 bytes for HS256");
             }
         }
     }

@@ -7,12 +7,6 @@ using Microsoft.Extensions.Options;
 
 namespace Gateway.Clients;
 
-/// <summary>Proxies in front of the gateway whose <c>X-Forwarded-For</c> is believed (<c>Gateway:TrustedProxies</c>, IPs or CIDR).</summary>
-public sealed class TrustedProxyOptions
-{
-    public List<string> TrustedProxies { get; init; } = [];
-}
-
 /// <summary>
 /// The client's IP as rate limits and allow-lists see it: the socket's peer, or, when that peer is a
 /// trusted proxy, the right-most address in <c>X-Forwarded-For</c> that is not itself a trusted proxy
@@ -80,7 +74,7 @@ public sealed class ClientAddress : IDisposable
     /// Who the client is, for rate limits and the access log: the token's subject, else the API key (hashed:
     /// keys never sit in memory, Redis or logs), else the client IP.
     /// </summary>
-    public string Identify(HttpContext context)
+    public string ClientKey(HttpContext context)
     {
         // Read the feature, not HttpContext.User, which makes an empty principal for every unauthenticated request.
         var user = context.Features.Get<IHttpAuthenticationFeature>()?.User;

@@ -25,5 +25,3 @@ public sealed class ConfigReloadStatus
         Volatile.Write(ref _last, new ConfigLoadAttempt(at, false, errors));
     }
 }
-
-public sealed record ConfigLoadAttempt(DateTimeOffset At, bool Succeeded, IReadOnlyList<string> Errors);

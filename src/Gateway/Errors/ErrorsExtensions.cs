@@ -12,7 +12,7 @@ public static class ErrorsExtensions
     public static IServiceCollection AddGatewayErrors(this IServiceCollection services)
     {
         services.AddSingleton<StatusGuideBook>();
-        services.AddSingleton<StatusContext>();
+        services.AddSingleton<StatusFacts>();
         return services.AddProblemDetails(options =>
             options.CustomizeProblemDetails = problem => GatewayProblems.AddTraceId(problem.HttpContext, problem.ProblemDetails));
     }

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace Gateway.Errors;
 
 /// <summary>Who decided a response's status. Metrics, logs and the status page read it to tell a gateway-made 503 from an upstream's.</summary>
@@ -18,37 +16,4 @@ public enum GatewayOrigin
 
     /// <summary>The client went away before the answer (recorded as 499, as nginx does; nobody received it).</summary>
     Client,
-}
-
-public static class GatewayOriginExtensions
-{
-    private static readonly OriginFeature[] Features = Enum.GetValues<GatewayOrigin>().Select(origin => new OriginFeature(origin)).ToArray();
-
-    /// <summary>The bounded label used in metrics and logs.</summary>
-    public static string ToLabel(this GatewayOrigin origin) => origin switch
-    {
-        GatewayOrigin.Upstream => "upstream",
-        GatewayOrigin.RateLimit => "ratelimit",
-        GatewayOrigin.Maintenance => "maintenance",
-        GatewayOrigin.Timeout => "timeout",
-        GatewayOrigin.Unreachable => "unreachable",
-        GatewayOrigin.NoHealthy => "no_healthy",
-        GatewayOrigin.Auth => "auth",
-        GatewayOrigin.Limits => "limits",
-        GatewayOrigin.NoRoute => "no_route",
-        GatewayOrigin.Client => "client",
-        _ => "gateway",
-    };
-
-    /// <summary>Records the decider without allocating: one shared feature instance per origin.</summary>
-    public static void SetOrigin(this HttpContext context, GatewayOrigin origin) =>
-        context.Features.Set(Features[(int)origin]);
-
-    /// <summary>The recorded decider, or null when nothing at the gateway decided the status.</summary>
-    public static GatewayOrigin? GetOrigin(this HttpContext context) => context.Features.Get<OriginFeature>()?.Origin;
-
-    private sealed class OriginFeature(GatewayOrigin origin)
-    {
-        public GatewayOrigin Origin { get; } = origin;
-    }
 }

@@ -6,15 +6,6 @@ using Yarp.ReverseProxy;
 
 namespace Gateway.Maintenance;
 
-/// <summary>Admin API body of <c>PUT /admin/maintenance</c>; every field but <c>enabled</c> is optional.</summary>
-public sealed record MaintenanceRequest(
-    bool? Enabled,
-    IReadOnlyList<string>? Routes,
-    int? RetryAfterSeconds,
-    string? Message,
-    DateTimeOffset? From,
-    DateTimeOffset? Until);
-
 internal static class MaintenanceEndpoints
 {
     public static RouteGroupBuilder MapMaintenanceAdmin(this RouteGroupBuilder admin)

@@ -11,7 +11,7 @@ public static class MaintenanceExtensions
 {
     public static IServiceCollection AddGatewayMaintenance(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<MaintenanceSettings>(configuration.GetSection(MaintenanceSettings.SectionName));
+        services.Configure<MaintenanceOptions>(configuration.GetSection(MaintenanceOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<MaintenanceState>();
         services.AddSingleton<IConfigCheck, MaintenanceCheck>();
@@ -25,8 +25,8 @@ public static class MaintenanceExtensions
     {
         public void Check(IConfiguration candidate, ICollection<string> errors)
         {
-            var section = candidate.GetSection(MaintenanceSettings.SectionName);
-            if (SectionBinder.Bind<MaintenanceSettings>(section, errors, section.Path) is not { } settings)
+            var section = candidate.GetSection(MaintenanceOptions.SectionName);
+            if (SectionBinder.Bind<MaintenanceOptions>(section, errors, section.Path) is not { } settings)
             {
                 return;
             }

@@ -12,11 +12,11 @@ public sealed class MaintenanceState : IDisposable
 {
     private readonly TimeProvider _clock;
     private readonly IDisposable? _subscription;
-    private MaintenanceSettings _configured;
+    private MaintenanceOptions _configured;
     private volatile MaintenanceWindow _window;
     private volatile AllowList _allow;
 
-    public MaintenanceState(IOptionsMonitor<MaintenanceSettings> settings, TimeProvider clock)
+    public MaintenanceState(IOptionsMonitor<MaintenanceOptions> settings, TimeProvider clock)
     {
         _clock = clock;
         _configured = settings.CurrentValue;
@@ -38,7 +38,7 @@ public sealed class MaintenanceState : IDisposable
     public void Dispose() => _subscription?.Dispose();
 
     /// <summary>Options fire on every file change; only a changed section replaces the window.</summary>
-    private void OnConfigChanged(MaintenanceSettings changed)
+    private void OnConfigChanged(MaintenanceOptions changed)
     {
         _allow = new AllowList(changed.Allow);
         if (!SameWindow(changed, _configured))
@@ -49,11 +49,11 @@ public sealed class MaintenanceState : IDisposable
         _configured = changed;
     }
 
-    private MaintenanceWindow FromSettings(MaintenanceSettings settings) => new(
+    private MaintenanceWindow FromSettings(MaintenanceOptions settings) => new(
         settings.Enabled, settings.Routes.ToArray(), settings.Message, settings.RetryAfterSeconds,
         settings.From, settings.Until, "config", Now);
 
-    private static bool SameWindow(MaintenanceSettings a, MaintenanceSettings b) =>
+    private static bool SameWindow(MaintenanceOptions a, MaintenanceOptions b) =>
         a.Enabled == b.Enabled && a.Routes.SequenceEqual(b.Routes) && a.Message == b.Message
         && a.RetryAfterSeconds == b.RetryAfterSeconds && a.From == b.From && a.Until == b.Until;
 

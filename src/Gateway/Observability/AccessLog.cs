@@ -10,34 +10,11 @@ using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Observability;
 
-/// <summary>The <c>AccessLog</c> section: which responses get a line.</summary>
-public sealed class AccessLogSettings
-{
-    public const string SectionName = "AccessLog";
-
-    public bool Enabled { get; init; } = true;
-
-    /// <summary>Only responses with at least this status (for example 400: errors only).</summary>
-    public int MinStatus { get; init; }
-
-    /// <summary>Share of the remaining responses logged, 0 to 1.</summary>
-    public double SampleRate { get; init; } = 1;
-}
-
-/// <summary>Set by the proxy pipeline when it hands the request to the forwarder; ResponseRecorder stops the clock.</summary>
-internal sealed class UpstreamTimingFeature
-{
-    public long Started { get; init; }
-
-    /// <summary>Known once the response is recorded; null when no upstream was contacted.</summary>
-    public TimeSpan? Elapsed { get; set; }
-}
-
 /// <summary>
 /// One structured line per public response (category <c>Gateway.AccessLog</c>): JSON with
 /// <c>Logging:Console:FormatterName=json</c>, compact text otherwise. Nothing is computed unless the line is written.
 /// </summary>
-internal sealed partial class AccessLog(ILoggerFactory loggers, IOptionsMonitor<AccessLogSettings> settings, ClientAddress clients)
+internal sealed partial class AccessLog(ILoggerFactory loggers, IOptionsMonitor<AccessLogOptions> settings, ClientAddress clients)
 {
     private readonly ILogger _logger = loggers.CreateLogger("Gateway.AccessLog");
 
@@ -56,7 +33,7 @@ internal sealed partial class AccessLog(ILoggerFactory loggers, IOptionsMonitor<
 
         // Past the guard above: everything below is only computed for a line that is written.
         var upstream = context.Features.Get<UpstreamTimingFeature>()?.Elapsed;
-        var client = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(clients.Identify(context))), 0, 8);
+        var client = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(clients.ClientKey(context))), 0, 8);
         var time = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         var destination = context.Features.Get<IReverseProxyFeature>()?.ProxiedDestination?.DestinationId ?? "-";
         var traceId = Activity.Current?.TraceId.ToHexString() ?? context.TraceIdentifier;

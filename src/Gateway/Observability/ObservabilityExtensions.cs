@@ -18,10 +18,10 @@ public static class ObservabilityExtensions
     public static IServiceCollection AddGatewayObservability(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<GatewayMetrics>();
-        services.Configure<AccessLogSettings>(configuration.GetSection(AccessLogSettings.SectionName));
+        services.Configure<AccessLogOptions>(configuration.GetSection(AccessLogOptions.SectionName));
         services.AddSingleton<AccessLog>();
-        services.AddSingleton<IConfigCheck>(new SectionCheck<AccessLogSettings>(AccessLogSettings.SectionName));
-        services.AddSingleton<MetricsSnapshot>();
+        services.AddSingleton<IConfigCheck>(new SectionCheck<AccessLogOptions>(AccessLogOptions.SectionName));
+        services.AddSingleton<ScrapeTimeMetrics>();
         // Traces always run, so upstreams get a traceparent and every problem's traceId is the trace's id;
         // they leave the process only when an OTLP endpoint is configured. ASP.NET Core's own server span carries the
         // OpenTelemetry HTTP tags when asked (cheaper than the instrumentation package's DiagnosticListener callbacks,
@@ -43,7 +43,7 @@ public static class ObservabilityExtensions
     /// <summary>Outermost, so even the exception handler's 500 is counted.</summary>
     public static IApplicationBuilder UseGatewayMetrics(this IApplicationBuilder app)
     {
-        app.ApplicationServices.GetRequiredService<MetricsSnapshot>().Register();
+        app.ApplicationServices.GetRequiredService<ScrapeTimeMetrics>().Register();
         return app.UseMiddleware<ResponseRecorder>();
     }
 

@@ -29,7 +29,7 @@ internal sealed partial class RateLimitEnforcer(
             return next(context);
         }
 
-        var client = clients.Identify(context);
+        var client = clients.ClientKey(context);
         ValueTask<RateLimitLease> acquiring;
         try
         {

@@ -17,7 +17,7 @@ internal sealed partial class RateLimitPolicies : IAsyncDisposable
     private volatile Dictionary<string, RateLimitPolicy> _policies = new(StringComparer.OrdinalIgnoreCase);
     private RedisConnection? _redis;
 
-    public RateLimitPolicies(IOptionsMonitor<RateLimitingSettings> settings, ILogger<RateLimitPolicies> logger)
+    public RateLimitPolicies(IOptionsMonitor<RateLimitingOptions> settings, ILogger<RateLimitPolicies> logger)
     {
         _logger = logger;
         Rebuild(settings.CurrentValue);
@@ -32,7 +32,7 @@ internal sealed partial class RateLimitPolicies : IAsyncDisposable
 
     public bool TryGet(string name, out RateLimitPolicy policy) => _policies.TryGetValue(name, out policy!);
 
-    private void Rebuild(RateLimitingSettings settings)
+    private void Rebuild(RateLimitingOptions settings)
     {
         lock (_rebuildGate)
         {

@@ -14,7 +14,7 @@ internal sealed class RateLimitPolicy : IAsyncDisposable
     private readonly PartitionedRateLimiter<string> _limiter;
     private readonly string _keyPrefix;
 
-    public RateLimitPolicy(string name, RateLimitPolicySettings settings, Func<IConnectionMultiplexer>? redis)
+    public RateLimitPolicy(string name, RateLimitPolicyOptions settings, Func<IConnectionMultiplexer>? redis)
     {
         Name = name;
         Settings = settings;
@@ -34,7 +34,7 @@ internal sealed class RateLimitPolicy : IAsyncDisposable
 
     public string Name { get; }
 
-    public RateLimitPolicySettings Settings { get; }
+    public RateLimitPolicyOptions Settings { get; }
 
     public bool IsShared { get; }
 
@@ -81,7 +81,8 @@ internal sealed class RateLimitPolicy : IAsyncDisposable
         {
             RateLimitKind.TokenBucket => Settings.ReplenishmentPeriod,
             RateLimitKind.Concurrency => TimeSpan.FromSeconds(1),
-            _ => Settings.Window / Math.Max(1, Settings.SegmentsPerWindow),
+            RateLimitKind.SlidingWindow => Settings.Window / Math.Max(1, Settings.SegmentsPerWindow),
+            _ => Settings.Window, // a fixed window has no segments, whatever SegmentsPerWindow says
         };
     }
 
@@ -95,7 +96,7 @@ internal sealed class RateLimitPolicy : IAsyncDisposable
     /// The in-memory limiter of one client. AutoReplenishment is off as <c>RateLimitPartition.GetXxxLimiter</c> would
     /// set it: the partitioned limiter replenishes every partition from its own timer.
     /// </summary>
-    private static Func<string, RateLimiter> LocalLimiterFactory(RateLimitPolicySettings settings)
+    private static Func<string, RateLimiter> LocalLimiterFactory(RateLimitPolicyOptions settings)
     {
         switch (settings.Kind)
         {
@@ -136,7 +137,7 @@ internal sealed class RateLimitPolicy : IAsyncDisposable
         }
     }
 
-    private static RateLimitPartition<string> SharedPartition(string key, RateLimitPolicySettings settings, Func<IConnectionMultiplexer> shared) =>
+    private static RateLimitPartition<string> SharedPartition(string key, RateLimitPolicyOptions settings, Func<IConnectionMultiplexer> shared) =>
         settings.Kind switch
         {
             RateLimitKind.FixedWindow => RedisRateLimitPartition.GetFixedWindowRateLimiter(key, _ => new RedisFixedWindowRateLimiterOptions

@@ -12,7 +12,7 @@ public static class RateLimitingExtensions
 {
     public static IServiceCollection AddGatewayRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<RateLimitingSettings>(configuration.GetSection(RateLimitingSettings.SectionName));
+        services.Configure<RateLimitingOptions>(configuration.GetSection(RateLimitingOptions.SectionName));
         services.AddSingleton<RateLimitPolicies>();
         services.AddSingleton<IProxyConfigFilter, RoutePolicyFilter>();
         services.AddSingleton<IConfigCheck, RateLimitingCheck>();
@@ -68,8 +68,8 @@ public static class RateLimitingExtensions
     {
         public void Check(IConfiguration candidate, ICollection<string> errors)
         {
-            var section = candidate.GetSection(RateLimitingSettings.SectionName);
-            if (SectionBinder.Bind<RateLimitingSettings>(section, errors, section.Path) is not { } settings)
+            var section = candidate.GetSection(RateLimitingOptions.SectionName);
+            if (SectionBinder.Bind<RateLimitingOptions>(section, errors, section.Path) is not { } settings)
             {
                 return;
             }

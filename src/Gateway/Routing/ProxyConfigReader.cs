@@ -4,8 +4,6 @@ using Yarp.ReverseProxy.Configuration;
 
 namespace Gateway.Routing;
 
-internal sealed record ProxySnapshot(IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters);
-
 /// <summary>
 /// Reads the <c>ReverseProxy</c> section into YARP's records, one route or cluster at a time, so an
 /// error names the route, cluster or key that is wrong. Unknown keys are errors: a misspelt

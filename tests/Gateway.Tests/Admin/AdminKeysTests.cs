@@ -10,7 +10,7 @@ public sealed class AdminKeysTests
 {
     private static readonly object Passed = new();
 
-    private static readonly AdminSettings Settings = new() { AdminKeys = ["admin-key", "shared-key"], ReadOnlyKeys = ["viewer-key", "shared-key"] };
+    private static readonly AdminOptions Settings = new() { AdminKeys = ["admin-key", "shared-key"], ReadOnlyKeys = ["viewer-key", "shared-key"] };
 
     [Theory]
     [InlineData("admin-key", "Full")]
@@ -23,16 +23,16 @@ public sealed class AdminKeysTests
     [InlineData("", "None")]
     [InlineData(null, "None")]
     public void A_key_gives_the_access_of_the_list_it_is_in(string? presented, string access) =>
-        Assert.Equal(Enum.Parse<AdminAccess>(access), new AdminKeys(new TestOptionsMonitor<AdminSettings>(Settings)).Check(presented));
+        Assert.Equal(Enum.Parse<AdminAccess>(access), new AdminKeys(new TestOptionsMonitor<AdminOptions>(Settings)).Check(presented));
 
     [Fact]
     public void Without_configured_keys_nothing_is_accepted() =>
-        Assert.Equal(AdminAccess.None, new AdminKeys(new TestOptionsMonitor<AdminSettings>(new())).Check("admin-key"));
+        Assert.Equal(AdminAccess.None, new AdminKeys(new TestOptionsMonitor<AdminOptions>(new())).Check("admin-key"));
 
     [Fact]
     public void Changed_keys_apply_to_the_next_check()
     {
-        var options = new TestOptionsMonitor<AdminSettings>(Settings);
+        var options = new TestOptionsMonitor<AdminOptions>(Settings);
         var keys = new AdminKeys(options);
         Assert.Equal(AdminAccess.Full, keys.Check("admin-key"));
 
@@ -97,7 +97,7 @@ public sealed class AdminKeysTests
             context.Request.Headers[AdminKeys.Header] = key;
         }
 
-        var filter = new AdminKeyFilter(new AdminKeys(new TestOptionsMonitor<AdminSettings>(Settings)));
+        var filter = new AdminKeyFilter(new AdminKeys(new TestOptionsMonitor<AdminOptions>(Settings)));
         var result = await filter.InvokeAsync(new DefaultEndpointFilterInvocationContext(context), _ => ValueTask.FromResult<object?>(Passed));
         return (result, context);
     }

@@ -62,7 +62,7 @@ public sealed class ClientAddressTests
 
         Assert.Null(clients.Resolve(context));
         Assert.False(clients.PeerIsTrusted(context));
-        Assert.Equal("ip:unknown", clients.Identify(context));
+        Assert.Equal("ip:unknown", clients.ClientKey(context));
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class ClientAddressTests
         context.Request.Headers["X-Api-Key"] = "secret";
         context.User = User(authenticated: true, ("sub", "alice"));
 
-        Assert.Equal("sub:alice", clients.Identify(context));
+        Assert.Equal("sub:alice", clients.ClientKey(context));
     }
 
     [Theory]
@@ -140,7 +140,7 @@ public sealed class ClientAddressTests
         context.User = subject is null ? User(authenticated, ("name", "alice")) : User(authenticated, ("sub", subject));
 
         // The first 12 bytes of SHA-256("secret"): shared limiters in Redis key on it, so it must not change.
-        Assert.Equal("key:2BB80D537B1DA3E38BD30361", clients.Identify(context));
+        Assert.Equal("key:2BB80D537B1DA3E38BD30361", clients.ClientKey(context));
     }
 
     [Fact]
@@ -152,8 +152,8 @@ public sealed class ClientAddressTests
         var two = Request("10.0.0.1", null);
         two.Request.Headers["X-Api-Key"] = "key-two";
 
-        Assert.NotEqual(clients.Identify(one), clients.Identify(two));
-        Assert.DoesNotContain("key-one", clients.Identify(one), StringComparison.OrdinalIgnoreCase);
+        Assert.NotEqual(clients.ClientKey(one), clients.ClientKey(two));
+        Assert.DoesNotContain("key-one", clients.ClientKey(one), StringComparison.OrdinalIgnoreCase);
     }
 
     [Theory]
@@ -165,7 +165,7 @@ public sealed class ClientAddressTests
         var context = Request(peer, forwardedFor);
         context.Request.Headers["X-Api-Key"] = "";
 
-        Assert.Equal(expected, clients.Identify(context));
+        Assert.Equal(expected, clients.ClientKey(context));
     }
 
     private static ClientAddress Clients(string[] proxies) =>

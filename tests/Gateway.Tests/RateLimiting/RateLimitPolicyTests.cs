@@ -16,7 +16,7 @@ public sealed class RateLimitPolicyTests
     [InlineData(RateLimitKind.Concurrency, "\"api\";q=3")]
     public async Task The_policy_header_has_quota_and_window(RateLimitKind kind, string expected)
     {
-        var settings = new RateLimitPolicySettings
+        var settings = new RateLimitPolicyOptions
         {
             Kind = kind,
             PermitLimit = 3,
@@ -132,6 +132,14 @@ public sealed class RateLimitPolicyTests
         Assert.Equal(seconds, policy.ResetSeconds(refused));
     }
 
+    [Fact]
+    public async Task A_fixed_windows_wait_ignores_a_leftover_segment_count()
+    {
+        await using var policy = Policy(Valid(RateLimitKind.FixedWindow) with { SegmentsPerWindow = 4 });
+
+        Assert.Equal(TimeSpan.FromMinutes(1), policy.RetryAfter(new Lease(acquired: false)));
+    }
+
     [Theory]
     [InlineData(7.0, 30, 7.0, 7)] // The limiter's own answer wins over Redis's seconds.
     [InlineData(null, 30, 30.0, 30)]
@@ -177,9 +185,9 @@ public sealed class RateLimitPolicyTests
         Assert.Equal(0, policy.Remaining(new Lease(acquired: false, (RateLimitMetadataName.Remaining.Name, 42L)), "alice"));
     }
 
-    private static RateLimitPolicy Policy(RateLimitPolicySettings settings) => new("api", settings, redis: null);
+    private static RateLimitPolicy Policy(RateLimitPolicyOptions settings) => new("api", settings, redis: null);
 
-    private static RateLimitPolicySettings Valid(RateLimitKind kind) => new()
+    private static RateLimitPolicyOptions Valid(RateLimitKind kind) => new()
     {
         Kind = kind,
         PermitLimit = 5,

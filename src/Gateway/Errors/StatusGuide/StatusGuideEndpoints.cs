@@ -36,7 +36,7 @@ public static class StatusGuideEndpoints
                     codes = group.Select(entry => new { entry.Code, entry.Reason, entry.Summary, href = $"{BasePath}/{entry.Code}" }),
                 }),
             }));
-        guide.MapGet("/{code:int}", (int code, string? origin, string? route, HttpContext context, StatusGuideBook book, StatusContext facts) =>
+        guide.MapGet("/{code:int}", (int code, string? origin, string? route, HttpContext context, StatusGuideBook book, StatusFacts facts) =>
         {
             if (!book.ByCode.TryGetValue(code, out var entry))
             {
@@ -44,7 +44,7 @@ public static class StatusGuideEndpoints
             }
 
             var explanation = origin is not null && entry.Origins.TryGetValue(origin, out var text)
-                ? StatusContext.Fill(text, facts.Facts(route))
+                ? StatusFacts.Fill(text, facts.Facts(route))
                 : null;
             return WantsHtml(context.Request)
                 ? Html(CodePage(entry, origin, route, explanation))

@@ -92,7 +92,7 @@ public sealed partial class StatusContextTests
     [InlineData(RateLimitKind.Concurrency, "10 requests at once", "1")]
     public async Task A_routes_policy_is_named_with_its_limits(RateLimitKind kind, string limits, string retryAfter)
     {
-        var policy = new RateLimitPolicySettings
+        var policy = new RateLimitPolicyOptions
         {
             Kind = kind,
             PermitLimit = 10,
@@ -137,7 +137,7 @@ public sealed partial class StatusContextTests
     public async Task A_route_with_a_policy_in_maintenance_keeps_the_maintenance_wait()
     {
         var window = new MaintenanceWindow(true, [], "Upgrading.", 300, null, Now.AddMinutes(10), "admin", Now);
-        var policy = new RateLimitPolicySettings { Kind = RateLimitKind.FixedWindow, PermitLimit = 10, Window = TimeSpan.FromMinutes(1) };
+        var policy = new RateLimitPolicyOptions { Kind = RateLimitKind.FixedWindow, PermitLimit = 10, Window = TimeSpan.FromMinutes(1) };
 
         var facts = await FactsAsync("users", [Route(policy: "Per-Client")], policy: policy, window: window);
 
@@ -150,7 +150,7 @@ public sealed partial class StatusContextTests
     {
         var facts = new Dictionary<string, string>(StringComparer.Ordinal) { ["route"] = "users", ["cluster"] = "users-cluster" };
 
-        var text = StatusContext.Fill("Route {route} to {cluster}, {route} again; {Route}, {nope}, {} and {not a name} stay.", facts);
+        var text = StatusFacts.Fill("Route {route} to {cluster}, {route} again; {Route}, {nope}, {} and {not a name} stay.", facts);
 
         Assert.Equal("Route users to users-cluster, users again; {Route}, {nope}, {} and {not a name} stay.", text);
     }
@@ -180,24 +180,24 @@ public sealed partial class StatusContextTests
         string? routeId,
         RouteConfig[] routes,
         ClusterConfig? cluster = null,
-        RateLimitPolicySettings? policy = null,
+        RateLimitPolicyOptions? policy = null,
         MaintenanceWindow? window = null,
         KestrelServerOptions? kestrel = null)
     {
-        var rateLimits = new RateLimitingSettings();
+        var rateLimits = new RateLimitingOptions();
         if (policy is not null)
         {
             rateLimits.Policies["per-client"] = policy;
         }
 
-        using var maintenance = new MaintenanceState(new TestOptionsMonitor<MaintenanceSettings>(new()), new FixedClock(Now));
+        using var maintenance = new MaintenanceState(new TestOptionsMonitor<MaintenanceOptions>(new()), new FixedClock(Now));
         if (window is not null)
         {
             maintenance.Set(window);
         }
 
-        await using var policies = new RateLimitPolicies(new TestOptionsMonitor<RateLimitingSettings>(rateLimits), NullLogger<RateLimitPolicies>.Instance);
-        var context = new StatusContext(
+        await using var policies = new RateLimitPolicies(new TestOptionsMonitor<RateLimitingOptions>(rateLimits), NullLogger<RateLimitPolicies>.Instance);
+        var context = new StatusFacts(
             new Proxy(routes, cluster), policies, maintenance, Options.Create(kestrel ?? new KestrelServerOptions()), Options.Create(new ActiveHealthCheckMonitorOptions()));
         return context.Facts(routeId);
     }

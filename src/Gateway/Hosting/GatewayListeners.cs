@@ -1,56 +1,9 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Hosting;
-
-public enum GatewayListener
-{
-    Public,
-    Admin,
-}
-
-/// <summary>Endpoint metadata: which listener may reach the endpoint. Endpoints without it are public.</summary>
-public sealed class ListenerMetadata
-{
-    private ListenerMetadata(GatewayListener listener) => Listener = listener;
-
-    public static ListenerMetadata Public { get; } = new(GatewayListener.Public);
-
-    public static ListenerMetadata Admin { get; } = new(GatewayListener.Admin);
-
-    /// <summary>Reachable on both listeners (the status-code guide that problem types point to).</summary>
-    public static ListenerMetadata Both { get; } = new(GatewayListener.Public) { OnBoth = true };
-
-    public GatewayListener Listener { get; }
-
-    public bool OnBoth { get; private init; }
-
-    /// <summary>Whether a request on <paramref name="listener"/> may reach <paramref name="endpoint"/>.</summary>
-    public static bool Reaches(Endpoint endpoint, GatewayListener listener) =>
-        endpoint.Metadata.GetMetadata<ListenerMetadata>() is not { } target
-            ? listener == GatewayListener.Public
-            : target.OnBoth || target.Listener == listener;
-}
-
-/// <summary>Set on each connection by the listener that accepted it; Kestrel exposes connection features on the request.</summary>
-internal sealed class ListenerFeature
-{
-    private ListenerFeature(GatewayListener listener) => Listener = listener;
-
-    public static ListenerFeature Public { get; } = new(GatewayListener.Public);
-
-    public static ListenerFeature Admin { get; } = new(GatewayListener.Admin);
-
-    public GatewayListener Listener { get; }
-
-    public static GatewayListener Of(HttpContext context) =>
-        context.Features.Get<ListenerFeature>()?.Listener ?? GatewayListener.Public;
-}
 
 /// <summary>
 /// The public (8080) and admin (8081) listeners. Which one accepted a connection is decided by the
@@ -126,37 +79,5 @@ public sealed class GatewayListeners
 
         var bound = _bound.First(entry => entry.Listener == listener);
         return new Uri($"{bound.Scheme}://{bound.Options.IPEndPoint!.Address}:{bound.Options.IPEndPoint.Port}/");
-    }
-}
-
-/// <summary>The <c>Gateway</c> section's keys, bound only to reject misspelt ones.</summary>
-public sealed class GatewaySection
-{
-    public const string SectionName = "Gateway";
-
-    public GatewayUrls Urls { get; init; } = new();
-
-    public List<string> TrustedProxies { get; init; } = [];
-
-    public string? ConfigFile { get; init; }
-}
-
-public sealed class GatewayUrls
-{
-    public string? Public { get; init; }
-
-    public string? Admin { get; init; }
-}
-
-public static class ListenerExtensions
-{
-    public static GatewayListeners AddGatewayListeners(this WebApplicationBuilder builder)
-    {
-        var listeners = new GatewayListeners(builder.Configuration);
-        builder.WebHost.ConfigureKestrel(listeners.Configure);
-        builder.Services.AddSingleton(listeners);
-        builder.Services.AddSingleton<Microsoft.AspNetCore.Routing.MatcherPolicy, ListenerMatcherPolicy>();
-        builder.Services.AddSingleton<Configuration.IConfigCheck>(new Configuration.SectionCheck<GatewaySection>(GatewaySection.SectionName));
-        return listeners;
     }
 }

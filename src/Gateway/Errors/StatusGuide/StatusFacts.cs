@@ -13,7 +13,7 @@ namespace Gateway.Errors.StatusGuide;
 /// Fills an origin's explanation with the live facts of a route: its timeout, rate-limit policy,
 /// maintenance message and end, body limit, health-check interval.
 /// </summary>
-internal sealed partial class StatusContext(
+internal sealed partial class StatusFacts(
     IProxyStateLookup proxy,
     RateLimitPolicies policies,
     MaintenanceState maintenance,
@@ -76,7 +76,7 @@ internal sealed partial class StatusContext(
     public static string Fill(string text, Dictionary<string, string> facts) =>
         Placeholder().Replace(text, match => facts.TryGetValue(match.Groups[1].Value, out var value) ? value : match.Value);
 
-    private static string Limits(RateLimitPolicySettings settings) => settings.Kind switch
+    private static string Limits(RateLimitPolicyOptions settings) => settings.Kind switch
     {
         RateLimitKind.TokenBucket => $"{settings.TokenLimit} requests in a burst, {settings.TokensPerPeriod} more every {Span(settings.ReplenishmentPeriod)}",
         RateLimitKind.Concurrency => $"{settings.PermitLimit} requests at once",
@@ -84,7 +84,7 @@ internal sealed partial class StatusContext(
     };
 
     /// <summary>What the limiter's Retry-After says: a token bucket's period, a sliding window's segment, a fixed window.</summary>
-    private static TimeSpan PolicyWait(RateLimitPolicySettings settings) => settings.Kind switch
+    private static TimeSpan PolicyWait(RateLimitPolicyOptions settings) => settings.Kind switch
     {
         RateLimitKind.TokenBucket => settings.ReplenishmentPeriod,
         RateLimitKind.SlidingWindow => settings.Window / Math.Max(1, settings.SegmentsPerWindow),

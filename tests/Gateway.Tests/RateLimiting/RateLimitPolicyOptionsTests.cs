@@ -54,7 +54,7 @@ public sealed class RateLimitPolicySettingsTests
     [Fact]
     public void Every_problem_is_reported_at_once()
     {
-        var settings = new RateLimitPolicySettings { Kind = RateLimitKind.SlidingWindow, SegmentsPerWindow = 0 };
+        var settings = new RateLimitPolicyOptions { Kind = RateLimitKind.SlidingWindow, SegmentsPerWindow = 0 };
 
         Assert.Equal(3, settings.Problems().Count());
     }
@@ -76,7 +76,7 @@ public sealed class RateLimitPolicySettingsTests
     [Fact]
     public void The_default_policy_is_an_incomplete_fixed_window()
     {
-        var settings = new RateLimitPolicySettings();
+        var settings = new RateLimitPolicyOptions();
 
         Assert.Equal(RateLimitKind.FixedWindow, settings.Kind);
         Assert.Equal(["PermitLimit must be at least 1", "Window must be a positive time span (hh:mm:ss)"], settings.Problems());
@@ -119,7 +119,7 @@ public sealed class RateLimitPolicySettingsTests
         Assert.NotEqual(Policy(RateLimitKind.FixedWindow), Policy(RateLimitKind.FixedWindow) with { PermitLimit = 11 });
     }
 
-    private static RateLimitPolicySettings Policy(RateLimitKind kind) => new()
+    private static RateLimitPolicyOptions Policy(RateLimitKind kind) => new()
     {
         Kind = kind,
         PermitLimit = 10,

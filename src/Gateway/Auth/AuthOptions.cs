@@ -1,7 +1,7 @@
 namespace Gateway.Auth;
 
 /// <summary>The <c>Auth</c> section: the JWT the users API issues. Change the key for anything but the demo.</summary>
-public sealed class AuthSettings
+public sealed class AuthOptions
 {
     public const string SectionName = "Auth";
 
@@ -11,14 +11,4 @@ public sealed class AuthSettings
     public string Issuer { get; init; } = "gateway-demo";
 
     public string Audience { get; init; } = "gateway-demo";
-}
-
-/// <summary>Route <c>AuthorizationPolicy</c> names the gateway knows.</summary>
-public static class AuthPolicies
-{
-    /// <summary>Any valid token.</summary>
-    public const string Authenticated = "authenticated";
-
-    /// <summary>A valid token with the <c>admin</c> role.</summary>
-    public const string Admin = "admin";
 }

@@ -1,37 +1,7 @@
 namespace Gateway.RateLimiting;
 
-/// <summary>The <c>RateLimiting</c> section: named policies that routes attach with <c>RateLimiterPolicy</c>.</summary>
-public sealed class RateLimitingSettings
-{
-    public const string SectionName = "RateLimiting";
-
-    /// <summary><c>memory</c> (per gateway instance) or <c>redis</c> (shared by every replica).</summary>
-    public string Store { get; init; } = "memory";
-
-    public RedisStoreSettings Redis { get; init; } = new();
-
-    public Dictionary<string, RateLimitPolicySettings> Policies { get; init; } = new(StringComparer.OrdinalIgnoreCase);
-}
-
-public sealed class RedisStoreSettings
-{
-    /// <summary>StackExchange.Redis configuration string, for example <c>127.0.0.1:6379</c>.</summary>
-    public string ConnectionString { get; init; } = "";
-
-    /// <summary>When Redis cannot be reached: admit (true, the default) or answer 503 (false).</summary>
-    public bool FailOpen { get; init; } = true;
-}
-
-public enum RateLimitKind
-{
-    FixedWindow,
-    SlidingWindow,
-    TokenBucket,
-    Concurrency,
-}
-
 /// <summary>One policy; which fields matter depends on <see cref="Kind"/>.</summary>
-public sealed record RateLimitPolicySettings
+public sealed record RateLimitPolicyOptions
 {
     public RateLimitKind Kind { get; init; } = RateLimitKind.FixedWindow;
 

@@ -10,7 +10,7 @@ namespace Gateway.Observability;
 /// Gauges read from live state just before each scrape: nothing is kept twice. Series of routes removed from the
 /// config (gauges, counters and histograms alike) are dropped then too, so editing route ids cannot grow the series.
 /// </summary>
-internal sealed class MetricsSnapshot(GatewayMetrics metrics, IProxyStateLookup proxy, MaintenanceState maintenance, ConfigReloadStatus reloads)
+internal sealed class ScrapeTimeMetrics(GatewayMetrics metrics, IProxyStateLookup proxy, MaintenanceState maintenance, ConfigReloadStatus reloads)
 {
     public void Register() => metrics.Registry.AddBeforeCollectCallback(Update);
 

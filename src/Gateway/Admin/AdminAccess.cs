@@ -1,0 +1,8 @@
+namespace Gateway.Admin;
+
+internal enum AdminAccess
+{
+    None,
+    ReadOnly,
+    Full,
+}

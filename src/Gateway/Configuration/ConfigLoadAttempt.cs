@@ -1,0 +1,3 @@
+namespace Gateway.Configuration;
+
+public sealed record ConfigLoadAttempt(DateTimeOffset At, bool Succeeded, IReadOnlyList<string> Errors);

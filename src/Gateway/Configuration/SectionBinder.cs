@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Gateway.Configuration;
+
+public static class SectionBinder
+{
+    /// <returns>The bound value, or null after adding the error (prefixed with <paramref name="what"/>).</returns>
+    public static T? Bind<T>(IConfigurationSection section, ICollection<string> errors, string what)
+        where T : class, new()
+    {
+        try
+        {
+            return section.Get<T>(options => options.ErrorOnUnknownConfiguration = true) ?? new T();
+        }
+        catch (InvalidOperationException ex) when (UnknownKeys(section, ex) is { Count: > 0 } paths)
+        {
+            foreach (var path in paths)
+            {
+                errors.Add($"{what}: {path}: unknown key (misspelt?)");
+            }
+
+            return null;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder names the key path for a value of the wrong type.
+            var cause = ex.InnerException is null ? "" : $" ({ex.InnerException.Message})";
+            errors.Add($"{what}: {ex.Message}{cause}");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The binder names an unknown key's type and property, not where it is ("... not found on the instance of
+    /// RouteMatch: 'Pth'"); find the full key paths in the section so the message says where to look.
+    /// </summary>
+    private static List<string> UnknownKeys(IConfigurationSection section, InvalidOperationException ex)
+    {
+        const string Marker = "were not found on the instance of ";
+        // Inside a dictionary (Destinations) the binder wraps the message in a more general one.
+        var message = ex.InnerException?.Message.Contains(Marker, StringComparison.Ordinal) == true ? ex.InnerException.Message : ex.Message;
+        var at = message.IndexOf(Marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return [];
+        }
+
+        var names = message[(message.IndexOf(':', at + Marker.Length) + 1)..]
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(name => name.Trim('\''))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return section.AsEnumerable()
+            .Select(pair => pair.Key)
+            .SelectMany(key => Prefixes(key).Where(prefix => names.Contains(prefix[(prefix.LastIndexOf(':') + 1)..])))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static IEnumerable<string> Prefixes(string key)
+    {
+        for (var end = key.IndexOf(':', StringComparison.Ordinal); end > 0; end = key.IndexOf(':', end + 1))
+        {
+            yield return key[..end];
+        }
+
+        yield return key;
+    }
+}

@@ -1,0 +1,3 @@
+namespace Gateway.Errors.StatusGuide;
+
+public sealed record StatusHeader(string Name, string Why);

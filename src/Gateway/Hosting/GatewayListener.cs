@@ -1,0 +1,7 @@
+namespace Gateway.Hosting;
+
+public enum GatewayListener
+{
+    Public,
+    Admin,
+}

@@ -1,0 +1,8 @@
+namespace Gateway.Maintenance;
+
+public sealed class MaintenanceAllowList
+{
+    public List<string> Roles { get; init; } = ["admin"];
+
+    public List<string> ClientIps { get; init; } = [];
+}

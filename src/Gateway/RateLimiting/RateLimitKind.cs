@@ -1,0 +1,9 @@
+namespace Gateway.RateLimiting;
+
+public enum RateLimitKind
+{
+    FixedWindow,
+    SlidingWindow,
+    TokenBucket,
+    Concurrency,
+}

@@ -1,0 +1,5 @@
+using Yarp.ReverseProxy.Configuration;
+
+namespace Gateway.Routing;
+
+internal sealed record ProxySnapshot(IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters);
