@@ -1,5 +1,6 @@
 using Gateway.Clients;
 using Gateway.Configuration;
+using Gateway.Errors.StatusGuide;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,7 @@ public static class MaintenanceExtensions
         services.Configure<MaintenanceOptions>(configuration.GetSection(MaintenanceOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<MaintenanceState>();
+        services.AddSingleton<IStatusFactSource, MaintenanceStatusFacts>();
         services.AddSingleton<IConfigCheck, MaintenanceCheck>();
         return services;
     }

@@ -1,4 +1,5 @@
 using Gateway.Configuration;
+using Gateway.Errors.StatusGuide;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,6 +15,7 @@ public static class RateLimitingExtensions
     {
         services.Configure<RateLimitingOptions>(configuration.GetSection(RateLimitingOptions.SectionName));
         services.AddSingleton<RateLimitPolicies>();
+        services.AddSingleton<IStatusFactSource, RateLimitStatusFacts>();
         services.AddSingleton<IProxyConfigFilter, RoutePolicyFilter>();
         services.AddSingleton<IConfigCheck, RateLimitingCheck>();
         return services;

@@ -197,8 +197,9 @@ public sealed partial class StatusContextTests
         }
 
         await using var policies = new RateLimitPolicies(new TestOptionsMonitor<RateLimitingOptions>(rateLimits), NullLogger<RateLimitPolicies>.Instance);
+        IStatusFactSource[] sources = [new MaintenanceStatusFacts(maintenance), new RateLimitStatusFacts(policies)];
         var context = new StatusFacts(
-            new Proxy(routes, cluster), policies, maintenance, Options.Create(kestrel ?? new KestrelServerOptions()), Options.Create(new ActiveHealthCheckMonitorOptions()));
+            new Proxy(routes, cluster), sources, Options.Create(kestrel ?? new KestrelServerOptions()), Options.Create(new ActiveHealthCheckMonitorOptions()));
         return context.Facts(routeId);
     }
 

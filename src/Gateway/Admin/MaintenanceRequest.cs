@@ -1,4 +1,4 @@
-namespace Gateway.Maintenance;
+namespace Gateway.Admin;
 
 /// <summary>Admin API body of <c>PUT /admin/maintenance</c>; every field but <c>enabled</c> is optional.</summary>
 public sealed record MaintenanceRequest(

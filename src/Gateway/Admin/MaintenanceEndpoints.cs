@@ -1,10 +1,10 @@
-using Gateway.Admin;
+using Gateway.Maintenance;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Yarp.ReverseProxy;
 
-namespace Gateway.Maintenance;
+namespace Gateway.Admin;
 
 internal static class MaintenanceEndpoints
 {
