@@ -6,33 +6,15 @@ using Gateway.IntegrationTests.Infrastructure;
 namespace Gateway.IntegrationTests;
 
 /// <summary>Editing the route file while the gateway runs: valid edits apply, invalid ones are rejected whole and named.</summary>
-public sealed class ConfigReloadTests : IAsyncLifetime
+public sealed class ConfigReloadTests : PerTestGateway
 {
-    private readonly Upstreams _upstreams = new();
-    private TestConfig _config = null!;
-    private GatewayInstance _gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        await _upstreams.InitializeAsync();
-        _config = TestConfig.FromRoot(_upstreams);
-        _gateway = await GatewayInstance.StartAsync(_config.Path);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _upstreams.DisposeAsync();
-        _config.Dispose();
-    }
-
     [Fact]
     public async Task A_valid_edit_adds_a_route_without_a_restart()
     {
-        var json = _config.Read();
+        var json = Config.Read();
         json["ReverseProxy"]!["Routes"]!["teapot"] = JsonNode.Parse(
             """{ "ClusterId": "chaos", "Match": { "Path": "/teapot" }, "Transforms": [ { "PathSet": "/chaos/status/418" } ] }""");
-        _config.Write(json);
+        Config.Write(json);
 
         await Eventually.HoldsAsync(async () => await StatusAsync("/teapot") == 418, "the added route answers 418");
         Assert.Equal(200, await StatusAsync("/api/users/1"));
@@ -42,15 +24,15 @@ public sealed class ConfigReloadTests : IAsyncLifetime
     [Fact]
     public async Task Broken_json_is_rejected_the_last_good_routes_keep_serving_and_a_fix_applies()
     {
-        var lastGood = _config.Read();
-        _config.WriteText("""{ "ReverseProxy": { "Routes": { """);
+        var lastGood = Config.Read();
+        Config.WriteText("""{ "ReverseProxy": { "Routes": { """);
 
         await Eventually.HoldsAsync(async () => await HealthAsync() == "Degraded", "the health check reports the rejected edit");
         Assert.Equal(200, await StatusAsync("/api/users/1"));
-        Assert.Contains(_gateway.Logs.Lines, line => line.Contains("not valid JSON", StringComparison.Ordinal));
+        Assert.Contains(Gateway.Logs.Lines, line => line.Contains("not valid JSON", StringComparison.Ordinal));
 
         lastGood["ReverseProxy"]!["Routes"]!.AsObject().Remove("users-api");
-        _config.Write(lastGood);
+        Config.Write(lastGood);
         await Eventually.HoldsAsync(async () => await StatusAsync("/api/users/1") == 404, "the fixed edit applies (users-api removed)");
         await Eventually.HoldsAsync(async () => await HealthAsync() == "Healthy", "the health check recovers");
     }
@@ -69,14 +51,14 @@ public sealed class ConfigReloadTests : IAsyncLifetime
     public async Task An_invalid_edit_is_rejected_naming_what_is_wrong_and_the_old_routes_keep_serving(string name, string edit, string expectedMessage)
     {
         var change = JsonNode.Parse(edit)!;
-        var json = _config.Read();
+        var json = Config.Read();
         TestConfig.Set(json["ReverseProxy"]!.AsObject(), change["path"]!.GetValue<string>().Split('.'), change["value"]!.GetValue<string>());
-        _config.Write(json);
+        Config.Write(json);
 
         await Eventually.HoldsAsync(async () => await HealthAsync() == "Degraded", $"{name}: the health check reports the rejected edit");
         var description = await HealthDescriptionAsync();
         Assert.Contains(expectedMessage, description, StringComparison.Ordinal);
-        Assert.Contains(_gateway.Logs.Lines, line => line.Contains("Rejected the edited config file", StringComparison.Ordinal)
+        Assert.Contains(Gateway.Logs.Lines, line => line.Contains("Rejected the edited config file", StringComparison.Ordinal)
             && line.Contains(expectedMessage, StringComparison.Ordinal));
 
         Assert.Equal(200, await StatusAsync("/api/users/1"));
@@ -86,7 +68,7 @@ public sealed class ConfigReloadTests : IAsyncLifetime
     [Fact]
     public async Task The_gateway_does_not_start_on_an_invalid_file_and_says_which_key()
     {
-        using var config = TestConfig.FromRoot(_upstreams);
+        using var config = TestConfig.FromRoot(Upstreams);
         var json = config.Read();
         json["ReverseProxy"]!["Routes"]!["chaos"]!["Timeout"] = "soon";
         config.Write(json);
@@ -95,8 +77,6 @@ public sealed class ConfigReloadTests : IAsyncLifetime
         Assert.Contains("ReverseProxy:Routes:chaos:Timeout", error.Message, StringComparison.Ordinal);
     }
 
-    private Task<int> StatusAsync(string path) => _gateway.Public.StatusAsync(path);
-
     private async Task<string?> HealthAsync() => (await HealthReportAsync()).GetProperty("status").GetString();
 
     private async Task<string> HealthDescriptionAsync() =>
@@ -104,7 +84,7 @@ public sealed class ConfigReloadTests : IAsyncLifetime
 
     private async Task<JsonElement> HealthReportAsync()
     {
-        var (status, report) = await _gateway.HealthReportAsync();
+        var (status, report) = await Gateway.HealthReportAsync();
         Assert.Equal(HttpStatusCode.OK, status);
         return report;
     }

@@ -8,17 +8,10 @@ namespace Gateway.IntegrationTests;
 /// A public route restricted by Match.Methods answers other methods 405 with Allow (RFC 9110 15.5.6), not the
 /// no-route 404, when no other route takes the request; host-restricted routes only count for their hosts.
 /// </summary>
-public sealed class MethodNotAllowedTests : IAsyncLifetime
+public sealed class MethodNotAllowedTests : PerTestGateway
 {
-    private readonly Upstreams _upstreams = new();
-    private TestConfig? _config;
-    private GatewayInstance? _gateway;
-
-    public async Task InitializeAsync()
+    protected override Action<JsonObject> ConfigBeforeStart => json =>
     {
-        await _upstreams.InitializeAsync();
-        _config = TestConfig.FromRoot(_upstreams);
-        var json = _config.Read();
         var routes = json["ReverseProxy"]!["Routes"]!.AsObject();
         routes["reports-read"] = Route("/reports/{id}", ["GET", "HEAD"]);
         routes["reports-write"] = Route("/reports/{id}", ["PUT"]);
@@ -26,25 +19,12 @@ public sealed class MethodNotAllowedTests : IAsyncLifetime
         routes["invoices"] = Route("/invoices/{id:int}", ["GET"]);
         routes["feeds"] = Route("/feeds/{name=latest}", ["GET"]);
         routes["ported"] = Route("/ported", ["POST"], hosts: ["ported.example.test:80"]);
-        _config.Write(json);
-        _gateway = await GatewayInstance.StartAsync(_config.Path);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_gateway is not null)
-        {
-            await _gateway.DisposeAsync();
-        }
-
-        _config?.Dispose();
-        await _upstreams.DisposeAsync();
-    }
+    };
 
     [Fact]
     public async Task Wrong_method_on_a_method_restricted_route_is_405_with_every_allowed_method()
     {
-        using var response = await _gateway!.Public.DeleteAsync(new Uri("/reports/7", UriKind.Relative));
+        using var response = await Client.DeleteAsync(new Uri("/reports/7", UriKind.Relative));
         var problem = await ProblemAssert.IsGatewayProblemAsync(response, 405, "no_route");
         var allowed = response.Content.Headers.Allow.Select(method => method.ToUpperInvariant()).Order();
         Assert.Equal(["GET", "HEAD", "PUT"], allowed);
@@ -54,7 +34,7 @@ public sealed class MethodNotAllowedTests : IAsyncLifetime
     [Fact]
     public async Task Allowed_method_still_reaches_the_upstream()
     {
-        using var response = await _gateway!.Public.GetAsync(new Uri("/reports/7", UriKind.Relative));
+        using var response = await Client.GetAsync(new Uri("/reports/7", UriKind.Relative));
         Assert.NotEqual(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         Assert.NotEqual("no_route", await OriginOf(response));
     }
@@ -63,13 +43,13 @@ public sealed class MethodNotAllowedTests : IAsyncLifetime
     public async Task Route_of_another_host_does_not_make_a_405()
     {
         using var otherHost = new HttpRequestMessage(HttpMethod.Get, "/hooks");
-        using var response = await _gateway!.Public.SendAsync(otherHost);
+        using var response = await Client.SendAsync(otherHost);
         await ProblemAssert.IsGatewayProblemAsync(response, 404, "no_route");
         Assert.Empty(response.Content.Headers.Allow);
 
         using var rightHost = new HttpRequestMessage(HttpMethod.Get, "/hooks");
         rightHost.Headers.Host = "hooks.example.test";
-        using var onHost = await _gateway.Public.SendAsync(rightHost);
+        using var onHost = await Client.SendAsync(rightHost);
         await ProblemAssert.IsGatewayProblemAsync(onHost, 405, "no_route");
         Assert.Equal(["POST"], onHost.Content.Headers.Allow);
     }
@@ -78,7 +58,7 @@ public sealed class MethodNotAllowedTests : IAsyncLifetime
     public async Task Route_default_values_count_as_routing_counts_them()
     {
         // "/feeds" matches "/feeds/{name=latest}" through its default.
-        using var response = await _gateway!.Public.DeleteAsync(new Uri("/feeds", UriKind.Relative));
+        using var response = await Client.DeleteAsync(new Uri("/feeds", UriKind.Relative));
         await ProblemAssert.IsGatewayProblemAsync(response, 405, "no_route");
         Assert.Equal(["GET"], response.Content.Headers.Allow);
     }
@@ -88,7 +68,7 @@ public sealed class MethodNotAllowedTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Delete, "/ported");
         request.Headers.Host = "ported.example.test";
-        using var response = await _gateway!.Public.SendAsync(request);
+        using var response = await Client.SendAsync(request);
         await ProblemAssert.IsGatewayProblemAsync(response, 405, "no_route");
         Assert.Equal(["POST"], response.Content.Headers.Allow);
     }
@@ -98,7 +78,7 @@ public sealed class MethodNotAllowedTests : IAsyncLifetime
     [InlineData("/invoices/abc")] // the template matches, its {id:int} constraint does not
     public async Task Path_no_route_matches_stays_404(string path)
     {
-        using var response = await _gateway!.Public.DeleteAsync(new Uri(path, UriKind.Relative));
+        using var response = await Client.DeleteAsync(new Uri(path, UriKind.Relative));
         await ProblemAssert.IsGatewayProblemAsync(response, 404, "no_route");
         Assert.Empty(response.Content.Headers.Allow);
     }
@@ -106,7 +86,7 @@ public sealed class MethodNotAllowedTests : IAsyncLifetime
     [Fact]
     public async Task Constrained_route_gives_405_when_its_constraint_holds()
     {
-        using var response = await _gateway!.Public.DeleteAsync(new Uri("/invoices/7", UriKind.Relative));
+        using var response = await Client.DeleteAsync(new Uri("/invoices/7", UriKind.Relative));
         await ProblemAssert.IsGatewayProblemAsync(response, 405, "no_route");
         Assert.Equal(["GET"], response.Content.Headers.Allow);
     }

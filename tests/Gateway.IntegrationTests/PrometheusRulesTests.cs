@@ -31,8 +31,11 @@ public sealed class PrometheusRulesTests
         }
 
         using var promtool = Process.Start(start)!;
-        var output = await promtool.StandardOutput.ReadToEndAsync() + await promtool.StandardError.ReadToEndAsync();
-        await promtool.WaitForExitAsync();
+        // Both pipes at once: read one to its end first and promtool can block on a full other pipe, and so would we.
+        var stdout = promtool.StandardOutput.ReadToEndAsync();
+        var stderr = promtool.StandardError.ReadToEndAsync();
+        await Task.WhenAll(stdout, stderr, promtool.WaitForExitAsync());
+        var output = await stdout + await stderr;
         Assert.True(promtool.ExitCode == 0, $"promtool {string.Join(' ', arguments)}:\n{output}");
     }
 }

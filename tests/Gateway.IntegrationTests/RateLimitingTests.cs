@@ -50,12 +50,23 @@ public sealed class RateLimitingTests : PerTestGateway
     [Fact]
     public async Task Forwarded_for_counts_only_from_a_trusted_proxy()
     {
-        await ExhaustAsync(forwardedFor: "203.0.113.1");
-        // Not trusted: the header is ignored, so a new claimed address is the same (exhausted) client.
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await SearchAsync(forwardedFor: "203.0.113.2")).StatusCode);
+        // Not trusted: X-Forwarded-For (and X-Real-IP) are ignored, so every newly claimed address is the same client.
+        var statuses = new List<int>();
+        for (var i = 0; i < 12; i++)
+        {
+            using var response = await SearchAsync(forwardedFor: $"203.0.113.{i + 10}", realIp: $"192.0.2.{i + 1}");
+            statuses.Add((int)response.StatusCode);
+            ProblemAssert.NoInternals(await response.Content.ReadAsStringAsync());
+            if (i >= 10)
+            {
+                await ProblemAssert.IsGatewayProblemAsync(response, 429, "ratelimit");
+            }
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(200, 10), 429, 429], statuses);
 
         await Gateway.EditConfigAsync(Config, json => json["Gateway"]!["TrustedProxies"] = new JsonArray("127.0.0.1"));
-        Assert.Equal(HttpStatusCode.OK, (await SearchAsync(forwardedFor: "203.0.113.3")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SearchAsync(forwardedFor: "203.0.113.100")).StatusCode);
         // The right-most untrusted hop is the client; what it wrote to the left of itself does not count.
         await ExhaustAsync(forwardedFor: "198.51.100.7, 203.0.113.4");
         Assert.Equal(HttpStatusCode.TooManyRequests, (await SearchAsync(forwardedFor: "198.51.100.8, 203.0.113.4")).StatusCode);
@@ -150,7 +161,7 @@ public sealed class RateLimitingTests : PerTestGateway
         }
     }
 
-    private async Task<HttpResponseMessage> SearchAsync(string? apiKey = null, string? forwardedFor = null, string? token = null)
+    private async Task<HttpResponseMessage> SearchAsync(string? apiKey = null, string? forwardedFor = null, string? token = null, string? realIp = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/search?q=phones");
         if (apiKey is not null)
@@ -161,6 +172,11 @@ public sealed class RateLimitingTests : PerTestGateway
         if (forwardedFor is not null)
         {
             request.Headers.Add("X-Forwarded-For", forwardedFor);
+        }
+
+        if (realIp is not null)
+        {
+            request.Headers.Add("X-Real-IP", realIp);
         }
 
         if (token is not null)

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Gateway.IntegrationTests.Infrastructure;
 
 /// <summary>Base for tests that change gateway state (config edits, maintenance): a fresh gateway and config per test.</summary>
@@ -14,10 +16,18 @@ public abstract class PerTestGateway : IAsyncLifetime
     /// <summary>Command-line overrides for this test class's gateway.</summary>
     protected virtual string[] GatewayArgs => [];
 
+    /// <summary>An edit of this test class's config file before its gateway starts (routes the root config lacks).</summary>
+    protected virtual Action<JsonObject>? ConfigBeforeStart => null;
+
     public async Task InitializeAsync()
     {
         await Upstreams.InitializeAsync();
         Config = TestConfig.FromRoot(Upstreams);
+        if (ConfigBeforeStart is { } edit)
+        {
+            Config.Edit(edit);
+        }
+
         Gateway = await GatewayInstance.StartAsync(Config.Path, GatewayArgs);
     }
 

@@ -5,9 +5,9 @@ using Gateway.IntegrationTests.Infrastructure;
 namespace Gateway.IntegrationTests.Reliability;
 
 /// <summary>
-/// Invariant 6: admin security, beyond AdminApiTests (401 without a key, 403 for a read-only PUT, /admin/routes
-/// not on the public port): every admin endpoint, every near-miss key, every way to smuggle a change past a
-/// read-only key, and the admin port's surface through the public port.
+/// Invariant 6: admin security: 401 (a problem with a challenge) without a key on every admin endpoint, every
+/// near-miss key, 403 for a read-only change and every way to smuggle one past a read-only key, and the admin
+/// port's surface through the public port (and the public routes' on the admin port).
 /// </summary>
 /// <remarks>
 /// "Keys compared in constant time" cannot be proven through HTTP: loopback timing noise (tens of microseconds)
@@ -62,7 +62,8 @@ public sealed class AdminSecurityTests(GatewayFixture fixture) : IClassFixture<G
         {
             using var none = await Gateway.AdminAsync(HttpMethod.Get, path, key: null);
             await _bodies.ReadAsync(none);
-            Assert.Equal(401, (int)none.StatusCode);
+            await ProblemAssert.IsGatewayProblemAsync(none, 401, "auth");
+            Assert.NotEmpty(none.Headers.WwwAuthenticate);
 
             using var inQuery = await Gateway.AdminAsync(HttpMethod.Get, $"{path}?key=demo-admin-key&X-Admin-Key=demo-admin-key", key: null);
             await _bodies.ReadAsync(inQuery);
@@ -88,17 +89,18 @@ public sealed class AdminSecurityTests(GatewayFixture fixture) : IClassFixture<G
     public async Task A_read_only_key_cannot_change_anything_whatever_the_method_or_override()
     {
         var state = await MaintenanceStateAsync();
-        var attempts = new (string Method, Action<HttpRequestMessage>? Tweak)[]
+        // Exactly: a plain change the endpoint has is a 403 problem; the rest may be 403, 401 or 405 (below).
+        var attempts = new (string Method, Action<HttpRequestMessage>? Tweak, int? Exactly)[]
         {
-            ("PUT", null),
-            ("DELETE", null),
-            ("POST", null),
-            ("PATCH", null),
-            ("PUT", request => request.Headers.Add("X-HTTP-Method-Override", "GET")),
-            ("PUT", request => request.Headers.Add("X-HTTP-Method", "GET")),
-            ("PUT", request => request.Headers.TryAddWithoutValidation("X-Admin-Key", GatewayInstance.AdminKey)),
+            ("PUT", null, 403),
+            ("DELETE", null, 403),
+            ("POST", null, null),
+            ("PATCH", null, null),
+            ("PUT", request => request.Headers.Add("X-HTTP-Method-Override", "GET"), null),
+            ("PUT", request => request.Headers.Add("X-HTTP-Method", "GET"), null),
+            ("PUT", request => request.Headers.TryAddWithoutValidation("X-Admin-Key", GatewayInstance.AdminKey), null),
         };
-        foreach (var (method, tweak) in attempts)
+        foreach (var (method, tweak, exactly) in attempts)
         {
             using var request = new HttpRequestMessage(new HttpMethod(method), "/admin/maintenance")
             {
@@ -111,6 +113,11 @@ public sealed class AdminSecurityTests(GatewayFixture fixture) : IClassFixture<G
             // 403 where the endpoint exists; 401 when a second key makes the header ambiguous; 405 for a method the
             // endpoint does not have (see The_admin_port_answers_405_for_a_method_an_endpoint_does_not_have).
             Assert.True((int)response.StatusCode is 403 or 401 or 405, $"{method} with a read-only key: {(int)response.StatusCode} {body}");
+            if (exactly is { } status)
+            {
+                await ProblemAssert.IsGatewayProblemAsync(response, status, "auth");
+            }
+
             Assert.Equal(state, await MaintenanceStateAsync());
         }
 
@@ -142,8 +149,7 @@ public sealed class AdminSecurityTests(GatewayFixture fixture) : IClassFixture<G
             using var response = await Gateway.Public.SendAsync(request);
             var body = await _bodies.ReadAsync(response);
             Assert.True((int)response.StatusCode == 404, $"{path}: {(int)response.StatusCode} {body}");
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-            Assert.Contains("\"origin\":\"no_route\"", body, StringComparison.Ordinal);
+            await ProblemAssert.IsGatewayProblemAsync(response, 404, "no_route");
         }
 
         _bodies.AssertNoInternals();
@@ -152,13 +158,23 @@ public sealed class AdminSecurityTests(GatewayFixture fixture) : IClassFixture<G
     [Fact]
     public async Task The_public_routes_are_not_served_on_the_admin_port()
     {
+        // The admin port does answer (its own /healthz), so the 404s below are its answer, not a dead port's.
+        using (var health = await Gateway.Admin.GetAsync(new Uri("/healthz", UriKind.Relative)))
+        {
+            Assert.Equal(200, (int)health.StatusCode);
+        }
+
         foreach (var path in new[] { "/api/users/1", "/chaos/status/200", "/old-url", "/unreachable/x" })
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, path);
-            request.Headers.Host = Gateway.Public.BaseAddress!.Authority;
-            using var response = await Gateway.Admin.SendAsync(request);
-            var body = await _bodies.ReadAsync(response);
-            Assert.True((int)response.StatusCode == 404, $"{path} on the admin port: {(int)response.StatusCode} {body}");
+            // With the admin port's own Host and with the public port's.
+            foreach (var host in new[] { Gateway.Admin.BaseAddress!.Authority, Gateway.Public.BaseAddress!.Authority })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, path);
+                request.Headers.Host = host;
+                using var response = await Gateway.Admin.SendAsync(request);
+                var body = await _bodies.ReadAsync(response);
+                Assert.True((int)response.StatusCode == 404, $"{path} on the admin port (Host {host}): {(int)response.StatusCode} {body}");
+            }
         }
 
         _bodies.AssertNoInternals();
@@ -198,6 +214,8 @@ public sealed class AdminSecurityTests(GatewayFixture fixture) : IClassFixture<G
     private async Task<string> MaintenanceStateAsync()
     {
         using var response = await Gateway.AdminAsync(HttpMethod.Get, "/admin/maintenance", GatewayInstance.ReadOnlyKey);
+        // A read-only key may read.
+        Assert.Equal(200, (int)response.StatusCode);
         var state = await response.Content.ReadFromJsonAsync<JsonElement>();
         return $"{state.GetProperty("enabled")} {state.GetProperty("routes")}";
     }

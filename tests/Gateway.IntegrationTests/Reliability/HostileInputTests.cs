@@ -117,15 +117,7 @@ public sealed class HostileInputTests(GatewayFixture fixture) : IClassFixture<Ga
             Assert.Equal(414, (int)response.StatusCode);
         }
 
-        using (var request = new HttpRequestMessage(HttpMethod.Post, "/api/users") { Content = new ByteArrayContent(new byte[2 * 1024 * 1024]) })
-        {
-            request.Headers.ExpectContinue = true;
-            using var response = await Client.SendAsync(request);
-            await _bodies.ReadAsync(response);
-            Assert.Equal(413, (int)response.StatusCode);
-        }
-
-        // A body that lies about its length (declares less than it sends) cannot sneak past the limit either.
+        // (A declared length over the limit: LimitsTests.) A body that lies about its length (declares less than it sends) cannot sneak past the limit either.
         var chunked = await RawHttp.SendAsync(Public,
             "POST /api/users HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
             + string.Concat(Enumerable.Repeat("4000\r\n" + new string('a', 0x4000) + "\r\n", 80)) + "0\r\n\r\n");
@@ -214,24 +206,6 @@ public sealed class HostileInputTests(GatewayFixture fixture) : IClassFixture<Ga
         Assert.False(received.ContainsKey("True-Client-IP"), $"True-Client-IP reached the upstream: {received.GetValueOrDefault("True-Client-IP")}");
     }
 
-    [Fact]
-    public async Task A_forged_X_Forwarded_For_does_not_escape_the_rate_limit()
-    {
-        var statuses = new List<int>();
-        for (var i = 0; i < 12; i++)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/search?q=phones");
-            request.Headers.Add("X-Forwarded-For", $"10.0.0.{i}");
-            request.Headers.Add("X-Real-IP", $"10.0.1.{i}");
-            using var response = await Client.SendAsync(request);
-            await _bodies.ReadAsync(response);
-            statuses.Add((int)response.StatusCode);
-        }
-
-        Assert.Equal([.. Enumerable.Repeat(200, 10), 429, 429], statuses);
-        _bodies.AssertNoInternals();
-    }
-
     public static TheoryData<string, string, int> HostileAdminBodies() => new()
     {
         { "deeply nested", new string('[', 10_000) + new string(']', 10_000), 400 },
@@ -255,6 +229,11 @@ public sealed class HostileInputTests(GatewayFixture fixture) : IClassFixture<Ga
         var text = await _bodies.ReadAsync(response);
         Assert.True((int)response.StatusCode == status, $"{name}: {(int)response.StatusCode} {text}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        if (name != "type names in a field name")
+        {
+            // The whole problem: status, title, traceId, origin, nothing internal (not for the field named like a type, echoed back on purpose: below).
+            await ProblemAssert.IsGatewayProblemAsync(response, status, "gateway");
+        }
 
         using var after = await Gateway.AdminAsync(HttpMethod.Get, "/admin/maintenance");
         Assert.Equal(stateBefore, await after.Content.ReadAsStringAsync());
