@@ -4,6 +4,7 @@ using Gateway.Clients;
 using Gateway.Configuration;
 using Gateway.Errors;
 using Gateway.Errors.StatusGuide;
+using Gateway.Forwarding;
 using Gateway.Hosting;
 using Gateway.Limits;
 using Gateway.Maintenance;
@@ -45,7 +46,7 @@ public static class GatewayExtensions
     /// UseGatewayMetrics             Observability   nothing; records every public response once (499 client)
     /// UseGatewayExceptionHandler    Errors          500 gateway
     /// UseRequestTargetCheck         Limits          400 limits (control characters in the target)
-    /// UseGatewayAdminProblems       Admin           admin port: 404/405 problem bodies for routing's answers
+    /// UseAdminNoRouteProblems       Routing         404/405 no_route on the admin port (problem bodies for routing's answers)
     /// UseRouting                    (ASP.NET Core)  the endpoint, per listener (Hosting/ListenerMatcherPolicy)
     /// UseGatewayRequestTimeouts     Routing         route Timeout; the 504 itself is written by UseUpstreamFailures
     /// UseGatewayAuthentication      Auth            nothing; reads a bearer token when one is sent
@@ -55,11 +56,12 @@ public static class GatewayExtensions
     /// endpoints: admin API          Admin, Maintenance, RateLimiting: 401/403 admin key, 400/413/422 bad admin bodies
     ///            status guide       Errors/StatusGuide: the pages every problem's type links to
     ///            proxy pipeline:
-    ///              UseUpstreamFailures    Errors         502 unreachable, 503 no_healthy, 504 timeout
+    ///              UseUpstreamFailures    Forwarding     502 unreachable, 503 no_healthy, 504 timeout, 400 gateway (body unreadable);
+    ///                                                     413/408 limits for a body that failed mid-read (decided in Limits)
     ///              UseRequestBodyLimit    Limits         413 limits
     ///              UseUpstreamTiming      Observability  nothing; times the upstream for metrics and the access log
     ///              session affinity, load balancing, passive health checks (YARP)
-    ///            MapNoRoute         Errors          404/405 no_route (Allow)
+    ///            MapNoRoute         Routing         404/405 no_route on the public port (Allow)
     /// </code>
     /// Everything else the upstream decides and the gateway passes on (origin upstream). Kestrel answers malformed
     /// requests (400), slow headers (408) and oversized headers (431) before any of this runs.
@@ -70,7 +72,7 @@ public static class GatewayExtensions
         app.UseGatewayMetrics();
         app.UseGatewayExceptionHandler();
         app.UseRequestTargetCheck();
-        app.UseGatewayAdminProblems();
+        app.UseAdminNoRouteProblems();
         app.UseRouting();
         app.UseGatewayRequestTimeouts();
         app.UseGatewayAuthentication();

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Gateway.Configuration;
-using Gateway.Errors;
 using Gateway.Hosting;
 using Gateway.Observability;
 using Microsoft.AspNetCore.Builder;
@@ -41,31 +40,6 @@ public static class AdminExtensions
         var admin = port.MapGroup("/admin").AddEndpointFilter<AdminKeyFilter>();
         admin.MapStatusAdmin();
         return admin;
-    }
-
-    /// <summary>
-    /// Routing answers the admin port's unknown paths (404) and wrong methods (405, with Allow) with an empty
-    /// body; give them a problem body like every other gateway answer. No catch-all endpoint, which would turn 405s into 404s.
-    /// </summary>
-    public static IApplicationBuilder UseGatewayAdminProblems(this IApplicationBuilder app) =>
-        app.UseWhen(context => ListenerFeature.Of(context) == GatewayListener.Admin, adminPort => adminPort.Use(WriteAdminProblemAsync));
-
-    private static async Task WriteAdminProblemAsync(HttpContext context, RequestDelegate next)
-    {
-        await next(context);
-        if (context.Response.HasStarted
-            || context.Response.StatusCode is not (StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed))
-        {
-            return;
-        }
-
-        // The public catch-all (dropped here by the listener policy) kept routing from seeing a 405: find it ourselves.
-        AllowedMethods.TrySetMethodNotAllowed(context, GatewayListener.Admin);
-
-        var detail = context.Response.StatusCode == StatusCodes.Status404NotFound
-            ? "The admin port has no such endpoint."
-            : $"This admin endpoint does not answer {context.Request.Method}; see Allow.";
-        await GatewayProblems.WriteAsync(context, context.Response.StatusCode, GatewayOrigin.NoRoute, detail);
     }
 
     private static Task WriteHealthAsync(HttpContext context, HealthReport report) =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Gateway.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -47,17 +46,10 @@ public static class ObservabilityExtensions
         return app.UseMiddleware<ResponseRecorder>();
     }
 
-    /// <summary>
-    /// In the proxy pipeline, just before the forwarder: starts the upstream clock, which ResponseRecorder stops when
-    /// the response (body included) is done. No await here, so the proxied path carries no extra async frame.
-    /// </summary>
+    /// <summary>In the proxy pipeline, just before the forwarder: <see cref="UpstreamTimingMiddleware"/>.</summary>
     public static IReverseProxyApplicationBuilder UseUpstreamTiming(this IReverseProxyApplicationBuilder proxy)
     {
-        proxy.Use((context, next) =>
-        {
-            context.Features.Set(new UpstreamTimingFeature { Started = Stopwatch.GetTimestamp() });
-            return next();
-        });
+        proxy.UseMiddleware<UpstreamTimingMiddleware>();
         return proxy;
     }
 

@@ -4,6 +4,7 @@ using Gateway.Hosting;
 using Gateway.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -37,4 +38,17 @@ public static class RoutingExtensions
             metadata => metadata.GetMetadata<RequestTimeoutAttribute>() is not null || metadata.GetMetadata<RequestTimeoutPolicy>() is not null,
             withTimeout => withTimeout.UseRequestTimeouts());
     }
+
+    /// <summary>
+    /// The public listener's fallback: a request no route takes gets <see cref="NoRouteProblem"/> (YARP alone answers an
+    /// empty 404). Being a catch-all, it keeps routing from finding a 405 itself; NoRouteProblem finds it.
+    /// </summary>
+    public static IEndpointRouteBuilder MapNoRoute(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapFallback("{*path}", context => NoRouteProblem.WriteAsync(context, GatewayListener.Public)).WithMetadata(ListenerMetadata.Public);
+        return endpoints;
+    }
+
+    /// <summary>Problem bodies for routing's own 404/405 on the admin port (<see cref="AdminNoRouteMiddleware"/>).</summary>
+    public static IApplicationBuilder UseAdminNoRouteProblems(this IApplicationBuilder app) => app.UseMiddleware<AdminNoRouteMiddleware>();
 }

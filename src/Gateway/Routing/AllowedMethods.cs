@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Gateway.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
@@ -6,26 +7,17 @@ using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Extensions.DependencyInjection;
 using Yarp.ReverseProxy.Model;
 
-namespace Gateway.Hosting;
+namespace Gateway.Routing;
 
 /// <summary>
 /// The methods a listener's endpoints accept at the request's path and host. Routing finds no 405 by itself when a
-/// catch-all endpoint (the public no-route fallback) also matches, so the 404 writers ask here before answering.
+/// catch-all endpoint (the public no-route fallback) also matches, so <see cref="NoRouteProblem"/> asks here.
 /// </summary>
 internal static class AllowedMethods
 {
-    /// <summary>When other methods are accepted here, sets 405 and their <c>Allow</c> (RFC 9110 15.5.6) and returns true.</summary>
-    public static bool TrySetMethodNotAllowed(HttpContext context, GatewayListener listener)
-    {
-        if (At(context, listener) is not { Length: > 0 } allowed)
-        {
-            return false;
-        }
-
-        context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-        context.Response.Headers.Allow = string.Join(", ", allowed);
-        return true;
-    }
+    /// <summary>The <c>Allow</c> value (RFC 9110 15.5.6) when the listener takes other methods here, else null.</summary>
+    public static string? AllowHeader(HttpContext context, GatewayListener listener) =>
+        At(context, listener) is { Length: > 0 } allowed ? string.Join(", ", allowed) : null;
 
     private static string[] At(HttpContext context, GatewayListener listener) =>
         context.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints

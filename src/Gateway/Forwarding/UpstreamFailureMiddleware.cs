@@ -1,35 +1,32 @@
-using Microsoft.AspNetCore.Builder;
+using Gateway.Errors;
+using Gateway.Limits;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
 
-namespace Gateway.Errors;
+namespace Gateway.Forwarding;
 
 /// <summary>
-/// The one place that decides the status of a failed forward. YARP sets a bare status and no body;
-/// some of its choices are wrong for a gateway (a route <c>Timeout</c> comes out as 400, dotnet/yarp#3037).
+/// Outermost step of the proxy pipeline: the one place that decides the status of a failed forward. YARP sets a
+/// bare status and no body; some of its choices are wrong for a gateway (a route <c>Timeout</c> comes out as 400,
+/// dotnet/yarp#3037). A body over the route's limit is the Limits folder's call (<see cref="RequestBodyLimitMiddleware"/>).
 /// </summary>
-public static partial class UpstreamFailures
+internal sealed partial class UpstreamFailureMiddleware(RequestDelegate next, ILogger<UpstreamFailureMiddleware> logger)
 {
-    public static IReverseProxyApplicationBuilder UseUpstreamFailures(this IReverseProxyApplicationBuilder proxy)
+    public async Task InvokeAsync(HttpContext context)
     {
-        proxy.Use(async (context, next) =>
+        await next(context);
+        if (context.Features.Get<IForwarderErrorFeature>() is { } failure && !context.Response.HasStarted)
         {
-            await next();
-            if (context.Features.Get<IForwarderErrorFeature>() is { } failure && !context.Response.HasStarted)
-            {
-                await AnswerAsync(context, failure);
-            }
-        });
-        return proxy;
+            await AnswerAsync(context, failure);
+        }
     }
 
-    internal readonly record struct Decision(int Status, GatewayOrigin Origin, string Detail);
-
-    internal static Decision? Decide(ForwarderError error, int statusSetByYarp, bool routeTimeoutFired) => error switch
+    internal static GatewayDecision? Decide(ForwarderError error, int statusSetByYarp, bool routeTimeoutFired) => error switch
     {
         ForwarderError.NoAvailableDestinations =>
             new(StatusCodes.Status503ServiceUnavailable, GatewayOrigin.NoHealthy, "No healthy upstream is available for this route."),
@@ -43,31 +40,27 @@ public static partial class UpstreamFailures
             new(StatusCodes.Status502BadGateway, GatewayOrigin.Unreachable, "The upstream could not be reached or sent an invalid response."),
         ForwarderError.RequestCreation =>
             new(StatusCodes.Status502BadGateway, GatewayOrigin.Gateway, "The gateway could not build the upstream request."),
-        ForwarderError.RequestBodyClient when statusSetByYarp == StatusCodes.Status413PayloadTooLarge =>
-            new(StatusCodes.Status413PayloadTooLarge, GatewayOrigin.Limits, "The request body is over this route's limit."),
-        ForwarderError.RequestBodyClient when statusSetByYarp == StatusCodes.Status408RequestTimeout =>
-            new(StatusCodes.Status408RequestTimeout, GatewayOrigin.Limits, "The request body did not arrive in time."),
+        ForwarderError.RequestBodyClient when RequestBodyLimitMiddleware.DecideReadFailure(statusSetByYarp) is { } limits => limits,
         ForwarderError.RequestBodyClient =>
             new(StatusCodes.Status400BadRequest, GatewayOrigin.Gateway, "The request body could not be read."),
         // The client went away (nobody reads the answer) or the response had started: nothing to write.
         _ => null,
     };
 
-    private static Task AnswerAsync(HttpContext context, IForwarderErrorFeature failure)
+    private Task AnswerAsync(HttpContext context, IForwarderErrorFeature failure)
     {
         var routeTimeoutFired = context.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken.IsCancellationRequested == true;
         var routeId = context.GetRouteModel().Config.RouteId;
-        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UpstreamFailures));
         var reason = failure.Exception?.Message ?? "no destination to send to";
         // Kestrel's own verdict on the client's body (413 over the limit, 408 too slow) outranks YARP's guess.
         var observed = failure.Exception is BadHttpRequestException bad ? bad.StatusCode : context.Response.StatusCode;
         if (Decide(failure.Error, observed, routeTimeoutFired) is not { } decision)
         {
-            LogUnanswered(logger, routeId, failure.Error, reason);
+            Log.Unanswered(logger, routeId, failure.Error, reason);
             return Task.CompletedTask;
         }
 
-        LogAnswered(logger, decision.Status, decision.Origin.ToLabel(), routeId, failure.Error, reason);
+        Log.Answered(logger, decision.Status, decision.Origin.ToLabel(), routeId, failure.Error, reason);
 
         // Whatever YARP copied from a half-read upstream answer must not leak into ours.
         context.Response.Clear();
@@ -78,12 +71,15 @@ public static partial class UpstreamFailures
     /// <summary>A client may retry once the next active probe could have found a healthy destination.</summary>
     private static TimeSpan HealthCheckInterval(HttpContext context) =>
         context.GetReverseProxyFeature().Cluster?.Config.HealthCheck?.Active?.Interval
-        ?? context.RequestServices.GetService<Microsoft.Extensions.Options.IOptions<ActiveHealthCheckMonitorOptions>>()?.Value.DefaultInterval
+        ?? context.RequestServices.GetService<IOptions<ActiveHealthCheckMonitorOptions>>()?.Value.DefaultInterval
         ?? TimeSpan.FromSeconds(15);
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Answered {Status} ({Origin}) on route {RouteId}: forwarding failed with {Error}: {Reason}")]
-    private static partial void LogAnswered(ILogger logger, int status, string origin, string routeId, ForwarderError error, string reason);
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Answered {Status} ({Origin}) on route {RouteId}: forwarding failed with {Error}: {Reason}")]
+        public static partial void Answered(ILogger logger, int status, string origin, string routeId, ForwarderError error, string reason);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Forwarding on route {RouteId} ended with {Error} and nothing left to answer: {Reason}")]
-    private static partial void LogUnanswered(ILogger logger, string routeId, ForwarderError error, string reason);
+        [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Forwarding on route {RouteId} ended with {Error} and nothing left to answer: {Reason}")]
+        public static partial void Unanswered(ILogger logger, string routeId, ForwarderError error, string reason);
+    }
 }

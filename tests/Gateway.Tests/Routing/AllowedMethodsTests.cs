@@ -1,4 +1,5 @@
 using Gateway.Hosting;
+using Gateway.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
@@ -7,7 +8,7 @@ using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
-namespace Gateway.Tests.Hosting;
+namespace Gateway.Tests.Routing;
 
 public sealed class AllowedMethodsTests
 {
@@ -16,9 +17,7 @@ public sealed class AllowedMethodsTests
     {
         var context = Request("DELETE", "/users/7", Endpoint("/users/{id}", ["GET"]), Endpoint("/users/{id}", ["PUT", "get"]), Endpoint("/orders", ["DELETE"]));
 
-        Assert.True(AllowedMethods.TrySetMethodNotAllowed(context, GatewayListener.Public));
-        Assert.Equal(StatusCodes.Status405MethodNotAllowed, context.Response.StatusCode);
-        Assert.Equal("GET, PUT", context.Response.Headers.Allow.ToString());
+        Assert.Equal("GET, PUT", AllowedMethods.AllowHeader(context, GatewayListener.Public));
     }
 
     [Theory]
@@ -35,9 +34,7 @@ public sealed class AllowedMethodsTests
     {
         var context = Request("POST", path, Endpoint(pattern, ["GET"]));
 
-        Assert.Equal(notAllowed, AllowedMethods.TrySetMethodNotAllowed(context, GatewayListener.Public));
-        Assert.Equal(notAllowed ? 405 : 200, context.Response.StatusCode);
-        Assert.Equal(notAllowed ? "GET" : "", context.Response.Headers.Allow.ToString());
+        Assert.Equal(notAllowed ? "GET" : null, AllowedMethods.AllowHeader(context, GatewayListener.Public));
     }
 
     [Theory]
@@ -56,7 +53,7 @@ public sealed class AllowedMethodsTests
         };
         var context = Request("POST", "/healthz", Endpoint("/healthz", ["GET"], metadata));
 
-        Assert.Equal(notAllowed, AllowedMethods.TrySetMethodNotAllowed(context, listener));
+        Assert.Equal(notAllowed, AllowedMethods.AllowHeader(context, listener) is not null);
     }
 
     [Theory]
@@ -66,7 +63,7 @@ public sealed class AllowedMethodsTests
     {
         var context = Request("POST", "/_gateway/status", Endpoint("/_gateway/status", ["GET"], ListenerMetadata.Both));
 
-        Assert.True(AllowedMethods.TrySetMethodNotAllowed(context, listener));
+        Assert.NotNull(AllowedMethods.AllowHeader(context, listener));
     }
 
     [Theory]
@@ -86,7 +83,7 @@ public sealed class AllowedMethodsTests
         context.Request.Host = new HostString(requestHost);
         context.Request.IsHttps = https;
 
-        Assert.Equal(notAllowed, AllowedMethods.TrySetMethodNotAllowed(context, GatewayListener.Public));
+        Assert.Equal(notAllowed, AllowedMethods.AllowHeader(context, GatewayListener.Public) is not null);
     }
 
     [Fact]
@@ -95,7 +92,7 @@ public sealed class AllowedMethodsTests
         var context = Request("POST", "/users", Endpoint("/users", ["GET"], new HostAttribute("a.test", "b.test")));
         context.Request.Host = new HostString("b.test");
 
-        Assert.True(AllowedMethods.TrySetMethodNotAllowed(context, GatewayListener.Public));
+        Assert.NotNull(AllowedMethods.AllowHeader(context, GatewayListener.Public));
     }
 
     [Theory]
@@ -113,7 +110,7 @@ public sealed class AllowedMethodsTests
         var route = new RouteModel(new RouteConfig { RouteId = "users", ClusterId = "users", Match = match }, null, HttpTransformer.Empty);
         var context = Request("POST", "/users", Endpoint("/users", ["GET"], route));
 
-        Assert.Equal(notAllowed, AllowedMethods.TrySetMethodNotAllowed(context, GatewayListener.Public));
+        Assert.Equal(notAllowed, AllowedMethods.AllowHeader(context, GatewayListener.Public) is not null);
     }
 
     [Fact]
@@ -121,8 +118,7 @@ public sealed class AllowedMethodsTests
     {
         var context = Request("POST", "/users", Endpoint("/users", methods: null));
 
-        Assert.False(AllowedMethods.TrySetMethodNotAllowed(context, GatewayListener.Public));
-        Assert.False(context.Response.Headers.ContainsKey("Allow"));
+        Assert.Null(AllowedMethods.AllowHeader(context, GatewayListener.Public));
     }
 
     private static RouteEndpoint Endpoint(string pattern, string[]? methods, params object[] metadata)

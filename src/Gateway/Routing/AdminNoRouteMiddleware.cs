@@ -1,0 +1,28 @@
+using Gateway.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Routing;
+
+/// <summary>
+/// Routing answers the admin port's unknown paths (404) and wrong methods (405) with an empty body; this gives them
+/// the problem body of every other gateway answer. No catch-all endpoint there, which would turn 405s into 404s.
+/// </summary>
+internal sealed class AdminNoRouteMiddleware(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (ListenerFeature.Of(context) != GatewayListener.Admin)
+        {
+            await next(context);
+            return;
+        }
+
+        await next(context);
+        if (!context.Response.HasStarted
+            && context.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed)
+        {
+            // The public catch-all (dropped here by the listener policy) kept routing from seeing a 405: NoRouteProblem looks.
+            await NoRouteProblem.WriteAsync(context, GatewayListener.Admin);
+        }
+    }
+}
