@@ -29,7 +29,7 @@ public sealed partial class ComposeTests
                 continue;
             }
 
-            var context = Repo.PathOf(build.StringOrNull("context") ?? ".");
+            var context = Repository.PathOf(build.StringOrNull("context") ?? ".");
             var dockerfile = Path.Combine(context, build.StringOrNull("dockerfile") ?? "Dockerfile");
             if (!Directory.Exists(context))
             {
@@ -212,7 +212,7 @@ public sealed partial class ComposeTests
         var configFile = environment.GetValueOrDefault("Gateway__ConfigFile");
         Assert.NotNull(configFile);
         var hostPath = Compose.HostPathOf(gateway, configFile);
-        Assert.Equal(Repo.PathOf("appsettings.json"), hostPath);
+        Assert.Equal(Repository.PathOf("appsettings.json"), hostPath);
 
         // A single-file bind mount keeps the old inode when an editor saves by rename: mount its directory.
         var bind = Compose.Binds(gateway).Single(bind => configFile.StartsWith(bind.ContainerPath.TrimEnd('/') + "/", StringComparison.Ordinal));
@@ -220,7 +220,7 @@ public sealed partial class ComposeTests
         Assert.True(bind.ReadOnly, "the config mount should be read-only");
 
         var polling = environment.GetValueOrDefault("DOTNET_USE_POLLING_FILE_WATCHER")
-            ?? (Repo.Read("deploy/Dockerfile").Contains("DOTNET_USE_POLLING_FILE_WATCHER=1", StringComparison.Ordinal) ? "1" : null);
+            ?? (Repository.Read("deploy/Dockerfile").Contains("DOTNET_USE_POLLING_FILE_WATCHER=1", StringComparison.Ordinal) ? "1" : null);
         Assert.True(polling is "1" or "true", "DOTNET_USE_POLLING_FILE_WATCHER must be on (bind mounts deliver no inotify events on Docker Desktop)");
     }
 
@@ -269,7 +269,7 @@ public sealed partial class ComposeTests
         var configFlag = Compose.Command(prometheus).FirstOrDefault(arg => arg.StartsWith("--config.file=", StringComparison.Ordinal))
             ?? "--config.file=/etc/prometheus/prometheus.yml";
         var configPath = Compose.HostPathOf(prometheus, configFlag["--config.file=".Length..]);
-        Assert.Equal(Repo.PathOf("deploy/prometheus/prometheus.yml"), configPath);
+        Assert.Equal(Repository.PathOf("deploy/prometheus/prometheus.yml"), configPath);
 
         var config = Yaml.LoadMap(File.ReadAllText(configPath!));
         var targets = config.ListOrEmpty("scrape_configs").OfType<Map>()
@@ -293,7 +293,7 @@ public sealed partial class ComposeTests
     {
         var grafana = _compose.Service("grafana");
         var provisioning = Compose.HostPathOf(grafana, "/etc/grafana/provisioning");
-        Assert.Equal(Repo.PathOf("grafana/provisioning"), provisioning);
+        Assert.Equal(Repository.PathOf("grafana/provisioning"), provisioning);
 
         var datasources = Directory.GetFiles(Path.Combine(provisioning!, "datasources"), "*.y*ml")
             .SelectMany(file => Yaml.LoadMap(File.ReadAllText(file)).ListOrEmpty("datasources").OfType<Map>())
@@ -312,7 +312,7 @@ public sealed partial class ComposeTests
         Assert.NotNull(home);
         var homeOnHost = Compose.HostPathOf(grafana, home);
         Assert.NotNull(homeOnHost);
-        Assert.StartsWith(Repo.PathOf("grafana/dashboards") + Path.DirectorySeparatorChar, homeOnHost, StringComparison.Ordinal);
+        Assert.StartsWith(Repository.PathOf("grafana/dashboards") + Path.DirectorySeparatorChar, homeOnHost, StringComparison.Ordinal);
         Assert.True(File.Exists(homeOnHost), $"{home} is {homeOnHost} on the host, which does not exist");
 
         // The dashboard provider loads the folder the dashboards are mounted at.
@@ -321,7 +321,7 @@ public sealed partial class ComposeTests
             .Select(provider => provider.MapOrNull("options")?.StringOrNull("path"))
             .OfType<string>()
             .ToList();
-        Assert.Contains(providerPaths, path => Compose.HostPathOf(grafana, path) == Repo.PathOf("grafana/dashboards"));
+        Assert.Contains(providerPaths, path => Compose.HostPathOf(grafana, path) == Repository.PathOf("grafana/dashboards"));
     }
 
     private static string? AssemblyNameOf(string csproj) =>

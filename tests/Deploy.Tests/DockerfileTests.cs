@@ -16,7 +16,7 @@ public sealed class DockerfileTests
     public void Restore_layer_copies_every_project_file_under_src()
     {
         var copied = RestoreLayerCopies();
-        var missing = Repo.SourceProjects()
+        var missing = Repository.SourceProjects()
             .Where(project => !copied.Any(copy => copy.Source == project && copy.Destination.TrimEnd('/') == Path.GetDirectoryName(project)!.Replace('\\', '/')))
             .ToList();
         Assert.True(missing.Count == 0, $"{DockerfilePath} restore layer does not copy: {string.Join(", ", missing)} (to its own folder)");
@@ -28,7 +28,7 @@ public sealed class DockerfileTests
     public void Restore_layer_copies_only_files_that_exist()
     {
         // A COPY of a missing file fails every image's build.
-        var missing = RestoreLayerCopies().Select(copy => copy.Source).Where(source => !File.Exists(Repo.PathOf(source))).ToList();
+        var missing = RestoreLayerCopies().Select(copy => copy.Source).Where(source => !File.Exists(Repository.PathOf(source))).ToList();
         Assert.True(missing.Count == 0, $"{DockerfilePath} copies files that do not exist: {string.Join(", ", missing)}");
     }
 
@@ -63,7 +63,7 @@ public sealed class DockerfileTests
     [Fact]
     public void Dockerignore_keeps_build_output_git_and_tests_out_but_not_what_the_build_needs()
     {
-        var patterns = Repo.Read(".dockerignore").Split('\n')
+        var patterns = Repository.Read(".dockerignore").Split('\n')
             .Select(line => line.Trim())
             .Where(line => line.Length > 0 && !line.StartsWith('#'))
             .Select(line => line.TrimEnd('/'))
@@ -81,7 +81,7 @@ public sealed class DockerfileTests
     [Fact]
     public void Sdk_image_is_the_sdk_global_json_pins()
     {
-        using var globalJson = System.Text.Json.JsonDocument.Parse(Repo.Read("global.json"));
+        using var globalJson = System.Text.Json.JsonDocument.Parse(Repository.Read("global.json"));
         var pinned = globalJson.RootElement.GetProperty("sdk").GetProperty("version").GetString();
         var sdk = Dockerfile.Load(DockerfilePath).Stages.Select(stage => stage.From).Single(from => from.StartsWith("mcr.microsoft.com/dotnet/sdk:", StringComparison.Ordinal));
         Assert.Equal($"mcr.microsoft.com/dotnet/sdk:{pinned}", sdk);

@@ -89,7 +89,7 @@ public sealed class KubernetesTests
     {
         // deploy/Dockerfile's exec-form ENTRYPOINT is what ImageTests runs; a `command:` here would replace it
         // (and a shell there would drop variables whose names are not shell identifiers).
-        var ours = Yaml.LoadMap(Repo.Read($"{Kustomize.Folder}/kustomization.yaml")).ListOrEmpty("images").OfType<Map>()
+        var ours = Yaml.LoadMap(Repository.Read($"{Kustomize.Folder}/kustomization.yaml")).ListOrEmpty("images").OfType<Map>()
             .Select(image => image.StringOrNull("newName") ?? image.String("name"))
             .ToHashSet(StringComparer.Ordinal);
         var containers = _k8s.OfKind("Deployment").SelectMany(Containers)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Gateway.IntegrationTests.Infrastructure;
 
 namespace Gateway.IntegrationTests;
 

@@ -84,7 +84,7 @@ public sealed partial class FolderDependencyTests
 
     private static Dictionary<string, HashSet<string>> ReadGraph()
     {
-        var source = Path.Combine(RepositoryRoot(), "src", "Gateway");
+        var source = Path.Combine(Repository.Root, "src", "Gateway");
         var graph = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var file in Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)
             .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
@@ -108,19 +108,6 @@ public sealed partial class FolderDependencyTests
         }
 
         return graph;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Gateway.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Gateway.sln above {AppContext.BaseDirectory}.");
     }
 
     [GeneratedRegex(@"^namespace Gateway(?:\.(?<folder>[A-Za-z]+))?[.\w]*;", RegexOptions.Multiline)]

@@ -31,7 +31,7 @@ internal sealed class AppSettings
     public static AppSettings Parse(string json) =>
         new(JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }).RootElement.Clone());
 
-    public static AppSettings LoadRoot() => Parse(Repo.Read("appsettings.json"));
+    public static AppSettings LoadRoot() => Parse(Repository.Read("appsettings.json"));
 
     /// <summary>A value by configuration path ("RateLimiting:Store"), null when absent.</summary>
     public string? Value(string path)

@@ -14,7 +14,7 @@ internal sealed partial class Compose
 
     public IReadOnlyDictionary<string, Map> Services { get; }
 
-    public static Compose Load() => new(Yaml.LoadMap(Repo.Read(FileName)));
+    public static Compose Load() => new(Yaml.LoadMap(Repository.Read(FileName)));
 
     public Map Service(string name) =>
         Services.GetValueOrDefault(name) ?? throw new KeyNotFoundException($"{FileName} has no service '{name}' (has: {string.Join(", ", Services.Keys)}).");
@@ -103,12 +103,12 @@ internal sealed partial class Compose
                     if (parts.Length >= 2 && (parts[0].StartsWith('.') || parts[0].StartsWith('/') || parts[0].StartsWith('~')))
                     {
                         var readOnly = parts.Length >= 3 && parts[2].Split(',').Contains("ro");
-                        result.Add((Repo.PathOf(parts[0]), parts[1], readOnly));
+                        result.Add((Repository.PathOf(parts[0]), parts[1], readOnly));
                     }
 
                     break;
                 case Map map when map.StringOrNull("type") == "bind":
-                    result.Add((Repo.PathOf(map.String("source")), map.String("target"), map.StringOrNull("read_only") == "true"));
+                    result.Add((Repository.PathOf(map.String("source")), map.String("target"), map.StringOrNull("read_only") == "true"));
                     break;
             }
         }

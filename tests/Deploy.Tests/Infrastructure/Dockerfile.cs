@@ -84,7 +84,7 @@ internal sealed partial class Dockerfile
     /// <summary>ARG lines before the first FROM: they may be used in FROM lines only.</summary>
     public IReadOnlyList<DockerInstruction> GlobalArgs { get; }
 
-    public static Dockerfile Load(string relativePath) => Parse(Repo.Read(relativePath));
+    public static Dockerfile Load(string relativePath) => Parse(Repository.Read(relativePath));
 
     public static Dockerfile Parse(string text)
     {

@@ -37,7 +37,7 @@ public sealed class ImagesFixture : IDisposable
     private (BuiltImage, string) Build(string service)
     {
         var build = Compose.Build(Compose.Service(service))!;
-        var context = Repo.PathOf(build.StringOrNull("context") ?? ".");
+        var context = Repository.PathOf(build.StringOrNull("context") ?? ".");
         var log = new StringBuilder();
         var image = ImageBuilder.Build(
             context,

@@ -38,7 +38,7 @@ internal sealed class Kustomize
 
     public static string Render(string kubectl)
     {
-        var start = new ProcessStartInfo(kubectl, ["kustomize", Repo.PathOf(Folder)])
+        var start = new ProcessStartInfo(kubectl, ["kustomize", Repository.PathOf(Folder)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -75,11 +75,11 @@ internal sealed class Kustomize
                 "kubectl is not installed; REQUIRE_REAL_COMPONENTS=1 makes that a failure (apt-get install kubernetes-client).");
         }
 
-        var kustomization = Yaml.LoadMap(Repo.Read($"{Folder}/kustomization.yaml"));
+        var kustomization = Yaml.LoadMap(Repository.Read($"{Folder}/kustomization.yaml"));
         var objects = new List<Map>();
         foreach (var resource in kustomization.ListOrEmpty("resources").OfType<string>())
         {
-            objects.AddRange(Yaml.LoadAll(Repo.Read($"{Folder}/{resource}")).OfType<Map>());
+            objects.AddRange(Yaml.LoadAll(Repository.Read($"{Folder}/{resource}")).OfType<Map>());
         }
 
         foreach (var generator in kustomization.ListOrEmpty("configMapGenerator").OfType<Map>())
@@ -89,7 +89,7 @@ internal sealed class Kustomize
             {
                 var parts = file.Split('=', 2);
                 var (key, path) = parts.Length == 2 ? (parts[0], parts[1]) : (Path.GetFileName(file), file);
-                data[key] = Repo.Read($"{Folder}/{path}");
+                data[key] = Repository.Read($"{Folder}/{path}");
             }
 
             objects.Add(new Map(new Dictionary<string, object?>(StringComparer.Ordinal)

@@ -1,12 +1,19 @@
-namespace Deploy.Tests.Infrastructure;
+namespace Gateway.Testing;
 
-/// <summary>The repository the tests run in: found by walking up from the test binaries to Gateway.sln.</summary>
-internal static class Repo
+/// <summary>
+/// The repository the tests run in (where Gateway.sln is), found by walking up from the test binaries, so tests
+/// read the very files users edit (appsettings.json, deploy/, src/).
+/// </summary>
+public static class Repository
 {
     private static readonly Lazy<string> LazyRoot = new(FindRoot);
 
     public static string Root => LazyRoot.Value;
 
+    /// <summary>The root appsettings.json.</summary>
+    public static string RootConfigFile => PathOf("appsettings.json");
+
+    /// <summary>A repository-relative path ("/" separated) as a full path.</summary>
     public static string PathOf(string relative) =>
         Path.GetFullPath(Path.Combine(Root, relative.Replace('/', Path.DirectorySeparatorChar)));
 
