@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gateway.Configuration;
 using Gateway.Errors;
 using Microsoft.AspNetCore.Http;
 
@@ -9,7 +10,8 @@ public static class AdminJson
 {
     public const int MaxBodyBytes = 64 * 1024;
 
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    /// <summary>Internal for the tests that produce System.Text.Json's messages with exactly these options.</summary>
+    internal static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
@@ -40,7 +42,7 @@ public static class AdminJson
             var value = JsonSerializer.Deserialize<T>(buffer.ToArray(), Options);
             return value is null ? (null, Problem(StatusCodes.Status400BadRequest, "The body must be a JSON object.")) : (value, null);
         }
-        catch (JsonException ex) when (UnknownField(ex) is { } field)
+        catch (JsonException ex) when (FrameworkMessages.UnmappedJsonProperty(ex) is { } field)
         {
             return (null, Problem(StatusCodes.Status400BadRequest, $"Unknown field '{field}'."));
         }
@@ -50,10 +52,6 @@ public static class AdminJson
             return (null, Problem(StatusCodes.Status400BadRequest, $"The JSON in {where} is not valid or has the wrong type."));
         }
     }
-
-    // System.Text.Json says "The JSON property 'x' could not be mapped to any .NET member ..." (with a type name we must not echo).
-    private static string? UnknownField(JsonException ex) =>
-        ex.Message.Contains("could not be mapped", StringComparison.Ordinal) && ex.Message.Split('\'') is { Length: > 2 } parts ? parts[1] : null;
 
     public static IResult Problem(int status, string detail) => GatewayProblems.Result(status, GatewayOrigin.Gateway, detail);
 }

@@ -39,7 +39,9 @@ public static class AuthExtensions
     /// </summary>
     public static IApplicationBuilder UseGatewayAuthentication(this IApplicationBuilder app)
     {
-        // WebApplication adds the middleware in front of everything unless this (ASP.NET Core's own) key says it is in place.
+        // WebApplication adds the middleware in front of everything unless this (ASP.NET Core's own, internal) key says it
+        // is in place; the branch below sets it only on its own copy of the properties. Pinned by
+        // tests/Gateway.Tests/Auth/MiddlewareSetKeysTests.cs: a framework that stops honouring the key fails there.
         app.Properties["__AuthenticationMiddlewareSet"] = true;
         return app.UseWhen(context => context.Request.Headers.ContainsKey(HeaderNames.Authorization), withToken => withToken.UseAuthentication());
     }
@@ -47,7 +49,7 @@ public static class AuthExtensions
     /// <summary>Only endpoints that carry an authorization policy pass through the middleware, unless a fallback policy covers all.</summary>
     public static IApplicationBuilder UseGatewayAuthorization(this IApplicationBuilder app)
     {
-        app.Properties["__AuthorizationMiddlewareSet"] = true; // as for authentication above
+        app.Properties["__AuthorizationMiddlewareSet"] = true; // as for authentication above, pinned by the same tests
         var options = app.ApplicationServices.GetRequiredService<IOptions<AuthorizationOptions>>().Value;
         return app.UseForEndpointsWith(
             everyRequest: options.FallbackPolicy is not null,

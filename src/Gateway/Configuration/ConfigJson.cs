@@ -35,9 +35,7 @@ internal static class ConfigJson
         {
             if (inner is JsonException { LineNumber: { } line, BytePositionInLine: { } column } json)
             {
-                var message = json.Message;
-                var cut = message.IndexOf(" Path:", StringComparison.Ordinal) is var at and >= 0 ? at : message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-                return $"line {line + 1}, column {column + 1}: {(cut >= 0 ? message[..cut] : message)}";
+                return $"line {line + 1}, column {column + 1}: {FrameworkMessages.WithoutJsonPosition(json)}";
             }
         }
 

@@ -36,19 +36,12 @@ public static class SectionBinder
     /// </summary>
     private static List<string> UnknownKeys(IConfigurationSection section, InvalidOperationException ex)
     {
-        const string Marker = "were not found on the instance of ";
-        // Inside a dictionary (Destinations) the binder wraps the message in a more general one.
-        var message = ex.InnerException?.Message.Contains(Marker, StringComparison.Ordinal) == true ? ex.InnerException.Message : ex.Message;
-        var at = message.IndexOf(Marker, StringComparison.Ordinal);
-        if (at < 0)
+        var names = FrameworkMessages.UnknownConfigurationProperties(ex);
+        if (names.Count == 0)
         {
             return [];
         }
 
-        var names = message[(message.IndexOf(':', at + Marker.Length) + 1)..]
-            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(name => name.Trim('\''))
-            .ToHashSet(StringComparer.OrdinalIgnoreCase);
         return section.AsEnumerable()
             .Select(pair => pair.Key)
             .SelectMany(key => Prefixes(key).Where(prefix => names.Contains(prefix[(prefix.LastIndexOf(':') + 1)..])))

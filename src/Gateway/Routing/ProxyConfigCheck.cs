@@ -41,17 +41,6 @@ internal sealed class ProxyConfigCheck(IConfigValidator validator, IEnumerable<I
     private static IList<Exception> Problems(ValueTask<IList<Exception>> validation) => validation.AsTask().GetAwaiter().GetResult();
 
     /// <summary>YARP words a policy error as "Authorization policy 'x' not found"; name the key the user must fix.</summary>
-    private static string RouteKey(string routeId, string message)
-    {
-        string[][] keys =
-        [
-            ["Authorization policy", "AuthorizationPolicy"],
-            ["Timeout policy", "TimeoutPolicy"],
-            ["CORS policy", "CorsPolicy"],
-            ["Output cache policy", "OutputCachePolicy"],
-            ["Rate limiter policy", "RateLimiterPolicy"],
-        ];
-        var key = keys.FirstOrDefault(pair => message.Contains(pair[0], StringComparison.OrdinalIgnoreCase))?[1];
-        return key is null ? "" : $"ReverseProxy:Routes:{routeId}:{key}: ";
-    }
+    private static string RouteKey(string routeId, string message) =>
+        FrameworkMessages.RoutePolicyKey(message) is { } key ? $"ReverseProxy:Routes:{routeId}:{key}: " : "";
 }
