@@ -18,7 +18,7 @@ public static class AdminExtensions
 
     public static IServiceCollection AddGatewayAdmin(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<AdminOptions>(configuration.GetSection(AdminOptions.SectionName));
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName);
         services.AddSingleton<AdminKeys>();
         services.AddSingleton<IConfigCheck>(new SectionCheck<AdminOptions>(AdminOptions.SectionName));
         services.AddHealthChecks().AddCheck<ConfigReloadHealthCheck>("config");

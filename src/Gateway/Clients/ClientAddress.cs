@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Gateway.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,7 @@ public sealed class ClientAddress : IDisposable
     private readonly IDisposable? _subscription;
     private volatile List<IPNetwork> _trusted;
 
-    public ClientAddress(IOptionsMonitor<TrustedProxyOptions> options)
+    public ClientAddress(IOptionsMonitor<GatewayOptions> options)
     {
         _trusted = ParseNetworks(options.CurrentValue.TrustedProxies);
         _subscription = options.OnChange(changed => _trusted = ParseNetworks(changed.TrustedProxies));

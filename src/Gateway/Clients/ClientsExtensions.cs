@@ -8,7 +8,6 @@ public static class ClientsExtensions
 {
     public static IServiceCollection AddGatewayClients(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<TrustedProxyOptions>(configuration.GetSection("Gateway"));
         services.AddSingleton<ClientAddress>();
         services.AddSingleton<IConfigCheck, TrustedProxyCheck>();
         return services;

@@ -11,8 +11,9 @@ public static class ListenerExtensions
         var listeners = new GatewayListeners(builder.Configuration);
         builder.WebHost.ConfigureKestrel(listeners.Configure);
         builder.Services.AddSingleton(listeners);
+        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName);
         builder.Services.AddSingleton<Microsoft.AspNetCore.Routing.MatcherPolicy, ListenerMatcherPolicy>();
-        builder.Services.AddSingleton<Configuration.IConfigCheck>(new Configuration.SectionCheck<GatewaySection>(GatewaySection.SectionName));
+        builder.Services.AddSingleton<Configuration.IConfigCheck>(new Configuration.SectionCheck<GatewayOptions>(GatewayOptions.SectionName));
         return listeners;
     }
 }

@@ -12,7 +12,7 @@ public static class MaintenanceExtensions
 {
     public static IServiceCollection AddGatewayMaintenance(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<MaintenanceOptions>(configuration.GetSection(MaintenanceOptions.SectionName));
+        services.AddOptions<MaintenanceOptions>().BindConfiguration(MaintenanceOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<MaintenanceState>();
         services.AddSingleton<IStatusFactSource, MaintenanceStatusFacts>();

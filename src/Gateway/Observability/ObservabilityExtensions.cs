@@ -17,7 +17,7 @@ public static class ObservabilityExtensions
     public static IServiceCollection AddGatewayObservability(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<GatewayMetrics>();
-        services.Configure<AccessLogOptions>(configuration.GetSection(AccessLogOptions.SectionName));
+        services.AddOptions<AccessLogOptions>().BindConfiguration(AccessLogOptions.SectionName);
         services.AddSingleton<AccessLog>();
         services.AddSingleton<IConfigCheck>(new SectionCheck<AccessLogOptions>(AccessLogOptions.SectionName));
         services.AddSingleton<ScrapeTimeMetrics>();

@@ -13,7 +13,7 @@ public static class RateLimitingExtensions
 {
     public static IServiceCollection AddGatewayRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<RateLimitingOptions>(configuration.GetSection(RateLimitingOptions.SectionName));
+        services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.SectionName);
         services.AddSingleton<RateLimitPolicies>();
         services.AddSingleton<IStatusFactSource, RateLimitStatusFacts>();
         services.AddSingleton<IProxyConfigFilter, RoutePolicyFilter>();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Claims;
 using Gateway.Clients;
+using Gateway.Hosting;
 using Gateway.Tests.TestSupport;
 using Microsoft.AspNetCore.Http;
 
@@ -68,7 +69,7 @@ public sealed class ClientAddressTests
     [Fact]
     public void A_changed_proxy_list_applies_to_the_next_request()
     {
-        var options = new TestOptionsMonitor<TrustedProxyOptions>(new() { TrustedProxies = [] });
+        var options = new TestOptionsMonitor<GatewayOptions>(new() { TrustedProxies = [] });
         using var clients = new ClientAddress(options);
         var context = Request("10.0.0.1", "198.51.100.1");
         Assert.Equal(IPAddress.Parse("10.0.0.1"), clients.Resolve(context));
@@ -82,7 +83,7 @@ public sealed class ClientAddressTests
     [Fact]
     public void After_dispose_a_changed_list_is_no_longer_followed()
     {
-        var options = new TestOptionsMonitor<TrustedProxyOptions>(new() { TrustedProxies = [] });
+        var options = new TestOptionsMonitor<GatewayOptions>(new() { TrustedProxies = [] });
         var clients = new ClientAddress(options);
         clients.Dispose();
 
@@ -169,7 +170,7 @@ public sealed class ClientAddressTests
     }
 
     private static ClientAddress Clients(string[] proxies) =>
-        new(new TestOptionsMonitor<TrustedProxyOptions>(new() { TrustedProxies = [.. proxies] }));
+        new(new TestOptionsMonitor<GatewayOptions>(new() { TrustedProxies = [.. proxies] }));
 
     private static DefaultHttpContext Request(string? peer, string? forwardedFor)
     {

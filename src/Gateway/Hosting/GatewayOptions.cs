@@ -1,0 +1,16 @@
+namespace Gateway.Hosting;
+
+/// <summary>
+/// The <c>Gateway</c> section, bound once (AddGatewayListeners): the listeners' URLs, the trusted proxies (read by
+/// Clients) and the config file's path (read by Configuration before the host is built, so only checked here).
+/// </summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    public GatewayUrls Urls { get; init; } = new();
+
+    public List<string> TrustedProxies { get; init; } = [];
+
+    public string? ConfigFile { get; init; }
+}
