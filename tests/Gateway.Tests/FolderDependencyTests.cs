@@ -9,7 +9,7 @@ namespace Gateway.Tests;
 /// </summary>
 public sealed partial class FolderDependencyTests
 {
-    private static readonly string[] BaseLayer = ["Configuration", "Hosting", "Errors"];
+    private static readonly string[] BaseLayer = ["Configuration", "Hosting", "Errors", "Utilities"];
 
     private static readonly Lazy<Dictionary<string, HashSet<string>>> Graph = new(ReadGraph);
 

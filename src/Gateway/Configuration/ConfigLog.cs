@@ -1,13 +1,14 @@
+using Gateway.Utilities;
 using Microsoft.Extensions.Logging;
 
 namespace Gateway.Configuration;
 
 internal static partial class ConfigLog
 {
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Applied the edited config file {Path}")]
+    [LoggerMessage(EventId = EventIds.ConfigApplied, Level = LogLevel.Information, Message = "Applied the edited config file {Path}")]
     public static partial void LogConfigApplied(this ILogger logger, string path);
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Error,
+    [LoggerMessage(EventId = EventIds.ConfigRejected, Level = LogLevel.Error,
         Message = "Rejected the edited config file {Path}; the last good config keeps serving. What is wrong:\n  {Errors}")]
     public static partial void LogConfigRejected(this ILogger logger, string path, string errors);
 }

@@ -1,5 +1,6 @@
 using Gateway.Errors;
 using Gateway.Limits;
+using Gateway.Utilities;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.DependencyInjection;
@@ -76,10 +77,10 @@ internal sealed partial class UpstreamFailureMiddleware(RequestDelegate next, IL
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Answered {Status} ({Origin}) on route {RouteId}: forwarding failed with {Error}: {Reason}")]
+        [LoggerMessage(EventId = EventIds.UpstreamFailureAnswered, Level = LogLevel.Warning, Message = "Answered {Status} ({Origin}) on route {RouteId}: forwarding failed with {Error}: {Reason}")]
         public static partial void Answered(ILogger logger, int status, string origin, string routeId, ForwarderError error, string reason);
 
-        [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Forwarding on route {RouteId} ended with {Error} and nothing left to answer: {Reason}")]
+        [LoggerMessage(EventId = EventIds.UpstreamFailureUnanswered, Level = LogLevel.Information, Message = "Forwarding on route {RouteId} ended with {Error} and nothing left to answer: {Reason}")]
         public static partial void Unanswered(ILogger logger, string routeId, ForwarderError error, string reason);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Gateway.Clients;
+using Gateway.Utilities;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -48,7 +49,7 @@ internal sealed partial class AccessLog(ILoggerFactory loggers, IOptionsMonitor<
     private static long? BodyBytes(HttpContext context, long? counted) =>
         HttpMethods.IsHead(context.Request.Method) ? 0 : counted ?? context.Response.ContentLength;
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information,
+    [LoggerMessage(EventId = EventIds.AccessLogLine, Level = LogLevel.Information,
         Message = "{Time} {Method} {Route} {Path} {Status} {StatusClass} {Origin} dest={Destination} {DurationMs}ms upstream={UpstreamMs}ms bytes={Bytes} client={Client} trace={TraceId}")]
     private static partial void LogResponse(ILogger logger, string time, string method, string route, string path, int status, string statusClass,
         string origin, string destination, double durationMs, double? upstreamMs, long? bytes, string client, string traceId);

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Gateway.Clients;
 using Gateway.Errors;
 using Gateway.Observability;
+using Gateway.Utilities;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -90,13 +91,16 @@ internal sealed partial class RateLimitEnforcer(
 
     private Task StoreDownAsync(HttpContext context, RateLimitPolicy policy, Exception ex)
     {
-        LogStoreDown(logger, policy.Name, policies.FailOpen ? "admitting" : "refusing", ex.Message);
+        Log.StoreDown(logger, policy.Name, policies.FailOpen ? "admitting" : "refusing", ex.Message);
         return policies.FailOpen
             ? next(context)
             : GatewayProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, GatewayOrigin.RateLimit,
                 "The rate-limit store is unavailable and this gateway is set to refuse rather than admit unchecked.", TimeSpan.FromSeconds(1));
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Rate-limit store unreachable for policy {Policy}; {Decision} requests: {Reason}")]
-    private static partial void LogStoreDown(ILogger logger, string policy, string decision, string reason);
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = EventIds.RateLimitStoreDown, Level = LogLevel.Warning, Message = "Rate-limit store unreachable for policy {Policy}; {Decision} requests: {Reason}")]
+        public static partial void StoreDown(ILogger logger, string policy, string decision, string reason);
+    }
 }

@@ -1,4 +1,5 @@
 using Gateway.Configuration;
+using Gateway.Utilities;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Configuration;
 
@@ -28,6 +29,6 @@ internal sealed partial class ProxyConfigListener(ConfigReloadStatus status, ILo
         LogRefused(logger, string.Join("; ", errors));
     }
 
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "YARP refused the new routes and keeps the previous ones: {Errors}")]
+    [LoggerMessage(EventId = EventIds.RoutesRefusedByYarp, Level = LogLevel.Error, Message = "YARP refused the new routes and keeps the previous ones: {Errors}")]
     private static partial void LogRefused(ILogger logger, string errors);
 }

@@ -1,0 +1,16 @@
+namespace Gateway.Utilities;
+
+/// <summary>
+/// Every event id the gateway logs with, in one list so that none is used twice and a log query can rely on them
+/// (as YARP's Utilities/EventIds.cs). Thousands by folder: 1 configuration, 2 forwarding, 3 rate limiting, 4 access log.
+/// </summary>
+internal static class EventIds
+{
+    public const int ConfigApplied = 1001;
+    public const int ConfigRejected = 1002;
+    public const int RoutesRefusedByYarp = 1003;
+    public const int UpstreamFailureAnswered = 2001;
+    public const int UpstreamFailureUnanswered = 2002;
+    public const int RateLimitStoreDown = 3001;
+    public const int AccessLogLine = 4001;
+}
