@@ -76,15 +76,21 @@ internal sealed class RateLimitPolicy : IAsyncDisposable
             return TimeSpan.FromSeconds(seconds);
         }
 
-        // A concurrency limiter frees a permit when a request ends: one second is a fair guess.
-        return Settings.Kind switch
-        {
-            RateLimitKind.TokenBucket => Settings.ReplenishmentPeriod,
-            RateLimitKind.Concurrency => TimeSpan.FromSeconds(1),
-            RateLimitKind.SlidingWindow => Settings.Window / Math.Max(1, Settings.SegmentsPerWindow),
-            _ => Settings.Window, // a fixed window has no segments, whatever SegmentsPerWindow says
-        };
+        return FallbackWait(Settings);
     }
+
+    /// <summary>
+    /// The wait when a lease carries none: a token bucket's period, a sliding window's segment, a fixed window (no
+    /// segments, whatever SegmentsPerWindow says); a concurrency limiter frees a permit when a request ends, so 1 s.
+    /// The status guide names the same wait.
+    /// </summary>
+    public static TimeSpan FallbackWait(RateLimitPolicyOptions settings) => settings.Kind switch
+    {
+        RateLimitKind.TokenBucket => settings.ReplenishmentPeriod,
+        RateLimitKind.Concurrency => TimeSpan.FromSeconds(1),
+        RateLimitKind.SlidingWindow => settings.Window / Math.Max(1, settings.SegmentsPerWindow),
+        _ => settings.Window,
+    };
 
     /// <summary>Seconds until the quota resets (the t of the RateLimit header); a window at most.</summary>
     public int ResetSeconds(RateLimitLease lease) =>

@@ -12,7 +12,7 @@ internal sealed class RateLimitStatusFacts(RateLimitPolicies policies) : IStatus
         {
             facts["policy"] = policyName;
             facts["policyLimits"] = Limits(policy.Settings);
-            facts["policyRetryAfter"] = StatusFacts.Seconds(Wait(policy.Settings));
+            facts["policyRetryAfter"] = StatusFacts.Seconds(RateLimitPolicy.FallbackWait(policy.Settings));
             return;
         }
 
@@ -26,13 +26,5 @@ internal sealed class RateLimitStatusFacts(RateLimitPolicies policies) : IStatus
         RateLimitKind.TokenBucket => $"{settings.TokenLimit} requests in a burst, {settings.TokensPerPeriod} more every {StatusFacts.Span(settings.ReplenishmentPeriod)}",
         RateLimitKind.Concurrency => $"{settings.PermitLimit} requests at once",
         _ => $"{settings.PermitLimit} requests per {StatusFacts.Span(settings.Window)}",
-    };
-
-    /// <summary>What the limiter's Retry-After says: a token bucket's period, a sliding window's segment, a fixed window.</summary>
-    private static TimeSpan Wait(RateLimitPolicyOptions settings) => settings.Kind switch
-    {
-        RateLimitKind.TokenBucket => settings.ReplenishmentPeriod,
-        RateLimitKind.SlidingWindow => settings.Window / Math.Max(1, settings.SegmentsPerWindow),
-        _ => settings.Window,
     };
 }

@@ -22,7 +22,9 @@ internal sealed class AdminNoRouteMiddleware(RequestDelegate next)
             && context.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed)
         {
             // The public catch-all (dropped here by the listener policy) kept routing from seeing a 405: NoRouteProblem looks.
-            await NoRouteProblem.WriteAsync(context, GatewayListener.Admin);
+            var routingAllow = context.Response.StatusCode == StatusCodes.Status405MethodNotAllowed ? context.Response.Headers.Allow.ToString() : null;
+            context.Response.Headers.Remove("Allow");
+            await NoRouteProblem.WriteAsync(context, GatewayListener.Admin, routingAllow);
         }
     }
 }

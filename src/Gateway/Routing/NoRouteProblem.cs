@@ -10,10 +10,11 @@ namespace Gateway.Routing;
 /// </summary>
 internal static class NoRouteProblem
 {
-    public static Task WriteAsync(HttpContext context, GatewayListener listener)
+    /// <param name="allowFromRouting">The Allow value routing already found (a 405 of its own), if any.</param>
+    public static Task WriteAsync(HttpContext context, GatewayListener listener, string? allowFromRouting = null)
     {
         var admin = listener == GatewayListener.Admin;
-        if (AllowedMethods.AllowHeader(context, listener) is { } allow)
+        if ((AllowedMethods.AllowHeader(context, listener) ?? allowFromRouting) is { Length: > 0 } allow)
         {
             context.Response.Headers.Allow = allow;
             return GatewayProblems.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, GatewayOrigin.NoRoute, admin

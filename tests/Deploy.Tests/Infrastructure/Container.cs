@@ -312,12 +312,22 @@ internal sealed partial class Container : IAsyncDisposable
 
     private static Dictionary<int, int> FreePortsFor(IEnumerable<int> containerPorts)
     {
+        // Every listener stays open until all are picked, so two container ports never get the same host port.
         var result = new Dictionary<int, int>();
-        foreach (var port in containerPorts.Distinct())
+        var listeners = new List<TcpListener>();
+        try
         {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            result[port] = ((IPEndPoint)listener.LocalEndpoint).Port;
+            foreach (var port in containerPorts.Distinct())
+            {
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listeners.Add(listener);
+                listener.Start();
+                result[port] = ((IPEndPoint)listener.LocalEndpoint).Port;
+            }
+        }
+        finally
+        {
+            listeners.ForEach(listener => listener.Dispose());
         }
 
         return result;

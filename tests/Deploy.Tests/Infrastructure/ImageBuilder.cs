@@ -266,6 +266,12 @@ internal static partial class ImageBuilder
             start.Environment[key] = value;
         }
 
+        // A container's build leaves no MSBuild nodes or compiler server behind; neither may this one (they would
+        // outlive the test and hold its output pipe).
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+        start.Environment["UseSharedCompilation"] = "false";
+
         log.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"RUN {instruction.Arguments}");
         using var process = Process.Start(start)!;
         var output = new StringBuilder();

@@ -36,6 +36,11 @@ public sealed class ImagesFixture : IDisposable
 
     private (BuiltImage, string) Build(string service)
     {
+        // MSBuild looks for .editorconfig, Directory.Build.props and global.json in parent folders: a temp folder
+        // inside the repository would find them there and hide a build context that lacks them.
+        Assert.False(
+            Path.GetFullPath(_folder).StartsWith(Repository.Root + Path.DirectorySeparatorChar, StringComparison.Ordinal),
+            $"The temp folder {_folder} is inside the repository; set TMPDIR elsewhere.");
         var build = Compose.Build(Compose.Service(service))!;
         var context = Repository.PathOf(build.StringOrNull("context") ?? ".");
         var log = new StringBuilder();
