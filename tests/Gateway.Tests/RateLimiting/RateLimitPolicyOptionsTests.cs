@@ -2,7 +2,7 @@ using Gateway.RateLimiting;
 
 namespace Gateway.Tests.RateLimiting;
 
-public sealed class RateLimitPolicySettingsTests
+public sealed class RateLimitPolicyOptionsTests
 {
     [Theory]
     [InlineData(RateLimitKind.FixedWindow)]

@@ -15,7 +15,7 @@ using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Tests.Errors.StatusGuide;
 
-public sealed partial class StatusContextTests
+public sealed partial class StatusFactsTests
 {
     private static readonly DateTimeOffset Now = new(2030, 5, 1, 22, 0, 0, TimeSpan.Zero);
 
