@@ -9,14 +9,12 @@ namespace Gateway.Routing;
 /// </summary>
 internal sealed class AdminNoRouteMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context)
-    {
-        if (ListenerFeature.Of(context) != GatewayListener.Admin)
-        {
-            await next(context);
-            return;
-        }
+    // No async frame on the public port's path: only the admin port awaits.
+    public Task InvokeAsync(HttpContext context) =>
+        ListenerFeature.Of(context) == GatewayListener.Admin ? InvokeAdminAsync(context) : next(context);
 
+    private async Task InvokeAdminAsync(HttpContext context)
+    {
         await next(context);
         if (!context.Response.HasStarted
             && context.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed)

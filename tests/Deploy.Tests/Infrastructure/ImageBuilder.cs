@@ -50,7 +50,7 @@ internal static partial class ImageBuilder
         ["DOTNET_RUNNING_IN_CONTAINER"] = "true",
     };
 
-    public static BuiltImage Build(string context, string dockerfile, IReadOnlyDictionary<string, string> buildArgs, string? target, string workFolder, StringBuilder log)
+    public static BuiltImage Build(string context, string dockerfile, IReadOnlyDictionary<string, string> buildArgs, string? target, string workFolder)
     {
         var file = Dockerfile.Parse(File.ReadAllText(Path.Combine(context, dockerfile)));
         var ignore = DockerIgnore.Load(context);
@@ -58,7 +58,7 @@ internal static partial class ImageBuilder
         var states = new List<StageState>();
         foreach (var stage in file.Stages.Take(last.Index + 1))
         {
-            states.Add(BuildStage(file, stage, states, context, ignore, buildArgs, workFolder, log));
+            states.Add(BuildStage(file, stage, states, context, ignore, buildArgs, workFolder));
         }
 
         var final = states[^1];
@@ -78,7 +78,7 @@ internal static partial class ImageBuilder
 
     private static StageState BuildStage(
         Dockerfile file, DockerStage stage, List<StageState> earlier, string context, DockerIgnore ignore,
-        IReadOnlyDictionary<string, string> buildArgs, string workFolder, StringBuilder log)
+        IReadOnlyDictionary<string, string> buildArgs, string workFolder)
     {
         var from = file.BaseOf(stage, buildArgs);
         var parent = earlier.FirstOrDefault(state => string.Equals(state.Name, from, StringComparison.OrdinalIgnoreCase));
@@ -97,7 +97,6 @@ internal static partial class ImageBuilder
             }
         }
 
-        log.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"# stage {state.Name}: FROM {from}");
         foreach (var instruction in stage.Instructions)
         {
             var variables = state.Variables();
@@ -124,7 +123,7 @@ internal static partial class ImageBuilder
                     Copy(Dockerfile.Expand(instruction.Arguments, variables), state, earlier, context, ignore);
                     break;
                 case "RUN":
-                    Run(instruction, state, log);
+                    Run(instruction, state);
                     break;
                 case "ENTRYPOINT":
                     state.Entrypoint = instruction.ExecForm() ?? ["/bin/sh", "-c", instruction.Arguments];
@@ -238,7 +237,7 @@ internal static partial class ImageBuilder
         }
     }
 
-    private static void Run(DockerInstruction instruction, StageState state, StringBuilder log)
+    private static void Run(DockerInstruction instruction, StageState state)
     {
         var argv = instruction.ExecForm()?.Select(word => MovePaths(word, state.Root)).ToList()
             ?? ["/bin/sh", "-c", MovePaths(instruction.Arguments, state.Root)];
@@ -272,7 +271,6 @@ internal static partial class ImageBuilder
         start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
         start.Environment["UseSharedCompilation"] = "false";
 
-        log.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"RUN {instruction.Arguments}");
         using var process = Process.Start(start)!;
         var output = new StringBuilder();
         var lockObject = new object();
@@ -287,7 +285,6 @@ internal static partial class ImageBuilder
         }
 
         process.WaitForExit();
-        log.Append(output);
         if (process.ExitCode != 0)
         {
             var errors = output.ToString().Split('\n').Where(line => line.Contains("error", StringComparison.OrdinalIgnoreCase)).Take(20);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 
 namespace Deploy.Tests.Infrastructure;
 
@@ -7,7 +6,7 @@ namespace Deploy.Tests.Infrastructure;
 public sealed class ImagesFixture : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"deploy-tests-images-{Guid.NewGuid():N}");
-    private readonly ConcurrentDictionary<string, Lazy<(BuiltImage Image, string Log)>> _images = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<BuiltImage>> _images = new(StringComparer.Ordinal);
 
     internal Compose Compose { get; } = Compose.Load();
 
@@ -24,7 +23,7 @@ public sealed class ImagesFixture : IDisposable
     }
 
     /// <summary>The service's image; a build that fails throws with what `docker build` would print.</summary>
-    internal BuiltImage Image(string service) => _images.GetOrAdd(service, name => new Lazy<(BuiltImage, string)>(() => Build(name))).Value.Image;
+    internal BuiltImage Image(string service) => _images.GetOrAdd(service, name => new Lazy<BuiltImage>(() => Build(name))).Value;
 
     public void Dispose()
     {
@@ -34,7 +33,7 @@ public sealed class ImagesFixture : IDisposable
         }
     }
 
-    private (BuiltImage, string) Build(string service)
+    private BuiltImage Build(string service)
     {
         // MSBuild looks for .editorconfig, Directory.Build.props and global.json in parent folders: a temp folder
         // inside the repository would find them there and hide a build context that lacks them.
@@ -43,14 +42,11 @@ public sealed class ImagesFixture : IDisposable
             $"The temp folder {_folder} is inside the repository; set TMPDIR elsewhere.");
         var build = Compose.Build(Compose.Service(service))!;
         var context = Repository.PathOf(build.StringOrNull("context") ?? ".");
-        var log = new StringBuilder();
-        var image = ImageBuilder.Build(
+        return ImageBuilder.Build(
             context,
             build.StringOrNull("dockerfile") ?? "Dockerfile",
             Compose.BuildArgs(build),
             build.StringOrNull("target"),
-            Path.Combine(_folder, service),
-            log);
-        return (image, log.ToString());
+            Path.Combine(_folder, service));
     }
 }

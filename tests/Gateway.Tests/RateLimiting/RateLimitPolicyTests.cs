@@ -16,18 +16,7 @@ public sealed class RateLimitPolicyTests
     [InlineData(RateLimitKind.Concurrency, "\"api\";q=3")]
     public async Task The_policy_header_has_quota_and_window(RateLimitKind kind, string expected)
     {
-        var settings = new RateLimitPolicyOptions
-        {
-            Kind = kind,
-            PermitLimit = 3,
-            Window = Hour,
-            SegmentsPerWindow = 4,
-            TokenLimit = 3,
-            TokensPerPeriod = 2,
-            ReplenishmentPeriod = Hour,
-        };
-
-        await using var policy = Policy(settings);
+        await using var policy = Policy(Hourly(kind, permits: 3, tokensPerPeriod: 2));
 
         Assert.Equal(expected, policy.PolicyHeader);
     }
@@ -53,16 +42,7 @@ public sealed class RateLimitPolicyTests
     [InlineData(RateLimitKind.TokenBucket, 3600)]
     public async Task A_refused_request_is_told_when_to_come_back(RateLimitKind kind, int seconds)
     {
-        await using var policy = Policy(new()
-        {
-            Kind = kind,
-            PermitLimit = 1,
-            Window = Hour,
-            SegmentsPerWindow = 4,
-            TokenLimit = 1,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = Hour,
-        });
+        await using var policy = Policy(Hourly(kind, permits: 1, tokensPerPeriod: 1));
 
         using var admitted = await policy.AcquireAsync("alice", CancellationToken.None);
         using var refused = await policy.AcquireAsync("alice", CancellationToken.None);
@@ -186,6 +166,18 @@ public sealed class RateLimitPolicyTests
     }
 
     private static RateLimitPolicy Policy(RateLimitPolicyOptions settings) => new("api", settings, redis: null);
+
+    /// <summary>An hour's window (4 segments) or an hour's refill, so nothing replenishes during a test.</summary>
+    private static RateLimitPolicyOptions Hourly(RateLimitKind kind, int permits, int tokensPerPeriod) => new()
+    {
+        Kind = kind,
+        PermitLimit = permits,
+        Window = Hour,
+        SegmentsPerWindow = 4,
+        TokenLimit = permits,
+        TokensPerPeriod = tokensPerPeriod,
+        ReplenishmentPeriod = Hour,
+    };
 
     private static RateLimitPolicyOptions Valid(RateLimitKind kind) => new()
     {
