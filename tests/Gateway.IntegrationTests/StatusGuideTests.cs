@@ -125,7 +125,12 @@ public sealed class StatusGuideTests : PerTestGateway
 
         var proxied = AccessLines().First(fields => (string)fields["Origin"]! == "upstream" && (string)fields["Path"]! == "/chaos/slow");
         Assert.Equal("chaos-1", proxied["Destination"]);
-        Assert.NotNull(proxied["UpstreamMs"]);
+        Assert.IsType<double>(proxied["UpstreamMs"]);
+        // The text line says what the fields say; "-" where no upstream was called (the JSON field is null there).
+        var entries = Gateway.Logs.Entries.Where(entry => entry.Category == "Gateway.AccessLog").ToList();
+        Assert.Contains(entries, entry => entry.Fields["UpstreamMs"] is null);
+        Assert.All(entries, entry => Assert.Contains(
+            entry.Fields["UpstreamMs"] is double ms ? FormattableString.Invariant($" upstream={ms}ms ") : " upstream=- ", entry.Message, StringComparison.Ordinal));
         Assert.True(user.Headers.TransferEncodingChunked, "the chaos service answers JSON chunked: only counting gives its bytes");
         Assert.Equal((long)userBody.Length, Convert.ToInt64(proxied["Bytes"], CultureInfo.InvariantCulture));
         // A HEAD answer's body is dropped by Kestrel: nothing was sent, whatever was written.

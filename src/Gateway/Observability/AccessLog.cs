@@ -15,8 +15,9 @@ namespace Gateway.Observability;
 /// One structured line per public response (category <c>Gateway.AccessLog</c>): JSON with
 /// <c>Logging:Console:FormatterName=json</c>, compact text otherwise. Nothing is computed unless the line is written.
 /// </summary>
-internal sealed partial class AccessLog(ILoggerFactory loggers, IOptionsMonitor<AccessLogOptions> settings, ClientAddress clients)
+internal sealed class AccessLog(ILoggerFactory loggers, IOptionsMonitor<AccessLogOptions> settings, ClientAddress clients)
 {
+    private static readonly EventId LineEvent = new(EventIds.AccessLogLine, "AccessLogLine");
     private readonly ILogger _logger = loggers.CreateLogger("Gateway.AccessLog");
 
     /// <summary>Whether lines are written at all (before the per-response filters): the body counter is installed only then.</summary>
@@ -41,16 +42,12 @@ internal sealed partial class AccessLog(ILoggerFactory loggers, IOptionsMonitor<
         var durationMs = Math.Round(elapsed.TotalMilliseconds, 1);
         double? upstreamMs = upstream is { } up ? Math.Round(up.TotalMilliseconds, 1) : null;
         var bytes = BodyBytes(context, bodyBytes);
-        LogResponse(_logger, time, context.Request.Method, route?.Config.RouteId ?? "none", context.Request.Path.Value ?? "/",
+        var line = new AccessLogLine(time, context.Request.Method, route?.Config.RouteId ?? "none", context.Request.Path.Value ?? "/",
             status, statusClass, origin, destination, durationMs, upstreamMs, bytes, client, traceId);
+        _logger.Log(LogLevel.Information, LineEvent, line, null, AccessLogLine.Format);
     }
 
     /// <summary>Kestrel drops what is written for a HEAD request: nothing was sent.</summary>
     private static long? BodyBytes(HttpContext context, long? counted) =>
         HttpMethods.IsHead(context.Request.Method) ? 0 : counted ?? context.Response.ContentLength;
-
-    [LoggerMessage(EventId = EventIds.AccessLogLine, Level = LogLevel.Information,
-        Message = "{Time} {Method} {Route} {Path} {Status} {StatusClass} {Origin} dest={Destination} {DurationMs}ms upstream={UpstreamMs}ms bytes={Bytes} client={Client} trace={TraceId}")]
-    private static partial void LogResponse(ILogger logger, string time, string method, string route, string path, int status, string statusClass,
-        string origin, string destination, double durationMs, double? upstreamMs, long? bytes, string client, string traceId);
 }

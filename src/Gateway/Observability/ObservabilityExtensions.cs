@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Prometheus;
@@ -14,6 +15,8 @@ public static class ObservabilityExtensions
     /// <summary>OTLP export is on when this is set (environment or any config source).</summary>
     public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    private const string ConsoleFormatterKey = "Logging:Console:FormatterName";
+
     public static IServiceCollection AddGatewayObservability(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<GatewayMetrics>();
@@ -21,6 +24,15 @@ public static class ObservabilityExtensions
         services.AddSingleton<AccessLog>();
         services.AddSingleton<IConfigCheck>(new SectionCheck<AccessLogOptions>(AccessLogOptions.SectionName));
         services.AddSingleton<ScrapeTimeMetrics>();
+        // CreateSlimBuilder's AddSimpleConsole sets FormatterName = "simple" after the config is bound, so the documented
+        // Logging:Console:FormatterName=json would be ignored; applied again here, the file (and its live edits) decide.
+        services.PostConfigure<ConsoleLoggerOptions>(console =>
+        {
+            if (configuration[ConsoleFormatterKey] is { Length: > 0 } formatter)
+            {
+                console.FormatterName = formatter;
+            }
+        });
         // Traces always run, so upstreams get a traceparent and every problem's traceId is the trace's id;
         // they leave the process only when an OTLP endpoint is configured. ASP.NET Core's own server span carries the
         // OpenTelemetry HTTP tags when asked (cheaper than the instrumentation package's DiagnosticListener callbacks,

@@ -1,0 +1,52 @@
+using System.Collections;
+using System.Globalization;
+
+namespace Gateway.Observability;
+
+/// <summary>
+/// One access-log line as structured state: every field keeps its type for JSON (UpstreamMs a number, or null when no
+/// upstream was called), and the text line prints "-" where a field has no value, which a LoggerMessage template cannot.
+/// </summary>
+internal sealed class AccessLogLine(
+    string time, string method, string route, string path, int status, string statusClass, string origin, string destination,
+    double durationMs, double? upstreamMs, long? bytes, string client, string traceId) : IReadOnlyList<KeyValuePair<string, object?>>
+{
+    public const string Template =
+        "{Time} {Method} {Route} {Path} {Status} {StatusClass} {Origin} dest={Destination} {DurationMs}ms upstream={UpstreamMs} bytes={Bytes} client={Client} trace={TraceId}";
+
+    public static readonly Func<AccessLogLine, Exception?, string> Format = (line, _) => line.ToString();
+
+    public int Count => 14;
+
+    public KeyValuePair<string, object?> this[int index] => index switch
+    {
+        0 => new("Time", time),
+        1 => new("Method", method),
+        2 => new("Route", route),
+        3 => new("Path", path),
+        4 => new("Status", status),
+        5 => new("StatusClass", statusClass),
+        6 => new("Origin", origin),
+        7 => new("Destination", destination),
+        8 => new("DurationMs", durationMs),
+        9 => new("UpstreamMs", upstreamMs),
+        10 => new("Bytes", bytes),
+        11 => new("Client", client),
+        12 => new("TraceId", traceId),
+        13 => new("{OriginalFormat}", Template),
+        _ => throw new ArgumentOutOfRangeException(nameof(index)),
+    };
+
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            yield return this[i];
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{time} {method} {route} {path} {status} {statusClass} {origin} dest={destination} {durationMs}ms upstream={(upstreamMs is { } ms ? ms.ToString(CultureInfo.InvariantCulture) + "ms" : "-")} bytes={bytes?.ToString(CultureInfo.InvariantCulture) ?? "-"} client={client} trace={traceId}");
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+using Gateway.Observability;
+
+namespace Gateway.Tests.Observability;
+
+public sealed class AccessLogLineTests
+{
+    [Fact]
+    public void A_gateway_made_answer_prints_a_dash_for_the_upstream_time_and_keeps_the_field_null()
+    {
+        var line = new AccessLogLine("t", "GET", "users-api", "/api/users", 503, "5xx", "maintenance", "-", 0.4, null, null, "c", "trace");
+
+        Assert.Equal("t GET users-api /api/users 503 5xx maintenance dest=- 0.4ms upstream=- bytes=- client=c trace=trace", line.ToString());
+        Assert.Null(line.Single(field => field.Key == "UpstreamMs").Value);
+        Assert.Null(line.Single(field => field.Key == "Bytes").Value);
+    }
+
+    [Fact]
+    public void A_proxied_answer_keeps_numbers_as_numbers_and_prints_them_invariantly()
+    {
+        var previous = CultureInfo.CurrentCulture;
+        var decimalComma = (CultureInfo)CultureInfo.InvariantCulture.Clone();
+        decimalComma.NumberFormat.NumberDecimalSeparator = ","; // as de-DE; culture data may be absent (invariant globalization)
+        CultureInfo.CurrentCulture = decimalComma;
+        try
+        {
+            var line = new AccessLogLine("t", "GET", "users-api", "/api/users", 200, "2xx", "upstream", "users-1", 12.5, 11.25, 1024, "c", "trace");
+
+            Assert.Equal("t GET users-api /api/users 200 2xx upstream dest=users-1 12.5ms upstream=11.25ms bytes=1024 client=c trace=trace", line.ToString());
+            Assert.Equal(11.25, line.Single(field => field.Key == "UpstreamMs").Value);
+            Assert.Equal(1024L, line.Single(field => field.Key == "Bytes").Value);
+            Assert.Equal(AccessLogLine.Template, line.Single(field => field.Key == "{OriginalFormat}").Value);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
+    }
+}
