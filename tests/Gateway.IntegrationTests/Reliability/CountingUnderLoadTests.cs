@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Gateway.IntegrationTests.Infrastructure;
 
 namespace Gateway.IntegrationTests.Reliability;
@@ -42,7 +41,6 @@ public sealed class CountingUnderLoadTests : PerTestGateway
         var tally = new ConcurrentDictionary<string, int>();
         var failures = new ConcurrentBag<string>();
         var next = -1;
-        var clock = Stopwatch.StartNew();
 
         async Task WorkerAsync()
         {
@@ -71,7 +69,6 @@ public sealed class CountingUnderLoadTests : PerTestGateway
         }
 
         await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(WorkerAsync)));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the load took {clock.Elapsed}");
         Assert.True(failures.IsEmpty, "requests without a response: " + string.Join("; ", failures));
         Assert.Equal(requests, tally.Values.Sum());
 

