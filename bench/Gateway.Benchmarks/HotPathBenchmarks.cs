@@ -7,8 +7,8 @@ using Gateway.Errors;
 using Gateway.Maintenance;
 using Gateway.Observability;
 using Gateway.RateLimiting;
+using Gateway.Store;
 using Microsoft.AspNetCore.Http;
-using StackExchange.Redis;
 
 namespace Gateway.Benchmarks;
 
@@ -42,8 +42,8 @@ public class HotPathBenchmarks
     public void Setup()
     {
         _context.SetOrigin(GatewayOrigin.Upstream); // first Set creates the feature dictionary; per request it is reused
-        _admitAll = NewPolicy("bench", new RateLimitPolicyOptions { Kind = RateLimitKind.FixedWindow, PermitLimit = 100_000_000, Window = TimeSpan.FromSeconds(1) }, null);
-        _rejectAll = NewPolicy("bench", new RateLimitPolicyOptions { Kind = RateLimitKind.FixedWindow, PermitLimit = 1, Window = TimeSpan.FromHours(1) }, null);
+        _admitAll = NewPolicy("bench", new RateLimitPolicyOptions { Kind = RateLimitKind.FixedWindow, PermitLimit = 100_000_000, Window = TimeSpan.FromSeconds(1) }, null, new RedisConnections());
+        _rejectAll = NewPolicy("bench", new RateLimitPolicyOptions { Kind = RateLimitKind.FixedWindow, PermitLimit = 1, Window = TimeSpan.FromHours(1) }, null, new RedisConnections());
         _rawLimiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key,
             _ => new FixedWindowRateLimiterOptions { PermitLimit = 100_000_000, Window = TimeSpan.FromSeconds(1), QueueLimit = 0 }));
         // Series exist after the first request of a kind; the benchmarks measure the steady state.
@@ -175,7 +175,7 @@ public class HotPathBenchmarks
 
     [UnsafeAccessor(UnsafeAccessorKind.Constructor)]
     [return: UnsafeAccessorType(RateLimitPolicyType)]
-    private static extern object NewPolicy(string name, RateLimitPolicyOptions settings, Func<IConnectionMultiplexer>? redis);
+    private static extern object NewPolicy(string name, RateLimitPolicyOptions settings, string? redisConnectionString, RedisConnections connections);
 
     [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "AcquireAsync")]
     private static extern ValueTask<RateLimitLease> Acquire([UnsafeAccessorType(RateLimitPolicyType)] object policy, string client, CancellationToken cancellationToken);

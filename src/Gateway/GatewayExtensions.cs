@@ -10,6 +10,7 @@ using Gateway.Limits;
 using Gateway.Maintenance;
 using Gateway.Observability;
 using Gateway.RateLimiting;
+using Gateway.Store;
 using Gateway.Routing;
 using Microsoft.AspNetCore.Builder;
 
@@ -25,6 +26,7 @@ public static class GatewayExtensions
         var configuration = builder.Configuration;
         builder.Services
             .AddGatewayErrors()
+            .AddGatewayStore(configuration)
             .AddGatewayClients(configuration)
             .AddGatewayLimits(configuration)
             .AddGatewayRouting()

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Gateway.Configuration;
 using Gateway.Hosting;
 using Gateway.Observability;
+using Gateway.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -20,6 +21,9 @@ public static class AdminExtensions
     {
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName);
         services.AddSingleton<AdminKeys>();
+        services.AddSingleton<AdminAudit>();
+        services.AddSingleton<ReplicaCounts>();
+        services.AddSingleton<IReconciled>(provider => provider.GetRequiredService<ReplicaCounts>());
         services.AddSingleton<IConfigCheck>(new SectionCheck<AdminOptions>(AdminOptions.SectionName));
         services.AddHealthChecks().AddCheck<ConfigReloadHealthCheck>("config");
         return services;

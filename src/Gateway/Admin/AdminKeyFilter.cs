@@ -9,7 +9,7 @@ internal sealed class AdminKeyFilter(AdminKeys keys) : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var access = keys.Check(http.Request.Headers[AdminKeys.Header]);
+        var (access, name) = keys.Identify(http.Request.Headers[AdminKeys.Header]);
         var reading = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method);
         if (access == AdminAccess.None)
         {
@@ -22,6 +22,7 @@ internal sealed class AdminKeyFilter(AdminKeys keys) : IEndpointFilter
             return GatewayProblems.Result(StatusCodes.Status403Forbidden, GatewayOrigin.Auth, "This key may read but not change anything.");
         }
 
+        http.Features.Set(new AdminCaller(name!));
         return await next(context);
     }
 }

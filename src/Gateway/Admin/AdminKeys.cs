@@ -9,26 +9,33 @@ internal sealed class AdminKeys(IOptionsMonitor<AdminOptions> settings)
 {
     public const string Header = "X-Admin-Key";
 
-    public AdminAccess Check(string? presented)
+    public AdminAccess Check(string? presented) => Identify(presented).Access;
+
+    /// <summary>The access a key gives and its name for the audit: its place in the config (<c>Admin:AdminKeys:0</c>), never the key.</summary>
+    public (AdminAccess Access, string? Name) Identify(string? presented)
     {
         if (string.IsNullOrEmpty(presented))
         {
-            return AdminAccess.None;
+            return (AdminAccess.None, null);
         }
 
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
         var current = settings.CurrentValue;
-        var full = Matches(digest, current.AdminKeys);
-        var readOnly = Matches(digest, current.ReadOnlyKeys);
-        return full ? AdminAccess.Full : readOnly ? AdminAccess.ReadOnly : AdminAccess.None;
+        var full = Match(digest, current.AdminKeys);
+        var readOnly = Match(digest, current.ReadOnlyKeys);
+        return full >= 0 ? (AdminAccess.Full, $"{AdminOptions.SectionName}:{nameof(AdminOptions.AdminKeys)}:{full}")
+            : readOnly >= 0 ? (AdminAccess.ReadOnly, $"{AdminOptions.SectionName}:{nameof(AdminOptions.ReadOnlyKeys)}:{readOnly}")
+            : (AdminAccess.None, null);
     }
 
-    private static bool Matches(byte[] digest, List<string> keys)
+    /// <summary>The index of the first matching key, or -1; every key is compared.</summary>
+    private static int Match(byte[] digest, List<string> keys)
     {
-        var found = false;
-        foreach (var key in keys)
+        var found = -1;
+        for (var i = 0; i < keys.Count; i++)
         {
-            found |= CryptographicOperations.FixedTimeEquals(digest, SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+            var equal = CryptographicOperations.FixedTimeEquals(digest, SHA256.HashData(Encoding.UTF8.GetBytes(keys[i])));
+            found = found < 0 && equal ? i : found;
         }
 
         return found;

@@ -1,4 +1,6 @@
+using Gateway.Errors;
 using Gateway.Maintenance;
+using Gateway.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -12,15 +14,12 @@ internal static class MaintenanceEndpoints
     {
         admin.MapGet("/maintenance", (MaintenanceState state) => Answer(state));
         admin.MapPut("/maintenance", PutAsync);
-        admin.MapDelete("/maintenance", (MaintenanceState state) =>
-        {
-            state.End();
-            return Answer(state);
-        });
+        admin.MapDelete("/maintenance", (HttpContext context, MaintenanceState state, AdminAudit audit) =>
+            ChangeAsync(context, audit, state, "maintenance.end", state.EndAsync));
         return admin;
     }
 
-    private static async Task<IResult> PutAsync(HttpRequest request, MaintenanceState state, IProxyStateLookup proxy)
+    private static async Task<IResult> PutAsync(HttpRequest request, MaintenanceState state, IProxyStateLookup proxy, AdminAudit audit)
     {
         var (body, error) = await AdminJson.ReadAsync<MaintenanceRequest>(request);
         if (error is not null)
@@ -43,9 +42,35 @@ internal static class MaintenanceEndpoints
         }
 
         var defaults = state.Window;
-        state.Set(new MaintenanceWindow(
+        var window = new MaintenanceWindow(
             body.Enabled!.Value, routes.ToArray(), body.Message ?? defaults.Message,
-            body.RetryAfterSeconds ?? defaults.RetryAfterSeconds, body.From, body.Until, "admin", now));
+            body.RetryAfterSeconds ?? defaults.RetryAfterSeconds, body.From, body.Until, "admin", now);
+        return await ChangeAsync(request.HttpContext, audit, state, "maintenance.set", () => state.SetAsync(window));
+    }
+
+    /// <summary>Applies a change on every replica and audits it; with the store away, nothing changes anywhere (503).</summary>
+    private static async Task<IResult> ChangeAsync(HttpContext context, AdminAudit audit, MaintenanceState state, string action, Func<Task> change)
+    {
+        try
+        {
+            await change();
+        }
+        catch (StoreUnavailableException unavailable)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            return GatewayProblems.Result(StatusCodes.Status503ServiceUnavailable, GatewayOrigin.Gateway,
+                $"{unavailable.Message} The change was not made on any replica; try again when it returns.");
+        }
+
+        try
+        {
+            await audit.RecordAsync(context, action, Describe(state));
+        }
+        catch (StoreUnavailableException)
+        {
+            // The store went away between the change and its audit entry: the change stands (the outage is logged).
+        }
+
         return Answer(state);
     }
 

@@ -1,7 +1,9 @@
 using Gateway.Configuration;
+using Gateway.Errors;
 using Gateway.Maintenance;
 using Gateway.Observability;
 using Gateway.RateLimiting;
+using Gateway.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -52,19 +54,36 @@ internal static class StatusPageEndpoints
                 configReloads = new { applied = reloads.Applied, rejected = reloads.Rejected },
             }));
 
-        admin.MapGet("/status", (IProxyStateLookup proxy, MaintenanceState maintenance, ConfigReloadStatus reloads, GatewayMetrics metrics) =>
+        admin.MapGet("/status", async (IProxyStateLookup proxy, MaintenanceState maintenance, ConfigReloadStatus reloads, ReplicaCounts replicas, ISharedStore store) =>
         {
-            var counts = ResponseCounts.From(metrics);
+            var (counts, seen, complete) = await replicas.ReadAsync();
             return TypedResults.Ok(new
             {
                 time = maintenance.Now,
-                totals = new { byClass = counts.ByClass, byOrigin = counts.ByOrigin, requests = counts.ByClass.Values.Sum() },
+                replica = replicas.Replica,
+                // The totals are the whole gateway's: every replica the store knows of (complete = false while it is away).
+                replicas = new { complete, seen },
+                store = new { kind = store.Kind, reachable = store.Outage is null, unreachableSince = store.Outage?.Since },
+                totals = new { byClass = counts.ByClass, byOrigin = counts.ByOrigin, requests = counts.Requests },
                 maintenance = MaintenanceEndpoints.Describe(maintenance),
                 routes = Routes(proxy, maintenance).Select(route => route.Describe(counts)),
                 clusters = Clusters(proxy),
                 lastConfigReload = reloads.Last,
                 configReloads = new { applied = reloads.Applied, rejected = reloads.Rejected },
             });
+        });
+
+        admin.MapGet("/audit", async (AdminAudit audit, HttpContext context) =>
+        {
+            try
+            {
+                return Results.Ok(new { keep = AdminAudit.Keep, entries = await audit.ReadAsync() });
+            }
+            catch (StoreUnavailableException unavailable)
+            {
+                context.Response.Headers.RetryAfter = "5";
+                return GatewayProblems.Result(StatusCodes.Status503ServiceUnavailable, GatewayOrigin.Gateway, unavailable.Message);
+            }
         });
         return admin;
     }
@@ -112,7 +131,7 @@ internal static class StatusPageEndpoints
         public object Describe(ResponseCounts? counts)
         {
             var config = Route.Config;
-            var (requests, errors) = counts?.ByRoute.GetValueOrDefault(config.RouteId) ?? default;
+            var (requests, errors) = counts?.ByRoute.GetValueOrDefault(config.RouteId) ?? new RouteCounts(0, 0);
             return new
             {
                 id = config.RouteId,
@@ -130,26 +149,6 @@ internal static class StatusPageEndpoints
                 requests = counts is null ? (double?)null : requests,
                 errors = counts is null ? (double?)null : errors,
             };
-        }
-    }
-
-    /// <summary>Sums of gateway_responses_total by class, origin and route, read from the live counter.</summary>
-    private sealed record ResponseCounts(Dictionary<string, double> ByClass, Dictionary<string, double> ByOrigin, Dictionary<string, (double Requests, double Errors)> ByRoute)
-    {
-        public static ResponseCounts From(GatewayMetrics metrics)
-        {
-            var counts = new ResponseCounts(new(), new(), new());
-            foreach (var labels in metrics.Responses.GetAllLabelValues())
-            {
-                // Labels: route, cluster, method, code, class, origin.
-                var value = metrics.Responses.WithLabels(labels).Value;
-                counts.ByClass[labels[4]] = counts.ByClass.GetValueOrDefault(labels[4]) + value;
-                counts.ByOrigin[labels[5]] = counts.ByOrigin.GetValueOrDefault(labels[5]) + value;
-                var route = counts.ByRoute.GetValueOrDefault(labels[0]);
-                counts.ByRoute[labels[0]] = (route.Requests + value, route.Errors + (labels[4] == "5xx" ? value : 0));
-            }
-
-            return counts;
         }
     }
 }

@@ -13,4 +13,7 @@ public sealed class GatewayOptions
     public List<string> TrustedProxies { get; init; } = [];
 
     public string? ConfigFile { get; init; }
+
+    /// <summary>This replica's name in admin answers, the audit and the status page: the host name (a pod's name) unless set.</summary>
+    public string Replica { get; init; } = Environment.MachineName;
 }

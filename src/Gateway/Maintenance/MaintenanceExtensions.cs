@@ -1,6 +1,7 @@
 using Gateway.Clients;
 using Gateway.Configuration;
 using Gateway.Errors.StatusGuide;
+using Gateway.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,7 @@ public static class MaintenanceExtensions
         services.AddOptions<MaintenanceOptions>().BindConfiguration(MaintenanceOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<MaintenanceState>();
+        services.AddSingleton<IReconciled>(provider => provider.GetRequiredService<MaintenanceState>());
         services.AddSingleton<IStatusFactSource, MaintenanceStatusFacts>();
         services.AddSingleton<IConfigCheck, MaintenanceCheck>();
         return services;

@@ -1,6 +1,6 @@
+using Gateway.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Gateway.RateLimiting;
 
@@ -14,12 +14,17 @@ internal sealed partial class RateLimitPolicies : IAsyncDisposable
     private readonly ILogger<RateLimitPolicies> _logger;
     private readonly IDisposable? _subscription;
     private readonly Lock _rebuildGate = new();
+    private readonly RedisConnections _connections;
+    private readonly string _storeConnectionString;
     private volatile Dictionary<string, RateLimitPolicy> _policies = new(StringComparer.OrdinalIgnoreCase);
-    private RedisConnection? _redis;
+    private string? _redisConnectionString;
 
-    public RateLimitPolicies(IOptionsMonitor<RateLimitingOptions> settings, ILogger<RateLimitPolicies> logger)
+    public RateLimitPolicies(
+        IOptionsMonitor<RateLimitingOptions> settings, IOptions<StoreOptions> store, RedisConnections connections, ILogger<RateLimitPolicies> logger)
     {
         _logger = logger;
+        _connections = connections;
+        _storeConnectionString = store.Value.Redis.ConnectionString;
         Rebuild(settings.CurrentValue);
         _subscription = settings.OnChange(Rebuild);
     }
@@ -36,20 +41,17 @@ internal sealed partial class RateLimitPolicies : IAsyncDisposable
     {
         lock (_rebuildGate)
         {
-            var shared = string.Equals(settings.Store, "redis", StringComparison.OrdinalIgnoreCase);
-            if (_redis?.ConnectionString != settings.Redis.ConnectionString || !shared)
-            {
-                Retire(_redis);
-                _redis = shared ? new RedisConnection(settings.Redis.ConnectionString) : null;
-            }
+            var connectionString = settings.Redis.ConnectionString is { Length: > 0 } own ? own : _storeConnectionString;
+            var shared = settings.IsShared(_storeConnectionString);
+            _redisConnectionString = shared ? connectionString : null;
 
             var previous = _policies;
             var next = new Dictionary<string, RateLimitPolicy>(StringComparer.OrdinalIgnoreCase);
             foreach (var (name, policySettings) in settings.Policies)
             {
-                next[name] = previous.TryGetValue(name, out var kept) && kept.Settings == policySettings && kept.IsShared == shared
+                next[name] = previous.TryGetValue(name, out var kept) && kept.Settings == policySettings && kept.ConnectionString == _redisConnectionString
                     ? kept
-                    : new RateLimitPolicy(name, policySettings, _redis is { } redis ? redis.Get : null);
+                    : new RateLimitPolicy(name, policySettings, _redisConnectionString, _connections);
             }
 
             Store = shared ? "redis" : "memory";
@@ -62,13 +64,8 @@ internal sealed partial class RateLimitPolicies : IAsyncDisposable
         }
     }
 
-    private static void Retire(IAsyncDisposable? old)
-    {
-        if (old is not null)
-        {
-            _ = Task.Delay(RetireAfter).ContinueWith(_ => old.DisposeAsync().AsTask(), TaskScheduler.Default);
-        }
-    }
+    private static void Retire(IAsyncDisposable old) =>
+        _ = Task.Delay(RetireAfter).ContinueWith(_ => old.DisposeAsync().AsTask(), TaskScheduler.Default);
 
     public async ValueTask DisposeAsync()
     {
@@ -76,36 +73,6 @@ internal sealed partial class RateLimitPolicies : IAsyncDisposable
         foreach (var policy in _policies.Values)
         {
             await policy.DisposeAsync();
-        }
-
-        if (_redis is not null)
-        {
-            await _redis.DisposeAsync();
-        }
-    }
-
-    /// <summary>One lazy multiplexer; it does not fail the start when Redis is down and reconnects by itself.</summary>
-    private sealed class RedisConnection(string connectionString) : IAsyncDisposable
-    {
-        private readonly Lazy<ConnectionMultiplexer> _connection = new(() =>
-        {
-            var options = ConfigurationOptions.Parse(connectionString);
-            options.AbortOnConnectFail = false;
-            options.ConnectTimeout = Math.Min(options.ConnectTimeout, 2000);
-            options.AsyncTimeout = Math.Min(options.AsyncTimeout, 1000);
-            return ConnectionMultiplexer.Connect(options);
-        });
-
-        public string ConnectionString { get; } = connectionString;
-
-        public IConnectionMultiplexer Get() => _connection.Value;
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_connection.IsValueCreated)
-            {
-                await _connection.Value.DisposeAsync();
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Gateway.Store;
 using RedisRateLimiting;
 using StackExchange.Redis;
 
@@ -14,11 +15,13 @@ internal sealed class RateLimitPolicy : IAsyncDisposable
     private readonly PartitionedRateLimiter<string> _limiter;
     private readonly string _keyPrefix;
 
-    public RateLimitPolicy(string name, RateLimitPolicyOptions settings, Func<IConnectionMultiplexer>? redis)
+    /// <param name="redisConnectionString">Null: in memory; else shared through the process's connection to that Redis.</param>
+    public RateLimitPolicy(string name, RateLimitPolicyOptions settings, string? redisConnectionString, RedisConnections connections)
     {
         Name = name;
         Settings = settings;
-        IsShared = redis is not null;
+        ConnectionString = redisConnectionString;
+        Func<IConnectionMultiplexer>? redis = redisConnectionString is null ? null : () => connections.Get(redisConnectionString);
         _keyPrefix = $"gateway:ratelimit:{name}:";
         var (quota, window) = settings.Shape();
         PolicyHeader = window > 0
@@ -36,7 +39,9 @@ internal sealed class RateLimitPolicy : IAsyncDisposable
 
     public RateLimitPolicyOptions Settings { get; }
 
-    public bool IsShared { get; }
+    public bool IsShared => ConnectionString is not null;
+
+    public string? ConnectionString { get; }
 
     /// <summary>Only a concurrency permit is given back when the request ends; other leases can be released at once.</summary>
     public bool HoldsPermitWhileRunning => Settings.Kind == RateLimitKind.Concurrency;

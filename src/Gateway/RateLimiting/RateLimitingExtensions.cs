@@ -1,5 +1,6 @@
 using Gateway.Configuration;
 using Gateway.Errors.StatusGuide;
+using Gateway.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -76,13 +77,14 @@ public static class RateLimitingExtensions
                 return;
             }
 
-            if (settings.Store is not ("memory" or "redis"))
+            if (settings.Store is not ("" or "memory" or "redis"))
             {
-                errors.Add($"{section.Path}:Store: '{settings.Store}' is neither 'memory' nor 'redis'");
+                errors.Add($"{section.Path}:Store: '{settings.Store}' is neither 'memory' nor 'redis' (nor empty: the gateway store's)");
             }
-            else if (settings.Store == "redis" && string.IsNullOrWhiteSpace(settings.Redis.ConnectionString))
+            else if (settings.Store == "redis" && string.IsNullOrWhiteSpace(settings.Redis.ConnectionString)
+                && string.IsNullOrWhiteSpace(candidate[$"{StoreOptions.SectionName}:Redis:ConnectionString"]))
             {
-                errors.Add($"{section.Path}:Redis:ConnectionString: required when Store is 'redis'");
+                errors.Add($"{section.Path}:Redis:ConnectionString: required when Store is 'redis' and {StoreOptions.SectionName}:Redis:ConnectionString is empty");
             }
 
             foreach (var (name, policy) in settings.Policies)

@@ -1,5 +1,6 @@
 using Gateway.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Routing;
 
@@ -7,14 +8,18 @@ namespace Gateway.Routing;
 /// Routing answers the admin port's unknown paths (404) and wrong methods (405) with an empty body; this gives them
 /// the problem body of every other gateway answer. No catch-all endpoint there, which would turn 405s into 404s.
 /// </summary>
-internal sealed class AdminNoRouteMiddleware(RequestDelegate next)
+internal sealed class AdminNoRouteMiddleware(RequestDelegate next, IOptions<GatewayOptions> gateway)
 {
+    /// <summary>On every admin-port answer, so a reader behind a load balancer knows which replica answered.</summary>
+    public const string ReplicaHeader = "X-Gateway-Replica";
+
     // No async frame on the public port's path: only the admin port awaits.
     public Task InvokeAsync(HttpContext context) =>
         ListenerFeature.Of(context) == GatewayListener.Admin ? InvokeAdminAsync(context) : next(context);
 
     private async Task InvokeAdminAsync(HttpContext context)
     {
+        context.Response.Headers[ReplicaHeader] = gateway.Value.Replica;
         await next(context);
         if (!context.Response.HasStarted
             && context.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed)

@@ -2,7 +2,7 @@ namespace Gateway.Utilities;
 
 /// <summary>
 /// Every event id the gateway logs with, in one list so that none is used twice and a log query can rely on them
-/// (as YARP's Utilities/EventIds.cs). Thousands by folder: 1 configuration, 2 forwarding, 3 rate limiting, 4 access log.
+/// (as YARP's Utilities/EventIds.cs). Thousands by folder: 1 configuration, 2 forwarding, 3 rate limiting, 4 access log, 5 shared store.
 /// </summary>
 internal static class EventIds
 {
@@ -13,4 +13,7 @@ internal static class EventIds
     public const int UpstreamFailureUnanswered = 2002;
     public const int RateLimitStoreDown = 3001;
     public const int AccessLogLine = 4001;
+    public const int StoreUnreachable = 5001;
+    public const int StoreReachable = 5002;
+    public const int StoreReconcileFailed = 5003;
 }

@@ -31,6 +31,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>For a command that ends by itself; its whole output is in <see cref="Output"/> after this.</summary>
+    public Task WaitForExitAsync() => _process.WaitForExitAsync();
+
     public async Task StopAsync()
     {
         if (!_process.HasExited)

@@ -25,6 +25,14 @@ public sealed class AdminKeysTests
     public void A_key_gives_the_access_of_the_list_it_is_in(string? presented, string access) =>
         Assert.Equal(Enum.Parse<AdminAccess>(access), new AdminKeys(new TestOptionsMonitor<AdminOptions>(Settings)).Check(presented));
 
+    [Theory]
+    [InlineData("admin-key", "Admin:AdminKeys:0")]
+    [InlineData("shared-key", "Admin:AdminKeys:1")]
+    [InlineData("viewer-key", "Admin:ReadOnlyKeys:0")]
+    [InlineData("other", null)]
+    public void A_key_is_named_by_its_place_in_the_config_never_by_itself(string presented, string? name) =>
+        Assert.Equal(name, new AdminKeys(new TestOptionsMonitor<AdminOptions>(Settings)).Identify(presented).Name);
+
     [Fact]
     public void Without_configured_keys_nothing_is_accepted() =>
         Assert.Equal(AdminAccess.None, new AdminKeys(new TestOptionsMonitor<AdminOptions>(new())).Check("admin-key"));

@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Gateway.RateLimiting;
+using Gateway.Store;
 using RedisRateLimiting;
 
 namespace Gateway.Tests.RateLimiting;
@@ -165,7 +166,7 @@ public sealed class RateLimitPolicyTests
         Assert.Equal(0, policy.Remaining(new Lease(acquired: false, (RateLimitMetadataName.Remaining.Name, 42L)), "alice"));
     }
 
-    private static RateLimitPolicy Policy(RateLimitPolicyOptions settings) => new("api", settings, redis: null);
+    private static RateLimitPolicy Policy(RateLimitPolicyOptions settings) => new("api", settings, redisConnectionString: null, new RedisConnections());
 
     /// <summary>An hour's window (4 segments) or an hour's refill, so nothing replenishes during a test.</summary>
     private static RateLimitPolicyOptions Hourly(RateLimitKind kind, int permits, int tokensPerPeriod) => new()

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Gateway.Errors.StatusGuide;
 using Gateway.Maintenance;
 using Gateway.RateLimiting;
+using Gateway.Store;
 using Gateway.Tests.TestSupport;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -190,13 +191,15 @@ public sealed partial class StatusFactsTests
             rateLimits.Policies["per-client"] = policy;
         }
 
-        using var maintenance = new MaintenanceState(new TestOptionsMonitor<MaintenanceOptions>(new()), new FixedClock(Now));
+        using var maintenance = new MaintenanceState(new TestOptionsMonitor<MaintenanceOptions>(new()), new MemoryStore(), new FixedClock(Now));
         if (window is not null)
         {
-            maintenance.Set(window);
+            await maintenance.SetAsync(window);
         }
 
-        await using var policies = new RateLimitPolicies(new TestOptionsMonitor<RateLimitingOptions>(rateLimits), NullLogger<RateLimitPolicies>.Instance);
+        await using var connections = new RedisConnections();
+        await using var policies = new RateLimitPolicies(
+            new TestOptionsMonitor<RateLimitingOptions>(rateLimits), Options.Create(new StoreOptions()), connections, NullLogger<RateLimitPolicies>.Instance);
         IStatusFactSource[] sources = [new MaintenanceStatusFacts(maintenance), new RateLimitStatusFacts(policies)];
         var context = new StatusFacts(
             new Proxy(routes, cluster), sources, Options.Create(kestrel ?? new KestrelServerOptions()), Options.Create(new ActiveHealthCheckMonitorOptions()));

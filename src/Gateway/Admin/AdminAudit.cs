@@ -1,0 +1,23 @@
+using System.Text.Json;
+using Gateway.Hosting;
+using Gateway.Store;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Admin;
+
+/// <summary>Every admin change, kept in the shared store (the newest <see cref="Keep"/>), with time, replica and key name.</summary>
+internal sealed class AdminAudit(ISharedStore store, IOptions<GatewayOptions> gateway, TimeProvider clock)
+{
+    public const int Keep = 100;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public Task RecordAsync(HttpContext context, string action, object change) =>
+        store.PushCappedAsync(StoreKeys.Audit, JsonSerializer.Serialize(new AuditEntry(
+            clock.GetUtcNow(), gateway.Value.Replica, context.Features.Get<AdminCaller>()?.KeyName ?? "-", action,
+            JsonSerializer.SerializeToElement(change, Json)), Json), Keep);
+
+    /// <summary>Newest first.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> ReadAsync() =>
+        (await store.ListAsync(StoreKeys.Audit, Keep)).Select(entry => JsonSerializer.Deserialize<AuditEntry>(entry, Json)!).ToList();
+}

@@ -1,0 +1,33 @@
+using System.Collections.Concurrent;
+using StackExchange.Redis;
+
+namespace Gateway.Store;
+
+/// <summary>
+/// One lazy multiplexer per connection string, shared by the store and the rate limiter (StackExchange.Redis wants
+/// one per process). It does not fail the start when Redis is down and reconnects by itself.
+/// </summary>
+public sealed class RedisConnections : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<ConnectionMultiplexer>> _connections = new(StringComparer.Ordinal);
+
+    public IConnectionMultiplexer Get(string connectionString) =>
+        _connections.GetOrAdd(connectionString, cs => new Lazy<ConnectionMultiplexer>(() => Connect(cs))).Value;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var connection in _connections.Values.Where(lazy => lazy.IsValueCreated))
+        {
+            await connection.Value.DisposeAsync();
+        }
+    }
+
+    private static ConnectionMultiplexer Connect(string connectionString)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = Math.Min(options.ConnectTimeout, 2000);
+        options.AsyncTimeout = Math.Min(options.AsyncTimeout, 1000);
+        return ConnectionMultiplexer.Connect(options);
+    }
+}
