@@ -28,6 +28,11 @@ public sealed class RedisConnections : IAsyncDisposable
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = Math.Min(options.ConnectTimeout, 2000);
         options.AsyncTimeout = Math.Min(options.AsyncTimeout, 1000);
+        // The default backs off exponentially (to tens of seconds): a Redis that returns would stay unused that long.
+        options.ReconnectRetryPolicy = new LinearRetry(1000);
+        // Without a connection, fail at once instead of queueing each command until its timeout (seconds per admin
+        // request or rate-limited request while Redis is down); callers keep the last state or fail open.
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         return ConnectionMultiplexer.Connect(options);
     }
 }
