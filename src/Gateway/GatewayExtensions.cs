@@ -10,8 +10,8 @@ using Gateway.Limits;
 using Gateway.Maintenance;
 using Gateway.Observability;
 using Gateway.RateLimiting;
-using Gateway.Store;
 using Gateway.Routing;
+using Gateway.Store;
 using Microsoft.AspNetCore.Builder;
 
 namespace Gateway;
@@ -41,21 +41,24 @@ public static class GatewayExtensions
     /// <summary>
     /// The request pipeline, in order. The first step that decides a status wins, so the order is the policy:
     /// maintenance (503) before authorization (401/403), so a route in maintenance says so even without a token;
-    /// authorization before rate limiting (429), so a refused token costs no quota; then the proxy.
+    /// authorization before rate limiting (429), so a refused token costs no quota; then the proxy. Beside the pipeline,
+    /// Store/StoreSync keeps this replica's copy of the shared state (admin changes, the audit, status numbers) current.
     /// <code>
     /// step                          folder          decides (status origin)
     /// ValidateGatewayConfig         Configuration   invalid file: no start; invalid edit: rejected, last good kept
     /// UseGatewayMetrics             Observability   nothing; records every public response once (499 client)
     /// UseGatewayExceptionHandler    Errors          500 gateway
     /// UseRequestTargetCheck         Limits          400 limits (control characters in the target)
-    /// UseAdminNoRouteProblems       Routing         404/405 no_route on the admin port (problem bodies for routing's answers)
+    /// UseAdminNoRouteProblems       Routing         404/405 no_route on the admin port (problem bodies for routing's answers);
+    ///                                               every admin answer names its replica (X-Gateway-Replica)
     /// UseRouting                    (ASP.NET Core)  the endpoint, per listener (Hosting/ListenerMatcherPolicy)
     /// UseGatewayRequestTimeouts     Routing         route Timeout; the 504 itself is written by UseUpstreamFailures
     /// UseGatewayAuthentication      Auth            nothing; reads a bearer token when one is sent
     /// UseGatewayMaintenance         Maintenance     503 maintenance (Retry-After)
     /// UseGatewayAuthorization       Auth            401/403 auth (WWW-Authenticate)
     /// UseGatewayRateLimiting        RateLimiting    429 ratelimit (Retry-After); 503 ratelimit when the store is down
-    /// endpoints: admin API          Admin, Maintenance, RateLimiting: 401/403 admin key, 400/413/422 bad admin bodies
+    /// endpoints: admin API          Admin, Maintenance, RateLimiting: 401/403 admin key, 400/413/422 bad admin bodies,
+    ///                               503 gateway for a change while the shared store (Store) is unreachable
     ///            status guide       Errors/StatusGuide: the pages every problem's type links to
     ///            proxy pipeline:
     ///              UseUpstreamFailures    Forwarding     502 unreachable, 503 no_healthy, 504 timeout, 400 gateway (body unreadable);

@@ -225,11 +225,13 @@ public sealed partial class ComposeTests
     }
 
     [Fact]
-    public void Gateway_uses_the_redis_service_as_its_rate_limit_store()
+    public void Gateway_uses_the_redis_service_as_its_shared_store()
     {
         var environment = Compose.Environment(_compose.Service("gateway"));
-        Assert.Equal("redis", environment.GetValueOrDefault("RateLimiting__Store"), ignoreCase: true);
-        var connection = environment.GetValueOrDefault("RateLimiting__Redis__ConnectionString") ?? "";
+        // Rate limits follow the store unless RateLimiting:Store says otherwise (the root config does not).
+        Assert.Null(environment.GetValueOrDefault("RateLimiting__Store"));
+        Assert.Null(AppSettings.LoadRoot().Value("RateLimiting:Store"));
+        var connection = environment.GetValueOrDefault("Store__Redis__ConnectionString") ?? "";
         var host = connection.Split(',')[0].Split(':')[0];
         Assert.True(_compose.Services.TryGetValue(host, out var redis), $"connection string '{connection}' names no compose service");
         Assert.StartsWith("redis:", redis.StringOrNull("image") ?? "", StringComparison.Ordinal);

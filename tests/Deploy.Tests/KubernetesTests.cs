@@ -210,10 +210,12 @@ public sealed class KubernetesTests
     }
 
     [Fact]
-    public void Redis_is_the_shared_rate_limit_store()
+    public void Redis_is_the_shared_store_and_each_pod_names_itself()
     {
-        Assert.Equal("redis", EffectiveSetting("RateLimiting:Store"), ignoreCase: true);
-        var connection = EffectiveSetting("RateLimiting:Redis:ConnectionString") ?? "";
+        Assert.Null(EffectiveSetting("RateLimiting:Store")); // Rate limits follow the store.
+        var replica = GatewayContainer().ListOrEmpty("env").OfType<Map>().Single(variable => variable.String("name") == "Gateway__Replica");
+        Assert.Equal("metadata.name", replica.MapAt("valueFrom", "fieldRef").String("fieldPath"));
+        var connection = EffectiveSetting("Store:Redis:ConnectionString") ?? "";
         var endpoint = connection.Split(',')[0].Split(':');
         var service = _k8s.Find("Service", endpoint[0]);
         Assert.True(service is not null, $"connection string '{connection}' names no Service");

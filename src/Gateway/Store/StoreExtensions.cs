@@ -1,3 +1,4 @@
+using Gateway.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,6 +15,7 @@ public static class StoreExtensions
     public static IServiceCollection AddGatewayStore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.SectionName);
+        services.AddSingleton<IConfigCheck>(new SectionCheck<StoreOptions>(StoreOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RedisConnections>();
         var connectionString = RedisConnectionString(configuration);
