@@ -3,23 +3,8 @@ using Gateway.IntegrationTests.Infrastructure;
 namespace Gateway.IntegrationTests;
 
 /// <summary>With <c>RateLimiting:Store = redis</c> the limit holds across replicas; without Redis the gateway keeps answering.</summary>
-public sealed class RedisRateLimitingTests : IAsyncLifetime
+public sealed class RedisRateLimitingTests : RootConfigTest
 {
-    private readonly Upstreams _upstreams = new();
-    private TestConfig _config = null!;
-
-    public async Task InitializeAsync()
-    {
-        await _upstreams.InitializeAsync();
-        _config = TestConfig.FromRoot(_upstreams);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _upstreams.DisposeAsync();
-        _config.Dispose();
-    }
-
     [RealComponentFact("redis-server")]
     public async Task Two_gateways_sharing_redis_admit_the_limit_in_total()
     {
@@ -57,7 +42,7 @@ public sealed class RedisRateLimitingTests : IAsyncLifetime
     }
 
     private Task<GatewayInstance> StartGatewayAsync(RedisServer redis, params string[] extra) =>
-        GatewayInstance.StartAsync(_config.Path, ["--RateLimiting:Store=redis", $"--RateLimiting:Redis:ConnectionString={redis.ConnectionString}", .. extra]);
+        GatewayInstance.StartAsync(Config.Path, ["--RateLimiting:Store=redis", $"--RateLimiting:Redis:ConnectionString={redis.ConnectionString}", .. extra]);
 
     private static async Task<HttpResponseMessage> SearchAsync(GatewayInstance gateway, string apiKey)
     {

@@ -16,6 +16,7 @@ public static class StoreExtensions
     {
         services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.SectionName);
         services.AddSingleton<IConfigCheck>(new SectionCheck<StoreOptions>(StoreOptions.SectionName));
+        services.AddSingleton<IConfigCheck, ReconcileIntervalCheck>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RedisConnections>();
         var connectionString = RedisConnectionString(configuration);
@@ -38,5 +39,18 @@ public static class StoreExtensions
 
         return string.Equals(configuration[LegacyStoreKey], "redis", StringComparison.OrdinalIgnoreCase)
             && configuration[LegacyConnectionKey] is { Length: > 0 } legacy ? legacy : null;
+    }
+
+    private sealed class ReconcileIntervalCheck : IConfigCheck
+    {
+        public void Check(IConfiguration candidate, ICollection<string> errors)
+        {
+            var section = candidate.GetSection(StoreOptions.SectionName);
+            if (SectionBinder.Bind<StoreOptions>(section, [], section.Path) is { } settings
+                && (settings.ReconcileInterval <= TimeSpan.Zero || settings.ReconcileInterval > TimeSpan.FromHours(1)))
+            {
+                errors.Add($"{section.Path}:ReconcileInterval: '{settings.ReconcileInterval}' must be more than 0 and at most an hour");
+            }
+        }
     }
 }

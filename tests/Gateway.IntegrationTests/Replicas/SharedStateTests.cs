@@ -9,24 +9,9 @@ namespace Gateway.IntegrationTests.Replicas;
 /// Two or three gateways (each its own host, listeners, metrics and store client) sharing one real redis-server, as
 /// replicas behind a Service do: admin changes, the audit and the status numbers are the whole gateway's.
 /// </summary>
-public sealed class SharedStateTests : IAsyncLifetime
+public sealed class SharedStateTests : RootConfigTest
 {
     private const string Enable = """{"enabled":true,"message":"upgrading","retryAfterSeconds":30}""";
-    private readonly Upstreams _upstreams = new();
-    private TestConfig _config = null!;
-
-    public async Task InitializeAsync()
-    {
-        await _upstreams.InitializeAsync();
-        _config = TestConfig.FromRoot(_upstreams);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _upstreams.DisposeAsync();
-        _config.Dispose();
-    }
-
     [RealComponentFact("redis-server")]
     public async Task Maintenance_set_on_one_replica_reaches_the_others_by_message_survives_a_restart_and_ends_from_any()
     {
@@ -239,5 +224,5 @@ public sealed class SharedStateTests : IAsyncLifetime
     }
 
     private Task<GatewayInstance> StartAsync(RedisServer redis, string replica, params string[] extra) =>
-        GatewayInstance.StartAsync(_config.Path, [$"--Store:Redis:ConnectionString={redis.ConnectionString}", $"--Gateway:Replica={replica}", .. extra]);
+        GatewayInstance.StartAsync(Config.Path, [$"--Store:Redis:ConnectionString={redis.ConnectionString}", $"--Gateway:Replica={replica}", .. extra]);
 }
