@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Gateway.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Gateway.IntegrationTests.Replicas;
 
@@ -9,7 +10,7 @@ namespace Gateway.IntegrationTests.Replicas;
 /// Two or three gateways (each its own host, listeners, metrics and store client) sharing one real redis-server, as
 /// replicas behind a Service do: admin changes, the audit and the status numbers are the whole gateway's.
 /// </summary>
-public sealed class SharedStateTests : RootConfigTest
+public sealed class SharedStateTests(ITestOutputHelper output) : RootConfigTest
 {
     private const string Enable = """{"enabled":true,"message":"upgrading","retryAfterSeconds":30}""";
     [RealComponentFact("redis-server")]
@@ -28,8 +29,10 @@ public sealed class SharedStateTests : RootConfigTest
                 Assert.Equal(HttpStatusCode.OK, put.StatusCode);
             }
 
+            var sincePut = System.Diagnostics.Stopwatch.StartNew();
             await Eventually.HoldsAsync(async () => await b.Public.StatusAsync("/api/users/1") == 503 && await c.Public.StatusAsync("/api/users/1") == 503,
                 "b and c answer 503 after the PUT on a", seconds: 2);
+            output.WriteLine($"b and c in maintenance {sincePut.Elapsed.TotalMilliseconds:F0} ms after a's answer to the PUT (reported, not asserted)");
             using (var onB = await b.Public.GetAsync(new Uri("/api/users/1", UriKind.Relative)))
             {
                 await ProblemAssert.IsGatewayProblemAsync(onB, 503, "maintenance");
