@@ -58,6 +58,7 @@ public sealed class StatusGuideBookTests
     [InlineData(500, GatewayOrigin.Gateway)]
     [InlineData(502, GatewayOrigin.Unreachable)]
     [InlineData(502, GatewayOrigin.Gateway)]
+    [InlineData(503, GatewayOrigin.Gateway)] // An admin change while the shared store is unreachable.
     [InlineData(503, GatewayOrigin.NoHealthy)]
     [InlineData(503, GatewayOrigin.Maintenance)]
     [InlineData(503, GatewayOrigin.RateLimit)]
