@@ -9,6 +9,7 @@ using Gateway.Hosting;
 using Gateway.Limits;
 using Gateway.Maintenance;
 using Gateway.Observability;
+using Gateway.Overload;
 using Gateway.RateLimiting;
 using Gateway.Routing;
 using Gateway.Store;
@@ -33,6 +34,7 @@ public static class GatewayExtensions
             .AddGatewayAuth(configuration)
             .AddGatewayMaintenance(configuration)
             .AddGatewayRateLimiting(configuration)
+            .AddGatewayOverload()
             .AddGatewayAdmin(configuration)
             .AddGatewayObservability(configuration);
         return builder;
@@ -61,6 +63,7 @@ public static class GatewayExtensions
     ///                               503 gateway for a change while the shared store (Store) is unreachable
     ///            status guide       Errors/StatusGuide: the pages every problem's type links to
     ///            proxy pipeline:
+    ///              UseOverloadShedding    Overload       503 overload (Retry-After): a concurrency limit of the gateway or cluster is full
     ///              UseUpstreamFailures    Forwarding     502 unreachable, 503 no_healthy, 504 timeout, 400 gateway (body unreadable);
     ///                                                     413/408 limits for a body that failed mid-read (decided in Limits)
     ///              UseRequestBodyLimit    Limits         413 limits
@@ -91,6 +94,7 @@ public static class GatewayExtensions
         app.MapStatusGuide();
         app.MapReverseProxy(proxy =>
         {
+            proxy.UseOverloadShedding();
             proxy.UseUpstreamFailures();
             proxy.UseRequestBodyLimit();
             proxy.UseUpstreamTiming();

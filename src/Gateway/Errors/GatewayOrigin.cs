@@ -16,4 +16,7 @@ public enum GatewayOrigin
 
     /// <summary>The client went away before the answer (recorded as 499, as nginx does; nobody received it).</summary>
     Client,
+
+    /// <summary>Shed by a concurrency limit (503): the gateway or a cluster had as many requests in progress as it may.</summary>
+    Overload,
 }

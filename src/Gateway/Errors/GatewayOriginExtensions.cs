@@ -19,6 +19,7 @@ public static class GatewayOriginExtensions
         GatewayOrigin.Limits => "limits",
         GatewayOrigin.NoRoute => "no_route",
         GatewayOrigin.Client => "client",
+        GatewayOrigin.Overload => "overload",
         _ => "gateway",
     };
 

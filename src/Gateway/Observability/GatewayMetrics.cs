@@ -33,6 +33,15 @@ public sealed class GatewayMetrics
         InFlight = factory.CreateGauge("gateway_requests_in_flight", "Public requests being handled now.");
         MaintenanceActive = factory.CreateGauge("gateway_maintenance_active",
             "1 when the route is in maintenance now (the gateway answers 503), else 0.", new GaugeConfiguration { LabelNames = ["route"] });
+        OverloadShed = factory.CreateCounter("gateway_overload_shed_total",
+            "Requests shed with 503 overload by a concurrency limit, by the limit's scope (gateway or cluster).",
+            new CounterConfiguration { LabelNames = ["route", "cluster", "scope"] });
+        OverloadInUse = factory.CreateGauge("gateway_overload_permits_in_use",
+            "Requests holding a permit of a concurrency limit now (scope gateway: cluster is \"all\").", new GaugeConfiguration { LabelNames = ["scope", "cluster"] });
+        OverloadQueued = factory.CreateGauge("gateway_overload_queued",
+            "Requests waiting in a concurrency limit's queue now.", new GaugeConfiguration { LabelNames = ["scope", "cluster"] });
+        OverloadLimit = factory.CreateGauge("gateway_overload_permit_limit",
+            "The permit limit in force.", new GaugeConfiguration { LabelNames = ["scope", "cluster"] });
         RateLimitRejections = factory.CreateCounter("gateway_ratelimit_rejections_total",
             "Requests refused with 429 by a rate-limit policy.", new CounterConfiguration { LabelNames = ["route", "policy"] });
         DestinationHealthy = factory.CreateGauge("gateway_destination_healthy",
@@ -56,6 +65,14 @@ public sealed class GatewayMetrics
     public CollectorRegistry Registry { get; }
 
     public Counter Responses { get; }
+
+    public Counter OverloadShed { get; }
+
+    public Gauge OverloadInUse { get; }
+
+    public Gauge OverloadQueued { get; }
+
+    public Gauge OverloadLimit { get; }
 
     public Histogram RequestDuration { get; }
 

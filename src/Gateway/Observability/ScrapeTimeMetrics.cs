@@ -24,6 +24,7 @@ internal sealed class ScrapeTimeMetrics(GatewayMetrics metrics, IProxyStateLooku
         DropRemovedRoutes(metrics.RequestDuration, routeIds);
         DropRemovedRoutes(metrics.UpstreamDuration, routeIds);
         DropRemovedRoutes(metrics.RateLimitRejections, routeIds);
+        DropRemovedRoutes(metrics.OverloadShed, routeIds);
 
         SetAll(metrics.DestinationHealthy, proxy.GetClusters().SelectMany(cluster => cluster.Destinations.Values.Select(destination =>
             (new[] { cluster.ClusterId, destination.DestinationId }, IsHealthy(destination) ? 1d : 0d))));

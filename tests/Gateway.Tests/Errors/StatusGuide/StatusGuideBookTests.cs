@@ -61,6 +61,7 @@ public sealed class StatusGuideBookTests
     [InlineData(503, GatewayOrigin.Gateway)] // An admin change while the shared store is unreachable.
     [InlineData(503, GatewayOrigin.NoHealthy)]
     [InlineData(503, GatewayOrigin.Maintenance)]
+    [InlineData(503, GatewayOrigin.Overload)]
     [InlineData(503, GatewayOrigin.RateLimit)]
     [InlineData(504, GatewayOrigin.Timeout)]
     public void Each_answer_the_gateway_makes_itself_is_explained(int status, GatewayOrigin origin) =>

@@ -1,0 +1,68 @@
+using Gateway.Observability;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Overload;
+
+/// <summary>
+/// The limits in force, rebuilt when the section changes. A limit whose settings did not change keeps its limiter
+/// (and the requests holding its permits); a replaced one is left to the requests still holding it.
+/// </summary>
+internal sealed class OverloadLimits : IDisposable
+{
+    private readonly IDisposable? _subscription;
+    private volatile Snapshot _current = Snapshot.Empty;
+
+    public OverloadLimits(IOptionsMonitor<OverloadOptions> settings, GatewayMetrics metrics)
+    {
+        Rebuild(settings.CurrentValue);
+        _subscription = settings.OnChange(Rebuild);
+        metrics.Registry.AddBeforeCollectCallback(() => Export(metrics));
+    }
+
+    public Snapshot Current => _current;
+
+    public void Dispose() => _subscription?.Dispose();
+
+    /// <summary>Gauges read from the limiters at scrape time; a limit removed from the config loses its series.</summary>
+    private void Export(GatewayMetrics metrics)
+    {
+        var current = _current.All.ToList();
+        foreach (var gauge in new[] { metrics.OverloadInUse, metrics.OverloadQueued, metrics.OverloadLimit })
+        {
+            foreach (var stale in gauge.GetAllLabelValues().Where(labels => !current.Any(limit => limit.Scope == labels[0] && (limit.Cluster ?? "all") == labels[1])).ToList())
+            {
+                gauge.RemoveLabelled(stale);
+            }
+        }
+
+        foreach (var limit in current)
+        {
+            var statistics = limit.Limiter.GetStatistics();
+            var labels = new[] { limit.Scope, limit.Cluster ?? "all" };
+            metrics.OverloadLimit.WithLabels(labels).Set(limit.Settings.PermitLimit);
+            metrics.OverloadInUse.WithLabels(labels).Set(limit.Settings.PermitLimit - (statistics?.CurrentAvailablePermits ?? limit.Settings.PermitLimit));
+            metrics.OverloadQueued.WithLabels(labels).Set(statistics?.CurrentQueuedCount ?? 0);
+        }
+    }
+
+    private void Rebuild(OverloadOptions settings)
+    {
+        var previous = _current;
+        var gateway = settings.Gateway is null ? null
+            : previous.Gateway?.Settings == settings.Gateway ? previous.Gateway : new ConcurrencyLimit("gateway", null, settings.Gateway);
+        var clusters = new Dictionary<string, ConcurrencyLimit>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (id, limit) in settings.Clusters)
+        {
+            clusters[id] = previous.Clusters.TryGetValue(id, out var kept) && kept.Settings == limit ? kept : new ConcurrencyLimit("cluster", id, limit);
+        }
+
+        _current = new Snapshot(gateway, clusters);
+    }
+
+    internal sealed record Snapshot(ConcurrencyLimit? Gateway, Dictionary<string, ConcurrencyLimit> Clusters)
+    {
+        public static readonly Snapshot Empty = new(null, new Dictionary<string, ConcurrencyLimit>());
+
+        public IEnumerable<ConcurrencyLimit> All => Gateway is null ? Clusters.Values : Clusters.Values.Prepend(Gateway);
+    }
+}
