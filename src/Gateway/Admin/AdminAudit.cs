@@ -1,13 +1,15 @@
 using System.Text.Json;
 using Gateway.Hosting;
 using Gateway.Store;
+using Gateway.Utilities;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Admin;
 
 /// <summary>Every admin change, kept in the shared store (the newest <see cref="Keep"/>), with time, replica and key name.</summary>
-internal sealed class AdminAudit(ISharedStore store, IOptions<GatewayOptions> gateway, TimeProvider clock)
+internal sealed partial class AdminAudit(ISharedStore store, IOptions<GatewayOptions> gateway, TimeProvider clock, ILogger<AdminAudit> logger)
 {
     public const int Keep = 100;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -17,7 +19,15 @@ internal sealed class AdminAudit(ISharedStore store, IOptions<GatewayOptions> ga
             clock.GetUtcNow(), gateway.Value.Replica, context.Features.Get<AdminCaller>()?.KeyName ?? "-", action,
             JsonSerializer.SerializeToElement(change, Json)), Json), Keep);
 
+    public void NotKept(string action) => Log.NotKept(logger, action, gateway.Value.Replica);
+
     /// <summary>Newest first.</summary>
     public async Task<IReadOnlyList<AuditEntry>> ReadAsync() =>
         (await store.ListAsync(StoreKeys.Audit, Keep)).Select(entry => JsonSerializer.Deserialize<AuditEntry>(entry, Json)!).ToList();
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = EventIds.AuditNotKept, Level = LogLevel.Warning, Message = "Admin change {Action} on replica {Replica} was made, but the shared store went away before its audit entry was kept")]
+        public static partial void NotKept(ILogger logger, string action, string replica);
+    }
 }

@@ -68,7 +68,8 @@ internal static class MaintenanceEndpoints
         }
         catch (StoreUnavailableException)
         {
-            // The store went away between the change and its audit entry: the change stands (the outage is logged).
+            // The store went away between the change and its audit entry: the change stands; say what the audit lacks.
+            audit.NotKept(action);
         }
 
         return Answer(state);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Gateway.Clients;
 using Gateway.Store;
@@ -10,7 +11,8 @@ namespace Gateway.Maintenance;
 /// The maintenance window in force on this replica. The config file sets one; the admin API sets an override that
 /// lives in the shared store, so every replica applies it (and a restarted one finds it again). The latest change
 /// wins: an admin change stands until the next admin change, or until the <c>Maintenance</c> section of the file
-/// changes, which clears the override on every replica. While the store is unreachable the last window seen stays.
+/// changes (an override names the section it was made against; one made against another section is not applied).
+/// While the store is unreachable the last window seen stays.
 /// </summary>
 public sealed class MaintenanceState : IReconciled, IDisposable
 {
@@ -21,11 +23,11 @@ public sealed class MaintenanceState : IReconciled, IDisposable
     private readonly Lock _gate = new();
     private MaintenanceOptions _configured;
     private MaintenanceWindow _configWindow;
+    private string _section;
+    private MaintenanceOverride? _override;
 
-    // When this replica saw the file's window change; an override older than that is stale. At start: never, so an
-    // override in the store (made before this replica started) still applies.
-    private DateTimeOffset _configChangedAt = DateTimeOffset.MinValue;
-    private MaintenanceWindow? _override;
+    // Bumped by every local change: a reconcile that read the store before one discards what it read.
+    private long _changes;
     private volatile MaintenanceWindow _window;
     private volatile AllowList _allow;
 
@@ -35,6 +37,7 @@ public sealed class MaintenanceState : IReconciled, IDisposable
         _store = store;
         _configured = settings.CurrentValue;
         _configWindow = FromSettings(_configured);
+        _section = Digest(_configured);
         _window = _configWindow;
         _allow = new AllowList(_configured.Allow);
         _subscription = settings.OnChange(OnConfigChanged);
@@ -49,8 +52,14 @@ public sealed class MaintenanceState : IReconciled, IDisposable
     /// <summary>Stores the admin's window for every replica, then applies it here; throws <see cref="StoreUnavailableException"/> and changes nothing when the store is away.</summary>
     public async Task SetAsync(MaintenanceWindow window)
     {
-        await _store.SetAsync(StoreKeys.MaintenanceOverride, JsonSerializer.Serialize(window, Json));
-        Apply(window);
+        var change = new MaintenanceOverride(window, Volatile.Read(ref _section));
+        await _store.SetAsync(StoreKeys.MaintenanceOverride, JsonSerializer.Serialize(change, Json));
+        lock (_gate)
+        {
+            _changes++;
+            Apply(change);
+        }
+
         try
         {
             await _store.PublishChangeAsync("maintenance");
@@ -66,40 +75,56 @@ public sealed class MaintenanceState : IReconciled, IDisposable
 
     public async Task ReconcileAsync(CancellationToken cancellationToken)
     {
-        var stored = await _store.GetAsync(StoreKeys.MaintenanceOverride);
-        var window = stored is null ? null : JsonSerializer.Deserialize<MaintenanceWindow>(stored, Json);
-        if (window is null && _override is { } held && held.ChangedAt > _configChangedAt)
+        long changesBefore;
+        MaintenanceOverride? held;
+        lock (_gate)
         {
-            // The store lost it (a Redis restarted without persistence), not a file edit (which this replica saw too):
-            // what this replica holds is the last admin change, so it goes back for the others.
-            await _store.SetAsync(StoreKeys.MaintenanceOverride, JsonSerializer.Serialize(held, Json));
+            changesBefore = _changes;
+            held = _override;
+        }
+
+        var stored = await _store.GetAsync(StoreKeys.MaintenanceOverride);
+        var change = Parse(stored);
+        if (stored is null && held is not null)
+        {
+            // The store lost it (a Redis restarted without persistence): put back what this replica holds, unless
+            // another replica already did or made a newer change meanwhile.
+            await _store.SetIfAbsentAsync(StoreKeys.MaintenanceOverride, JsonSerializer.Serialize(held, Json));
             return;
         }
 
         lock (_gate)
         {
-            if (window is not null && window.ChangedAt <= _configChangedAt)
+            if (_changes == changesBefore)
             {
-                window = null; // Older than the file's last change here: the file's edit replaced it.
+                Apply(change);
             }
-
-            _override = window;
-            _window = window ?? _configWindow;
         }
     }
 
     public void Dispose() => _subscription?.Dispose();
 
-    private void Apply(MaintenanceWindow window)
+    /// <summary>What the store holds; a value this version cannot read counts as none (and is not overwritten).</summary>
+    private static MaintenanceOverride? Parse(string? stored)
     {
-        lock (_gate)
+        try
         {
-            _override = window;
-            _window = window;
+            return stored is null ? null : JsonSerializer.Deserialize<MaintenanceOverride>(stored, Json) is { Window: not null, BasedOn: not null } change ? change : null;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 
-    /// <summary>Options fire on every file change; only a changed section replaces the window, and clears the override.</summary>
+    /// <summary>Under the gate: the override if it was made against this replica's section, else the file's window.</summary>
+    private void Apply(MaintenanceOverride? change)
+    {
+        _override = change;
+        _window = change is not null && change.BasedOn == _section ? change.Window : _configWindow;
+    }
+
+    /// <summary>Options fire on every file change; only a changed section replaces the window (and every override made before).</summary>
     private void OnConfigChanged(MaintenanceOptions changed)
     {
         _allow = new AllowList(changed.Allow);
@@ -107,37 +132,30 @@ public sealed class MaintenanceState : IReconciled, IDisposable
         {
             lock (_gate)
             {
+                _changes++;
                 _configWindow = FromSettings(changed);
-                _configChangedAt = Now;
-                var stale = _override;
-                _override = null;
-                _window = _configWindow;
-                if (stale is not null)
-                {
-                    // Every replica that sees the edit clears it; one that is down finds the key gone when it starts.
-                    _ = ClearStoredOverrideAsync();
-                }
+                _section = Digest(changed);
+                Apply(_override);
             }
         }
 
         _configured = changed;
     }
 
-    private async Task ClearStoredOverrideAsync()
-    {
-        try
-        {
-            await _store.DeleteAsync(StoreKeys.MaintenanceOverride);
-        }
-        catch (StoreUnavailableException)
-        {
-            // Reconcile ignores an override older than the edit, so the edit still wins here.
-        }
-    }
-
     private MaintenanceWindow FromSettings(MaintenanceOptions settings) => new(
         settings.Enabled, settings.Routes.ToArray(), settings.Message, settings.RetryAfterSeconds,
         settings.From, settings.Until, "config", Now);
+
+    /// <summary>What an override is made against: the window part of the section, the same on every replica reading the same file.</summary>
+    private static string Digest(MaintenanceOptions settings) => Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        settings.Enabled,
+        Routes = settings.Routes.ToArray(),
+        settings.Message,
+        settings.RetryAfterSeconds,
+        settings.From,
+        settings.Until,
+    })), 0, 12);
 
     private static bool SameWindow(MaintenanceOptions a, MaintenanceOptions b) =>
         a.Enabled == b.Enabled && a.Routes.SequenceEqual(b.Routes) && a.Message == b.Message

@@ -22,6 +22,9 @@ internal sealed partial class RateLimitEnforcer(
     /// <summary>Route metadata key holding the route's <c>RateLimiterPolicy</c> (moved there so YARP does not look for it in ASP.NET's registry).</summary>
     public const string RouteMetadataKey = "Gateway.RateLimiterPolicy";
 
+    // 1 while the shared store is known to be down: one warning per outage, not one per request.
+    private int _storeDown;
+
     public Task InvokeAsync(HttpContext context)
     {
         var route = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>();
@@ -45,6 +48,7 @@ internal sealed partial class RateLimitEnforcer(
         // concurrency) can be released now: the common path then needs no async frame of its own.
         if (acquiring.IsCompletedSuccessfully && !policy.HoldsPermitWhileRunning)
         {
+            StoreAnswered(policy);
             using var lease = acquiring.Result;
             return Refusal(context, route!, policy, client, lease) ?? next(context);
         }
@@ -65,6 +69,7 @@ internal sealed partial class RateLimitEnforcer(
             return;
         }
 
+        StoreAnswered(policy);
         using (lease)
         {
             await (Refusal(context, route, policy, client, lease) ?? next(context));
@@ -87,11 +92,24 @@ internal sealed partial class RateLimitEnforcer(
             $"Too many requests for rate-limit policy '{policy.Name}'; retry after the time in Retry-After.", policy.RetryAfter(lease));
     }
 
+    /// <summary>A shared policy's limiter answered: the store is back (a read first, so the common path writes nothing).</summary>
+    private void StoreAnswered(RateLimitPolicy policy)
+    {
+        if (policy.IsShared && Volatile.Read(ref _storeDown) == 1)
+        {
+            Volatile.Write(ref _storeDown, 0);
+        }
+    }
+
     private static bool IsStoreDown(RateLimitPolicy policy, Exception ex) => policy.IsShared && ex is RedisException or TimeoutException;
 
     private Task StoreDownAsync(HttpContext context, RateLimitPolicy policy, Exception ex)
     {
-        Log.StoreDown(logger, policy.Name, policies.FailOpen ? "admitting" : "refusing", ex.Message);
+        if (Interlocked.Exchange(ref _storeDown, 1) == 0)
+        {
+            Log.StoreDown(logger, policy.Name, policies.FailOpen ? "admitting" : "refusing", ex.Message);
+        }
+
         return policies.FailOpen
             ? next(context)
             : GatewayProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, GatewayOrigin.RateLimit,

@@ -86,6 +86,10 @@ public static class RateLimitingExtensions
             {
                 errors.Add($"{section.Path}:Redis:ConnectionString: required when Store is 'redis' and {StoreOptions.SectionName}:Redis:ConnectionString is empty");
             }
+            else if (settings.Redis.ConnectionString is { Length: > 0 } connectionString && StoreExtensions.ConnectionStringProblem(connectionString) is { } problem)
+            {
+                errors.Add($"{section.Path}:Redis:ConnectionString: {problem}");
+            }
 
             foreach (var (name, policy) in settings.Policies)
             {

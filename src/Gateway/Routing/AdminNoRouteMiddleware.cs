@@ -19,7 +19,13 @@ internal sealed class AdminNoRouteMiddleware(RequestDelegate next, IOptions<Gate
 
     private async Task InvokeAdminAsync(HttpContext context)
     {
-        context.Response.Headers[ReplicaHeader] = gateway.Value.Replica;
+        // At the start of the answer: an exception handler's 500 clears the headers set before.
+        context.Response.OnStarting(static state =>
+        {
+            var (response, replica) = ((HttpResponse, string))state;
+            response.Headers[ReplicaHeader] = replica;
+            return Task.CompletedTask;
+        }, (context.Response, gateway.Value.Replica));
         await next(context);
         if (!context.Response.HasStarted
             && context.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed)

@@ -18,6 +18,9 @@ public interface ISharedStore
 
     Task SetAsync(string key, string value);
 
+    /// <summary>Sets the value only if the key has none (Redis SET NX).</summary>
+    Task SetIfAbsentAsync(string key, string value);
+
     Task DeleteAsync(string key);
 
     /// <summary>Puts a value first in a list and keeps only the newest <paramref name="keep"/>.</summary>

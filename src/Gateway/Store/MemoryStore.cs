@@ -25,6 +25,12 @@ internal sealed class MemoryStore : ISharedStore
         return Task.CompletedTask;
     }
 
+    public Task SetIfAbsentAsync(string key, string value)
+    {
+        _values.TryAdd(key, value);
+        return Task.CompletedTask;
+    }
+
     public Task DeleteAsync(string key)
     {
         _values.TryRemove(key, out _);

@@ -15,7 +15,7 @@ internal sealed partial class RedisStore : ISharedStore, IDisposable
     private readonly TimeProvider _clock;
     private readonly ILogger<RedisStore> _logger;
     private readonly Lock _subscribing = new();
-    private volatile StoreOutage? _outage;
+    private StoreOutage? _outage;
     private ISubscriber? _subscriber;
 
     public RedisStore(Func<IConnectionMultiplexer> connection, TimeProvider clock, ILogger<RedisStore> logger)
@@ -29,7 +29,7 @@ internal sealed partial class RedisStore : ISharedStore, IDisposable
 
     public bool IsShared => true;
 
-    public StoreOutage? Outage => _outage;
+    public StoreOutage? Outage => Volatile.Read(ref _outage);
 
     public event Action? Changed;
 
@@ -38,6 +38,8 @@ internal sealed partial class RedisStore : ISharedStore, IDisposable
     public Task<string?> GetAsync(string key) => RunAsync(async () => (string?)await Database.StringGetAsync(key));
 
     public Task SetAsync(string key, string value) => RunAsync(() => Database.StringSetAsync(key, value));
+
+    public Task SetIfAbsentAsync(string key, string value) => RunAsync(() => Database.StringSetAsync(key, value, when: When.NotExists));
 
     public Task DeleteAsync(string key) => RunAsync(() => Database.KeyDeleteAsync(key));
 
@@ -100,9 +102,8 @@ internal sealed partial class RedisStore : ISharedStore, IDisposable
         try
         {
             var result = await operation();
-            if (_outage is { } ended)
+            if (_outage is { } ended && Interlocked.CompareExchange(ref _outage, null, ended) == ended)
             {
-                _outage = null;
                 Log.Reachable(_logger, ended.Since);
             }
 
@@ -110,9 +111,9 @@ internal sealed partial class RedisStore : ISharedStore, IDisposable
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            if (_outage is null)
+            // Only the first failure of an outage logs, however many requests fail at once.
+            if (_outage is null && Interlocked.CompareExchange(ref _outage, new StoreOutage(_clock.GetUtcNow(), ex.GetType().Name), null) is null)
             {
-                _outage = new StoreOutage(_clock.GetUtcNow(), ex.GetType().Name);
                 Log.Unreachable(_logger, ex.GetType().Name);
             }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace Gateway.Store;
 
@@ -16,7 +17,7 @@ public static class StoreExtensions
     {
         services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.SectionName);
         services.AddSingleton<IConfigCheck>(new SectionCheck<StoreOptions>(StoreOptions.SectionName));
-        services.AddSingleton<IConfigCheck, ReconcileIntervalCheck>();
+        services.AddSingleton<IConfigCheck, StoreCheck>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RedisConnections>();
         var connectionString = RedisConnectionString(configuration);
@@ -41,15 +42,37 @@ public static class StoreExtensions
             && configuration[LegacyConnectionKey] is { Length: > 0 } legacy ? legacy : null;
     }
 
-    private sealed class ReconcileIntervalCheck : IConfigCheck
+    /// <summary>A Redis connection string StackExchange.Redis cannot parse is an error in the file, not an outage.</summary>
+    public static string? ConnectionStringProblem(string connectionString)
+    {
+        try
+        {
+            return ConfigurationOptions.Parse(connectionString).EndPoints.Count == 0 ? "names no endpoint (host:port)" : null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or RedisConnectionException)
+        {
+            return ex.Message;
+        }
+    }
+
+    private sealed class StoreCheck : IConfigCheck
     {
         public void Check(IConfiguration candidate, ICollection<string> errors)
         {
             var section = candidate.GetSection(StoreOptions.SectionName);
-            if (SectionBinder.Bind<StoreOptions>(section, [], section.Path) is { } settings
-                && (settings.ReconcileInterval <= TimeSpan.Zero || settings.ReconcileInterval > TimeSpan.FromHours(1)))
+            if (SectionBinder.Bind<StoreOptions>(section, [], section.Path) is not { } settings)
+            {
+                return;
+            }
+
+            if (settings.ReconcileInterval <= TimeSpan.Zero || settings.ReconcileInterval > TimeSpan.FromHours(1))
             {
                 errors.Add($"{section.Path}:ReconcileInterval: '{settings.ReconcileInterval}' must be more than 0 and at most an hour");
+            }
+
+            if (settings.Redis.ConnectionString is { Length: > 0 } connectionString && ConnectionStringProblem(connectionString) is { } problem)
+            {
+                errors.Add($"{section.Path}:Redis:ConnectionString: {problem}");
             }
         }
     }

@@ -16,4 +16,6 @@ internal static class EventIds
     public const int StoreUnreachable = 5001;
     public const int StoreReachable = 5002;
     public const int StoreReconcileFailed = 5003;
+    public const int ReplicaCountsUnreadable = 5004;
+    public const int AuditNotKept = 5005;
 }

@@ -70,17 +70,42 @@ public sealed class SharedStateTests(ITestOutputHelper output) : RootConfigTest
     }
 
     [RealComponentFact("redis-server")]
+    public async Task A_window_set_before_every_replica_restarted_is_still_in_force_after()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using (var a = await StartAsync(redis, "a"))
+        {
+            using var put = await a.AdminAsync(HttpMethod.Put, "/admin/maintenance", json: Enable);
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        await using var newA = await StartAsync(redis, "a");
+        await using var newB = await StartAsync(redis, "b");
+        Assert.Equal(503, await newA.Public.StatusAsync("/api/users/1"));
+        Assert.Equal(503, await newB.Public.StatusAsync("/api/users/1"));
+    }
+
+    [RealComponentFact("redis-server")]
     public async Task A_change_whose_message_was_lost_arrives_with_the_next_reconcile()
     {
         await using var redis = await RedisServer.StartAsync();
         await using var a = await StartAsync(redis, "a", "--Store:ReconcileInterval=00:00:00.200");
         await using var b = await StartAsync(redis, "b", "--Store:ReconcileInterval=00:00:00.200");
-        Assert.Equal(200, await b.Public.StatusAsync("/api/users/1"));
+        using (var put = await a.AdminAsync(HttpMethod.Put, "/admin/maintenance", json: Enable))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
 
-        // Written straight into Redis with no message, as if the PUT's message were lost.
-        var changedAt = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        await RedisCli(redis, "SET", "gateway:maintenance:override",
-            $$"""{"enabled":true,"routes":[],"message":"set elsewhere","retryAfterSeconds":30,"source":"admin","changedAt":"{{changedAt}}"}""");
+        var enabled = await RedisCli(redis, "GET", "gateway:maintenance:override");
+        using (var end = await a.AdminAsync(HttpMethod.Delete, "/admin/maintenance"))
+        {
+            Assert.Equal(HttpStatusCode.OK, end.StatusCode);
+        }
+
+        await Eventually.HoldsAsync(async () => await b.Public.StatusAsync("/api/users/1") == 200, "b follows a", seconds: 2);
+
+        // The enabled window written back straight into Redis with no message, as if a PUT's message were lost.
+        await RedisCli(redis, "SET", "gateway:maintenance:override", enabled);
         await Eventually.HoldsAsync(async () => await a.Public.StatusAsync("/api/users/1") == 503 && await b.Public.StatusAsync("/api/users/1") == 503,
             "both replicas read the window at their next reconcile", seconds: 2);
 
