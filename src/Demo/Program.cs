@@ -6,6 +6,7 @@ using Samples.UsersApi;
 
 // The native demo: the sample upstreams and the gateway in one process, on the root appsettings.json.
 const string UsersUrl = "http://127.0.0.1:5001";
+const string SecondUsersUrl = "http://127.0.0.1:5003";
 const string ChaosUrl = "http://127.0.0.1:5002";
 var withTraffic = !args.Contains("--no-traffic");
 var gatewayArgs = args.Where(arg => arg != "--no-traffic").ToArray();
@@ -15,8 +16,11 @@ builder.AddGateway();
 
 // The users API signs tokens with the key the gateway validates (read at start: restart after changing it).
 await using var users = UsersApiApp.Create(["--urls", UsersUrl, $"--Auth:SigningKey={builder.Configuration["Auth:SigningKey"]}"]);
+// The users cluster's second destination: the gateway fails over and retries here when users-1 is out.
+await using var secondUsers = UsersApiApp.Create(["--urls", SecondUsersUrl, $"--Auth:SigningKey={builder.Configuration["Auth:SigningKey"]}"]);
 await using var chaos = ChaosApp.Create(["--urls", ChaosUrl]);
 await users.StartAsync();
+await secondUsers.StartAsync();
 await chaos.StartAsync();
 await using var gateway = builder.Build();
 gateway.UseGateway();
@@ -28,7 +32,7 @@ Console.WriteLine($"""
     Gateway demo is running (Ctrl+C stops everything)
       public gateway   {listeners.PublicUrl}
       admin            {listeners.AdminUrl}healthz
-      users API        {UsersUrl}  (upstream, reached through the gateway at /api/*)
+      users API        {UsersUrl}  (upstream, reached through the gateway at /api/*; users-2 at {SecondUsersUrl} takes over when it is out)
       chaos service    {ChaosUrl}  (upstream, reached through the gateway at /chaos/*)
       route config     {Path.GetFullPath("appsettings.json")}  (edit it: routes change live)
       status page      {listeners.AdminUrl}  (admin key: demo-admin-key)
@@ -52,4 +56,5 @@ var traffic = withTraffic
 await gateway.WaitForShutdownAsync();
 await traffic;
 await chaos.StopAsync();
+await secondUsers.StopAsync();
 await users.StopAsync();

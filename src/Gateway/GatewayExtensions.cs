@@ -35,6 +35,7 @@ public static class GatewayExtensions
             .AddGatewayMaintenance(configuration)
             .AddGatewayRateLimiting(configuration)
             .AddGatewayOverload()
+            .AddGatewayForwarding()
             .AddGatewayAdmin(configuration)
             .AddGatewayObservability(configuration);
         return builder;
@@ -68,7 +69,9 @@ public static class GatewayExtensions
     ///                                                     413/408 limits for a body that failed mid-read (decided in Limits)
     ///              UseRequestBodyLimit    Limits         413 limits
     ///              UseUpstreamTiming      Observability  nothing; times the upstream for metrics and the access log
-    ///              session affinity, load balancing, passive health checks (YARP)
+    ///              session affinity (YARP)
+    ///              UseUpstreamRetries     Forwarding     nothing itself; a safe request whose connection failed goes once more, elsewhere
+    ///              load balancing, passive health checks (YARP)
     ///            MapNoRoute         Routing         404/405 no_route on the public port (Allow)
     /// </code>
     /// Everything else the upstream decides and the gateway passes on (origin upstream). Kestrel answers malformed
@@ -99,6 +102,7 @@ public static class GatewayExtensions
             proxy.UseRequestBodyLimit();
             proxy.UseUpstreamTiming();
             proxy.UseSessionAffinity();
+            proxy.UseUpstreamRetries();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
         }).WithMetadata(ListenerMetadata.Public);

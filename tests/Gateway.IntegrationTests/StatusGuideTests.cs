@@ -111,7 +111,7 @@ public sealed class StatusGuideTests : PerTestGateway
 
         await Eventually.HoldsAsync(() => Task.FromResult(
             AccessLines().Select(fields => (string)fields["Origin"]!).Distinct().Count() >= problems.Count + 1), "every origin has an access log line");
-        string[] expected = ["Time", "Method", "Route", "Path", "Status", "StatusClass", "Origin", "Destination", "DurationMs", "UpstreamMs", "Bytes", "Client", "TraceId"];
+        string[] expected = ["Time", "Method", "Route", "Path", "Status", "StatusClass", "Origin", "Destination", "DurationMs", "UpstreamMs", "Retries", "Bytes", "Client", "TraceId"];
         foreach (var origin in problems.Keys.Append("upstream"))
         {
             var line = AccessLines().First(fields => (string)fields["Origin"]! == origin);

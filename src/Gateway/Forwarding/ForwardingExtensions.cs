@@ -1,13 +1,66 @@
+using Gateway.Configuration;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Forwarding;
 
 public static class ForwardingExtensions
 {
     /// <summary>Outermost in the proxy pipeline: 502/503/504 for failed forwards (<see cref="UpstreamFailureMiddleware"/>).</summary>
+    public static IServiceCollection AddGatewayForwarding(this IServiceCollection services)
+    {
+        services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.SectionName);
+        services.AddSingleton<IConfigCheck, RetryCheck>();
+        return services;
+    }
+
+    /// <summary>After session affinity, before load balancing: each attempt picks from the destinations not yet tried.</summary>
+    public static IReverseProxyApplicationBuilder UseUpstreamRetries(this IReverseProxyApplicationBuilder proxy)
+    {
+        proxy.UseMiddleware<RetryMiddleware>();
+        return proxy;
+    }
+
     public static IReverseProxyApplicationBuilder UseUpstreamFailures(this IReverseProxyApplicationBuilder proxy)
     {
         proxy.UseMiddleware<UpstreamFailureMiddleware>();
         return proxy;
+    }
+
+    private sealed class RetryCheck : IConfigCheck
+    {
+        public void Check(IConfiguration candidate, ICollection<string> errors)
+        {
+            var section = candidate.GetSection(RetryOptions.SectionName);
+            if (SectionBinder.Bind<RetryOptions>(section, errors, section.Path) is not { } settings)
+            {
+                return;
+            }
+
+            if (settings.Attempts is < 0 or > 3)
+            {
+                errors.Add($"{section.Path}:Attempts: {settings.Attempts} must be 0 to 3");
+            }
+
+            var clusterIds = candidate.GetSection("ReverseProxy:Clusters").GetChildren().Select(cluster => cluster.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var (id, attempts) in settings.Clusters)
+            {
+                if (!clusterIds.Contains(id))
+                {
+                    errors.Add($"{section.Path}:Clusters:{id}: '{id}' is not a cluster in ReverseProxy:Clusters");
+                }
+                else if (attempts is < 0 or > 3)
+                {
+                    errors.Add($"{section.Path}:Clusters:{id}: {attempts} must be 0 to 3");
+                }
+            }
+
+            var routeIds = candidate.GetSection("ReverseProxy:Routes").GetChildren().Select(route => route.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var route in settings.IdempotentRoutes.Where(route => !routeIds.Contains(route)))
+            {
+                errors.Add($"{section.Path}:IdempotentRoutes: '{route}' is not a route in ReverseProxy:Routes");
+            }
+        }
     }
 }

@@ -9,14 +9,14 @@ namespace Gateway.Observability;
 /// </summary>
 internal sealed class AccessLogLine(
     string time, string method, string route, string path, int status, string statusClass, string origin, string destination,
-    double durationMs, double? upstreamMs, long? bytes, string client, string traceId) : IReadOnlyList<KeyValuePair<string, object?>>
+    double durationMs, double? upstreamMs, int retries, long? bytes, string client, string traceId) : IReadOnlyList<KeyValuePair<string, object?>>
 {
     public const string Template =
-        "{Time} {Method} {Route} {Path} {Status} {StatusClass} {Origin} dest={Destination} {DurationMs}ms upstream={UpstreamMs} bytes={Bytes} client={Client} trace={TraceId}";
+        "{Time} {Method} {Route} {Path} {Status} {StatusClass} {Origin} dest={Destination} {DurationMs}ms upstream={UpstreamMs} retries={Retries} bytes={Bytes} client={Client} trace={TraceId}";
 
     public static readonly Func<AccessLogLine, Exception?, string> Format = (line, _) => line.ToString();
 
-    public int Count => 14;
+    public int Count => 15;
 
     public KeyValuePair<string, object?> this[int index] => index switch
     {
@@ -30,10 +30,11 @@ internal sealed class AccessLogLine(
         7 => new("Destination", destination),
         8 => new("DurationMs", durationMs),
         9 => new("UpstreamMs", upstreamMs),
-        10 => new("Bytes", bytes),
-        11 => new("Client", client),
-        12 => new("TraceId", traceId),
-        13 => new("{OriginalFormat}", Template),
+        10 => new("Retries", retries),
+        11 => new("Bytes", bytes),
+        12 => new("Client", client),
+        13 => new("TraceId", traceId),
+        14 => new("{OriginalFormat}", Template),
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
 
@@ -48,5 +49,5 @@ internal sealed class AccessLogLine(
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{time} {method} {route} {path} {status} {statusClass} {origin} dest={destination} {durationMs}ms upstream={(upstreamMs is { } ms ? ms.ToString(CultureInfo.InvariantCulture) + "ms" : "-")} bytes={bytes?.ToString(CultureInfo.InvariantCulture) ?? "-"} client={client} trace={traceId}");
+        $"{time} {method} {route} {path} {status} {statusClass} {origin} dest={destination} {durationMs}ms upstream={(upstreamMs is { } ms ? ms.ToString(CultureInfo.InvariantCulture) + "ms" : "-")} retries={retries} bytes={bytes?.ToString(CultureInfo.InvariantCulture) ?? "-"} client={client} trace={traceId}");
 }

@@ -33,6 +33,9 @@ public sealed class GatewayMetrics
         InFlight = factory.CreateGauge("gateway_requests_in_flight", "Public requests being handled now.");
         MaintenanceActive = factory.CreateGauge("gateway_maintenance_active",
             "1 when the route is in maintenance now (the gateway answers 503), else 0.", new GaugeConfiguration { LabelNames = ["route"] });
+        UpstreamRetries = factory.CreateCounter("gateway_upstream_retries_total",
+            "Requests sent again after the connection failed before any response byte, by outcome (recovered: the retry got an answer; failed: it did not).",
+            new CounterConfiguration { LabelNames = ["route", "cluster", "outcome"] });
         OverloadShed = factory.CreateCounter("gateway_overload_shed_total",
             "Requests shed with 503 overload by a concurrency limit, by the limit's scope (gateway or cluster).",
             new CounterConfiguration { LabelNames = ["route", "cluster", "scope"] });
@@ -65,6 +68,8 @@ public sealed class GatewayMetrics
     public CollectorRegistry Registry { get; }
 
     public Counter Responses { get; }
+
+    public Counter UpstreamRetries { get; }
 
     public Counter OverloadShed { get; }
 

@@ -25,6 +25,7 @@ internal sealed class ScrapeTimeMetrics(GatewayMetrics metrics, IProxyStateLooku
         DropRemovedRoutes(metrics.UpstreamDuration, routeIds);
         DropRemovedRoutes(metrics.RateLimitRejections, routeIds);
         DropRemovedRoutes(metrics.OverloadShed, routeIds);
+        DropRemovedRoutes(metrics.UpstreamRetries, routeIds);
 
         SetAll(metrics.DestinationHealthy, proxy.GetClusters().SelectMany(cluster => cluster.Destinations.Values.Select(destination =>
             (new[] { cluster.ClusterId, destination.DestinationId }, IsHealthy(destination) ? 1d : 0d))));

@@ -22,6 +22,7 @@ public sealed class TestConfig : IDisposable
     {
         var text = File.ReadAllText(Repository.RootConfigFile)
             .Replace("http://127.0.0.1:5001", Trim(upstreams.UsersUrl), StringComparison.Ordinal)
+            .Replace("http://127.0.0.1:5003", Trim(upstreams.UsersUrl), StringComparison.Ordinal) // users-2: the same upstream, one state
             .Replace("http://127.0.0.1:5002", Trim(upstreams.ChaosUrl), StringComparison.Ordinal)
             .Replace("http://127.0.0.1:5009", $"http://127.0.0.1:{ClosedPort.Next()}", StringComparison.Ordinal);
         var directory = Directory.CreateTempSubdirectory("gateway-test-").FullName;
