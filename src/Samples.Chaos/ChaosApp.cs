@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -38,6 +39,11 @@ public static class ChaosApp
         app.Map("/chaos/slow", Sleep);
         app.Map("/chaos/status/{code:int}", AnswerStatus);
         app.MapGet("/chaos/reset", AbortConnection);
+        // A flaky upstream: this share of requests (percent) gets its connection reset before any answer byte.
+        app.MapGet("/chaos/flaky", Flaky);
+        // Slow under load: each request takes ms for every request in progress here (itself included).
+        var inProgress = new StrongBox<int>(); // Per app: tests run several in one process.
+        app.MapGet("/chaos/loaded", (CancellationToken requestAborted, int ms = 20) => LoadedAsync(inProgress, ms, requestAborted));
         // What the upstream received, so a test can see the gateway's forwarded headers (traceparent, X-Forwarded-*).
         app.MapGet("/chaos/headers", (HttpRequest request) =>
             TypedResults.Ok(request.Headers.ToDictionary(header => header.Key, header => header.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
@@ -97,4 +103,40 @@ public static class ChaosApp
     }
 
     private static void AbortConnection(HttpContext context) => context.Abort();
+
+    private static IResult Flaky(HttpContext context, int percent = 50)
+    {
+        if (percent is < 0 or > 100)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["percent"] = ["percent must be 0 to 100."] });
+        }
+
+        if (Random.Shared.Next(100) < percent)
+        {
+            context.Abort();
+            return TypedResults.Empty;
+        }
+
+        return TypedResults.Ok(new { reset = false, percent });
+    }
+
+    private static async Task<IResult> LoadedAsync(StrongBox<int> inProgress, int ms, CancellationToken requestAborted)
+    {
+        if (ms is < 0 or > 1000)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["ms"] = ["ms must be 0 to 1000."] });
+        }
+
+        var concurrent = Interlocked.Increment(ref inProgress.Value);
+        try
+        {
+            var sleptMs = Math.Min(MaxSleepMs, ms * concurrent);
+            await Task.Delay(sleptMs, requestAborted);
+            return TypedResults.Ok(new { sleptMs, concurrent });
+        }
+        finally
+        {
+            Interlocked.Decrement(ref inProgress.Value);
+        }
+    }
 }

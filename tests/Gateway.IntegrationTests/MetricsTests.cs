@@ -105,8 +105,10 @@ public sealed class MetricsTests : PerTestGateway
         {
             var (_, samples) = await MetricsScrape.ReadAsync(Gateway);
             return samples.Sum("gateway_destination_healthy", labels => labels["cluster"] == "nowhere-checked") == 0
-                && samples.Sum("gateway_destination_healthy", labels => labels["cluster"] == "users") == 1;
-        }, "the unhealthy destination shows 0 and a healthy one 1");
+                && samples.Sum("gateway_destination_healthy", labels => labels["cluster"] == "users") == 2
+                && samples.Sum("gateway_destination_unhealthy", labels => labels["cluster"] == "nowhere-checked" && labels["check"] == "active") == 1
+                && samples.Sum("gateway_destination_unhealthy", labels => labels["cluster"] == "nowhere-checked" && labels["check"] == "passive") == 0;
+        }, "the unhealthy destination shows 0 (marked by the active check) and both users destinations 1");
 
         Config.Edit(json => json["ReverseProxy"]!["Routes"]!["chaos"]!["ClusterId"] = "gone");
         await Eventually.HoldsAsync(async () =>

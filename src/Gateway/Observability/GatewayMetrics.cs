@@ -45,6 +45,9 @@ public sealed class GatewayMetrics
             "Requests waiting in a concurrency limit's queue now.", new GaugeConfiguration { LabelNames = ["scope", "cluster"] });
         OverloadLimit = factory.CreateGauge("gateway_overload_permit_limit",
             "The permit limit in force.", new GaugeConfiguration { LabelNames = ["scope", "cluster"] });
+        DestinationUnhealthy = factory.CreateGauge("gateway_destination_unhealthy",
+            "1 while this check (active: the probes; passive: failures of real requests, YARP's breaker) marks the destination unhealthy, else 0.",
+            new GaugeConfiguration { LabelNames = ["cluster", "destination", "check"] });
         RateLimitRejections = factory.CreateCounter("gateway_ratelimit_rejections_total",
             "Requests refused with 429 by a rate-limit policy.", new CounterConfiguration { LabelNames = ["route", "policy"] });
         DestinationHealthy = factory.CreateGauge("gateway_destination_healthy",
@@ -70,6 +73,8 @@ public sealed class GatewayMetrics
     public Counter Responses { get; }
 
     public Counter UpstreamRetries { get; }
+
+    public Gauge DestinationUnhealthy { get; }
 
     public Counter OverloadShed { get; }
 

@@ -29,6 +29,11 @@ internal sealed class ScrapeTimeMetrics(GatewayMetrics metrics, IProxyStateLooku
 
         SetAll(metrics.DestinationHealthy, proxy.GetClusters().SelectMany(cluster => cluster.Destinations.Values.Select(destination =>
             (new[] { cluster.ClusterId, destination.DestinationId }, IsHealthy(destination) ? 1d : 0d))));
+        SetAll(metrics.DestinationUnhealthy, proxy.GetClusters().SelectMany(cluster => cluster.Destinations.Values.SelectMany(destination => new[]
+        {
+            (new[] { cluster.ClusterId, destination.DestinationId, "active" }, destination.Health.Active == DestinationHealth.Unhealthy ? 1d : 0d),
+            (new[] { cluster.ClusterId, destination.DestinationId, "passive" }, destination.Health.Passive == DestinationHealth.Unhealthy ? 1d : 0d),
+        })));
 
         metrics.ConfigReloads.WithLabels("success").IncTo(reloads.Applied);
         metrics.ConfigReloads.WithLabels("failure").IncTo(reloads.Rejected);

@@ -28,6 +28,7 @@ public sealed class UpstreamRestartTests : PerTestGateway
         {
             var users = json["ReverseProxy"]!["Clusters"]!["users"]!.AsObject();
             users["Destinations"]!["users-1"]!["Address"] = $"http://127.0.0.1:{_port}";
+            users["Destinations"]!.AsObject().Remove("users-2"); // One destination: no retry or failover hides the outage.
             users["HealthCheck"] = JsonNode.Parse("""
                 {
                   "AvailableDestinationsPolicy": "HealthyAndUnknown",

@@ -29,6 +29,7 @@ internal sealed partial class StatusFacts(
             ["timeout"] = "(no timeout known)",
             ["bodyLimit"] = Bytes(kestrel.Value.Limits.MaxRequestBodySize),
             ["healthCheckInterval"] = Span(healthChecks.Value.DefaultInterval),
+            ["destinationHealth"] = "each destination's health is on the admin API (/admin/routes)",
         };
         var route = routeId is not null && proxy.TryGetRoute(routeId, out var found) ? found : null;
         if (route is not null)
@@ -63,7 +64,23 @@ internal sealed partial class StatusFacts(
         {
             facts["healthCheckInterval"] = Span(interval);
         }
+
+        if (cluster is not null)
+        {
+            facts["destinationHealth"] = DestinationHealthText(cluster);
+        }
     }
+
+    /// <summary>Which check marked which destination: the active probes, or passive health (failures of real requests).</summary>
+    private static string DestinationHealthText(ClusterState cluster) => string.Join("; ", cluster.Destinations.Values
+        .OrderBy(destination => destination.DestinationId, StringComparer.Ordinal)
+        .Select(destination => (destination.Health.Active, destination.Health.Passive) switch
+        {
+            (DestinationHealth.Unhealthy, DestinationHealth.Unhealthy) => $"{destination.DestinationId}: unhealthy by the active probes and by passive health",
+            (DestinationHealth.Unhealthy, _) => $"{destination.DestinationId}: unhealthy by the active probes",
+            (_, DestinationHealth.Unhealthy) => $"{destination.DestinationId}: unhealthy by passive health (failed real requests)",
+            _ => $"{destination.DestinationId}: available",
+        }));
 
     public static string Fill(string text, Dictionary<string, string> facts) =>
         Placeholder().Replace(text, match => facts.TryGetValue(match.Groups[1].Value, out var value) ? value : match.Value);

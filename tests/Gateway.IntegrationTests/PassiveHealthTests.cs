@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using Gateway.IntegrationTests.Infrastructure;
+
+namespace Gateway.IntegrationTests;
+
+/// <summary>YARP's passive health checks (the breaker) as shipped for the users cluster, made visible.</summary>
+public sealed class PassiveHealthTests : PerTestGateway
+{
+    // users-1 refuses every connection; the root config's passive check (TransportFailureRate over 0.5) stays.
+    // Not tested: its return, which YARP holds back for at least the policy's 60 s detection window.
+    protected override Action<JsonObject>? ConfigBeforeStart => json =>
+        json["ReverseProxy"]!["Clusters"]!["users"]!["Destinations"]!["users-1"]!["Address"] = $"http://127.0.0.1:{ClosedPort.Next()}";
+
+    [Fact]
+    public async Task A_failing_destination_is_taken_out_by_the_passive_check_and_requests_go_to_the_other()
+    {
+        // Every request tries users-1 first and is retried on users-2: the client sees 200 throughout.
+        await Eventually.HoldsAsync(async () =>
+        {
+            Assert.Equal(200, await StatusAsync("/api/users/1"));
+            return await UnhealthyAsync("users-1", "passive") == 1;
+        }, "users-1 is marked unhealthy by the passive check");
+        Assert.Equal(0, await UnhealthyAsync("users-1", "active"));
+        Assert.Equal(0, await UnhealthyAsync("users-2", "passive"));
+
+        // Taken out: no request tries it, so nothing is retried.
+        var retries = await RetriesAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(200, await StatusAsync("/api/users/1"));
+        }
+
+        Assert.Equal(retries, await RetriesAsync());
+        Assert.Contains("users-1: unhealthy by passive health", await GuideAsync(), StringComparison.Ordinal);
+        Assert.Contains("users-2: available", await GuideAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task<string> GuideAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/_gateway/status/503?origin=no_healthy&route=users-api");
+        request.Headers.Accept.ParseAdd("application/json");
+        using var response = await Client.SendAsync(request);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private async Task<double> UnhealthyAsync(string destination, string check)
+    {
+        var (_, metrics) = await MetricsScrape.ReadAsync(Gateway);
+        return metrics.Sum("gateway_destination_unhealthy", labels => labels["destination"] == destination && labels["check"] == check);
+    }
+
+    private async Task<double> RetriesAsync()
+    {
+        var (_, metrics) = await MetricsScrape.ReadAsync(Gateway);
+        return metrics.Sum("gateway_upstream_retries_total", labels => labels["cluster"] == "users");
+    }
+}
