@@ -11,6 +11,9 @@ namespace Gateway.IntegrationTests;
 /// </summary>
 public sealed class PrometheusDashboardsTests : PerTestGateway
 {
+    protected override Action<System.Text.Json.Nodes.JsonObject>? ConfigBeforeStart => json =>
+        json["Overload"]!["Clusters"]!["chaos"] = System.Text.Json.Nodes.JsonNode.Parse("""{ "PermitLimit": 1, "QueueLimit": 0 }""");
+
     [RealComponentFact("prometheus")]
     public async Task Prometheus_totals_match_the_client_and_every_dashboard_query_has_data()
     {
@@ -37,7 +40,7 @@ public sealed class PrometheusDashboardsTests : PerTestGateway
         var rules = await prometheus.Api.GetFromJsonAsync<JsonElement>("api/v1/rules");
         var loaded = rules.GetProperty("data").GetProperty("groups").EnumerateArray()
             .SelectMany(group => group.GetProperty("rules").EnumerateArray()).ToList();
-        Assert.Equal(5, loaded.Count);
+        Assert.Equal(7, loaded.Count);
         Assert.All(loaded, rule => Assert.Equal("ok", rule.GetProperty("health").GetString()));
     }
 
@@ -89,6 +92,15 @@ public sealed class PrometheusDashboardsTests : PerTestGateway
             }
         }
 
+        // A burst over the chaos cluster's limit (set to 1 for this class): two forwarded one after the other at most, the rest shed.
+        var burst = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Client.GetAsync(new Uri("/chaos/slow?ms=800", UriKind.Relative))));
+        foreach (var response in burst)
+        {
+            Count((int)response.StatusCode);
+            response.Dispose();
+        }
+
+        Assert.Contains(burst, response => (int)response.StatusCode == 503);
         return counted;
     }
 
