@@ -11,6 +11,9 @@ namespace Samples.Traffic;
 /// </summary>
 public sealed class Scenario
 {
+    /// <summary>The most copies of one entry run at once ("parallel").</summary>
+    public const int MaxParallel = 500;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
@@ -159,6 +162,11 @@ public sealed class Scenario
                 problems.Add($"{at}: \"burst\" must be at least 1");
             }
 
+            if (request.Parallel is < 1 or > MaxParallel)
+            {
+                problems.Add($"{at}: \"parallel\" must be 1 to {MaxParallel}");
+            }
+
             if (request.Steps is { Count: > 0 } steps)
             {
                 if (request.Path is not null || request.Json is not null || request.Headers is not null || request.Login is not null)
@@ -242,7 +250,7 @@ public class TrafficStep
 
 /// <summary>
 /// An entry of the weighted mix: a single request (the <see cref="TrafficStep"/> fields) or a flow of
-/// <see cref="Steps"/>, repeated <see cref="Burst"/> times in a row. In a flow, {unique} is one value per run of
+/// <see cref="Steps"/>, repeated <see cref="Burst"/> times in a row, <see cref="Parallel"/> copies at once. In a flow, {unique} is one value per run of
 /// the flow, {etag} and {location} are the ETag and Location headers of the flow's latest response carrying one.
 /// </summary>
 public sealed class TrafficRequest : TrafficStep
@@ -252,6 +260,9 @@ public sealed class TrafficRequest : TrafficStep
     public double Weight { get; init; } = 1;
 
     public int Burst { get; init; } = 1;
+
+    /// <summary>Copies of the entry run at once (a load spike); each copy runs its burst.</summary>
+    public int Parallel { get; init; } = 1;
 
     public IReadOnlyList<TrafficStep>? Steps { get; init; }
 

@@ -220,10 +220,13 @@ public sealed class TrafficGenerator
         {
             try
             {
-                for (var i = 0; i < entry.Burst && !abort.IsCancellationRequested; i++)
+                await Task.WhenAll(Enumerable.Range(0, entry.Parallel).Select(async _ =>
                 {
-                    await RunFlowAsync(entry.Flow).ConfigureAwait(false);
-                }
+                    for (var i = 0; i < entry.Burst && !abort.IsCancellationRequested; i++)
+                    {
+                        await RunFlowAsync(entry.Flow).ConfigureAwait(false);
+                    }
+                })).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (abort.IsCancellationRequested)
             {

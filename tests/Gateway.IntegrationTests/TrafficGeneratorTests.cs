@@ -57,6 +57,31 @@ public sealed partial class TrafficGeneratorTests : PerTestGateway
     }
 
     [Fact]
+    public async Task A_load_spike_of_parallel_requests_is_shed_as_503_overload_by_the_clusters_limit()
+    {
+        await Gateway.EditConfigAsync(Config, json =>
+            json["Overload"]!["Clusters"]!["chaos"] = System.Text.Json.Nodes.JsonNode.Parse("""{ "PermitLimit": 4, "QueueLimit": 0 }"""));
+        using var output = new StringWriter();
+        var generator = new TrafficGenerator(new TrafficOptions
+        {
+            Gateway = Client.BaseAddress!,
+            RatePerSecond = 4,
+            SummaryInterval = TimeSpan.FromSeconds(30),
+            Output = output,
+            Scenario = Scenario.Parse("""{ "requests": [ { "path": "/chaos/slow?ms=800", "parallel": 10 } ] }"""),
+        });
+        using var stop = new CancellationTokenSource();
+        var run = generator.RunAsync(stop.Token);
+        await Eventually.HoldsAsync(() => Task.FromResult(generator.Tally.Snapshot() is var counts && counts.Code(200) > 0 && counts.Code(503) > 0),
+            () => $"200s and 503s from the spikes: {generator.Tally.Snapshot().ToCodes()}", seconds: 10);
+        await stop.CancelAsync();
+        await run.WaitAsync(HangGuard);
+
+        var (_, metrics) = await MetricsScrape.ReadAsync(Gateway);
+        Assert.True(metrics.Sum("gateway_responses_total", labels => labels["origin"] == "overload") > 0, "the 503s are the gateway's, origin overload");
+    }
+
+    [Fact]
     public async Task Cancellation_stops_promptly_cancels_in_flight_requests_and_writes_the_total()
     {
         using var text = new StringWriter();
