@@ -39,10 +39,11 @@ internal sealed class RetryMiddleware(RequestDelegate next, IOptionsMonitor<Retr
     private async Task InvokeWithRetriesAsync(HttpContext context, IReverseProxyFeature proxy, int attempts)
     {
         var candidates = proxy.AvailableDestinations;
-        var tried = new List<DestinationState>(1);
         await next(context);
+        List<DestinationState>? tried = null; // Made on the first failure only: the common path allocates nothing here.
         for (var retry = 1; retry <= attempts && ShouldRetry(context); retry++)
         {
+            tried ??= new List<DestinationState>(attempts);
             if (proxy.ProxiedDestination is { } failed)
             {
                 tried.Add(failed);
