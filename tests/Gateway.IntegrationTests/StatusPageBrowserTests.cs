@@ -36,6 +36,8 @@ public sealed partial class StatusPageBrowserTests : PerTestGateway
         await page.WaitForFunctionAsync(NowAboveZero, null, new() { Timeout = 15_000 });
         Assert.Matches("[1-9]", await usersRow.Locator("td").Nth(5).InnerTextAsync());
         Assert.Contains("serving", await usersRow.InnerTextAsync(), StringComparison.Ordinal);
+        // The destination the active probes took out says so (the passive check would read "passive check").
+        await Assertions.Expect(page.Locator("#routes tbody tr", new() { HasText = "unhealthy (active check)" }).First).ToBeVisibleAsync(new() { Timeout = 15_000 });
         Assert.Contains("upstream", await page.InnerTextAsync("#origins"), StringComparison.Ordinal);
         Assert.Contains("Applied", await page.InnerTextAsync("#config-state"), StringComparison.Ordinal);
 

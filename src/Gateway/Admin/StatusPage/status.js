@@ -233,7 +233,10 @@
   }
 
   function healthText(destination) {
-    return `${destination.id} ${destination.health}`;
+    // Which check took it out: the active probes, or passive health (YARP's breaker on failed real requests).
+    const by = [destination.activeHealth === "Unhealthy" ? "active check" : null, destination.passiveHealth === "Unhealthy" ? "passive check" : null]
+      .filter((check) => check);
+    return by.length ? `${destination.id} unhealthy (${by.join(" and ")})` : `${destination.id} ${destination.health}`;
   }
 
   function renderRoutes(status) {
