@@ -17,7 +17,7 @@ builder.AddGateway();
 // The users API signs tokens with the key the gateway validates (read at start: restart after changing it).
 await using var users = UsersApiApp.Create(["--urls", UsersUrl, $"--Auth:SigningKey={builder.Configuration["Auth:SigningKey"]}"]);
 // The users cluster's second destination: the gateway fails over and retries here when users-1 is out.
-await using var secondUsers = UsersApiApp.Create(["--urls", SecondUsersUrl, $"--Auth:SigningKey={builder.Configuration["Auth:SigningKey"]}"]);
+await using var secondUsers = UsersApiApp.Create(["--urls", SecondUsersUrl, "--Replica=users-2", $"--Auth:SigningKey={builder.Configuration["Auth:SigningKey"]}"]);
 await using var chaos = ChaosApp.Create(["--urls", ChaosUrl]);
 await users.StartAsync();
 await secondUsers.StartAsync();

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Samples.UsersApi.Demo;
 
-/// <summary>Stateless examples: search, ranged downloads, redirects and a deliberate server error.</summary>
+/// <summary>Stateless examples: search, ranged downloads, redirects, a deliberate server error and a flaky replica.</summary>
 internal static class DemoEndpoints
 {
     public const int ReportLength = 1000;
@@ -35,5 +35,25 @@ internal static class DemoEndpoints
 
         app.MapGet("/api/crash", string () =>
             throw new InvalidOperationException("Deliberate failure to demonstrate a 500 response."));
+
+        // A flaky replica: the instance named by ?replica= (its --Replica, default users-1) resets this share of the
+        // connections before any answer; any other instance answers. Through the gateway, retries and passive health
+        // checks hide it from clients.
+        var self = app.Configuration["Replica"] is { Length: > 0 } name ? name : "users-1";
+        app.MapGet("/api/flaky", (HttpContext context, string replica = "users-1", int percent = 100) =>
+        {
+            if (percent is < 0 or > 100)
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["percent"] = ["percent must be 0 to 100."] });
+            }
+
+            if (string.Equals(replica, self, StringComparison.OrdinalIgnoreCase) && Random.Shared.Next(100) < percent)
+            {
+                context.Abort();
+                return Results.Empty;
+            }
+
+            return Results.Ok(new { answeredBy = self, flakyReplica = replica, percent });
+        });
     }
 }
