@@ -6,13 +6,19 @@ namespace Gateway.IntegrationTests;
 /// <summary>YARP's passive health checks (the breaker) as shipped for the users cluster, made visible.</summary>
 public sealed class PassiveHealthTests : PerTestGateway
 {
-    // users-1 refuses every connection; the root config's passive check (TransportFailureRate over 0.5) stays.
-    // Not tested: its return, which YARP holds back for at least the policy's 60 s detection window.
+    // users-1 refuses every connection; the root config's passive check (TransportFailureRate over 0.5) stays, with a
+    // 2 s window and reactivation period (YARP waits for the longer of the two) so the test sees users-1 come back.
+    protected override string[] GatewayArgs => ["--PassiveHealth:DetectionWindowSize=00:00:02"];
+
     protected override Action<JsonObject>? ConfigBeforeStart => json =>
-        json["ReverseProxy"]!["Clusters"]!["users"]!["Destinations"]!["users-1"]!["Address"] = $"http://127.0.0.1:{ClosedPort.Next()}";
+    {
+        var users = json["ReverseProxy"]!["Clusters"]!["users"]!;
+        users["Destinations"]!["users-1"]!["Address"] = $"http://127.0.0.1:{ClosedPort.Next()}";
+        users["HealthCheck"]!["Passive"]!["ReactivationPeriod"] = "00:00:02";
+    };
 
     [Fact]
-    public async Task A_failing_destination_is_taken_out_by_the_passive_check_and_requests_go_to_the_other()
+    public async Task A_failing_destination_is_taken_out_by_the_passive_check_and_put_back_after_the_period()
     {
         // Every request tries users-1 first and is retried on users-2: the client sees 200 throughout.
         await Eventually.HoldsAsync(async () =>
@@ -33,6 +39,11 @@ public sealed class PassiveHealthTests : PerTestGateway
         Assert.Equal(retries, await RetriesAsync());
         Assert.Contains("users-1: unhealthy by passive health", await GuideAsync(), StringComparison.Ordinal);
         Assert.Contains("users-2: available", await GuideAsync(), StringComparison.Ordinal);
+
+        // After the period it is tried again (and, still refusing, retried).
+        await Eventually.HoldsAsync(async () => await UnhealthyAsync("users-1", "passive") == 0, "users-1 is put back after 2 s");
+        Assert.Equal(200, await StatusAsync("/api/users/1"));
+        Assert.Equal(retries + 1, await RetriesAsync());
     }
 
     private async Task<string> GuideAsync()

@@ -2,16 +2,24 @@ using Gateway.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Yarp.ReverseProxy.Health;
 
 namespace Gateway.Forwarding;
 
 public static class ForwardingExtensions
 {
+    /// <summary>YARP's <c>TransportFailureRateHealthPolicyOptions</c>: DetectionWindowSize, MinimalTotalCountThreshold, DefaultFailureRateLimit.</summary>
+    public const string PassiveHealthSectionName = "PassiveHealth";
+
     /// <summary>Outermost in the proxy pipeline: 502/503/504 for failed forwards (<see cref="UpstreamFailureMiddleware"/>).</summary>
     public static IServiceCollection AddGatewayForwarding(this IServiceCollection services)
     {
         services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.SectionName);
         services.AddSingleton<IConfigCheck, RetryCheck>();
+        // YARP's TransportFailureRate policy (the breaker): its window bounds a destination's reactivation (a
+        // ReactivationPeriod shorter than DetectionWindowSize waits for the window). Read by YARP at start.
+        services.AddOptions<TransportFailureRateHealthPolicyOptions>().BindConfiguration(PassiveHealthSectionName);
+        services.AddSingleton<IConfigCheck, PassiveHealthCheck>();
         return services;
     }
 
@@ -60,6 +68,33 @@ public static class ForwardingExtensions
             foreach (var route in settings.IdempotentRoutes.Where(route => !routeIds.Contains(route)))
             {
                 errors.Add($"{section.Path}:IdempotentRoutes: '{route}' is not a route in ReverseProxy:Routes");
+            }
+        }
+    }
+
+    private sealed class PassiveHealthCheck : IConfigCheck
+    {
+        public void Check(IConfiguration candidate, ICollection<string> errors)
+        {
+            var section = candidate.GetSection(PassiveHealthSectionName);
+            if (SectionBinder.Bind<TransportFailureRateHealthPolicyOptions>(section, errors, section.Path) is not { } settings)
+            {
+                return;
+            }
+
+            if (settings.DetectionWindowSize <= TimeSpan.Zero)
+            {
+                errors.Add($"{section.Path}:DetectionWindowSize: '{settings.DetectionWindowSize}' must be more than 0");
+            }
+
+            if (settings.MinimalTotalCountThreshold < 0)
+            {
+                errors.Add($"{section.Path}:MinimalTotalCountThreshold: {settings.MinimalTotalCountThreshold} must be 0 or more");
+            }
+
+            if (settings.DefaultFailureRateLimit is <= 0 or > 1)
+            {
+                errors.Add($"{section.Path}:DefaultFailureRateLimit: {settings.DefaultFailureRateLimit} must be more than 0 and at most 1");
             }
         }
     }
