@@ -11,6 +11,7 @@ using Gateway.Maintenance;
 using Gateway.Observability;
 using Gateway.Overload;
 using Gateway.RateLimiting;
+using Gateway.Redirects;
 using Gateway.Routing;
 using Gateway.Store;
 using Microsoft.AspNetCore.Builder;
@@ -36,6 +37,7 @@ public static class GatewayExtensions
             .AddGatewayRateLimiting(configuration)
             .AddGatewayOverload()
             .AddGatewayForwarding()
+            .AddGatewayRedirects()
             .AddGatewayAdmin(configuration)
             .AddGatewayObservability(configuration);
         return builder;
@@ -54,6 +56,7 @@ public static class GatewayExtensions
     /// UseRequestTargetCheck         Limits          400 limits (control characters in the target)
     /// UseAdminNoRouteProblems       Routing         404/405 no_route on the admin port (problem bodies for routing's answers);
     ///                                               every admin answer names its replica (X-Gateway-Replica)
+    /// UseGatewayRedirects           Redirects       301/302 (GET, HEAD) or 308/307 (other methods) redirect, Location
     /// UseRouting                    (ASP.NET Core)  the endpoint, per listener (Hosting/ListenerMatcherPolicy)
     /// UseGatewayRequestTimeouts     Routing         route Timeout; the 504 itself is written by UseUpstreamFailures
     /// UseGatewayAuthentication      Auth            nothing; reads a bearer token when one is sent
@@ -84,6 +87,7 @@ public static class GatewayExtensions
         app.UseGatewayExceptionHandler();
         app.UseRequestTargetCheck();
         app.UseAdminNoRouteProblems();
+        app.UseGatewayRedirects();
         app.UseRouting();
         app.UseGatewayRequestTimeouts();
         app.UseGatewayAuthentication();

@@ -19,4 +19,7 @@ public enum GatewayOrigin
 
     /// <summary>Shed by a concurrency limit (503): the gateway or a cluster had as many requests in progress as it may.</summary>
     Overload,
+
+    /// <summary>A redirect rule of the gateway answered (301/302/307/308 with Location), without an upstream.</summary>
+    Redirect,
 }

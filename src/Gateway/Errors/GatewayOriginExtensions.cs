@@ -20,6 +20,7 @@ public static class GatewayOriginExtensions
         GatewayOrigin.NoRoute => "no_route",
         GatewayOrigin.Client => "client",
         GatewayOrigin.Overload => "overload",
+        GatewayOrigin.Redirect => "redirect",
         _ => "gateway",
     };
 

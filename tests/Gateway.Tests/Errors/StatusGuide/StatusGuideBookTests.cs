@@ -46,6 +46,8 @@ public sealed class StatusGuideBookTests
 
     /// <summary>Every status the gateway answers itself links to <c>/_gateway/status/{code}?origin=...</c>: that page must explain it.</summary>
     [Theory]
+    [InlineData(301, GatewayOrigin.Redirect)]
+    [InlineData(302, GatewayOrigin.Redirect)]
     [InlineData(400, GatewayOrigin.Gateway)]
     [InlineData(400, GatewayOrigin.Limits)]
     [InlineData(401, GatewayOrigin.Auth)]
