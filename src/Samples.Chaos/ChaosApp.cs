@@ -27,18 +27,26 @@ public static class ChaosApp
         {
             context.Response.OnStarting(() =>
             {
-                context.Response.Headers.Connection = "close";
+                // Not on a 101: an upgraded connection's headers say "Connection: Upgrade".
+                if (context.Response.StatusCode != StatusCodes.Status101SwitchingProtocols)
+                {
+                    context.Response.Headers.Connection = "close";
+                }
+
                 return Task.CompletedTask;
             });
             return next(context);
         });
         app.UseProblemDetailsErrors();
+        app.UseWebSockets();
 
         app.MapHealthCheck();
         // Any method: a slow upload target as well as a slow GET.
         app.Map("/chaos/slow", Sleep);
         app.Map("/chaos/status/{code:int}", AnswerStatus);
         app.MapGet("/chaos/reset", AbortConnection);
+        // A WebSocket echo (101 Switching Protocols, then every message sent back until the client closes).
+        app.Map("/chaos/ws", EchoAsync);
         // A flaky upstream: this share of requests (percent) gets its connection reset before any answer byte.
         app.MapGet("/chaos/flaky", Flaky);
         // Slow under load: each request takes ms for every request in progress here (itself included).
@@ -103,6 +111,37 @@ public static class ChaosApp
     }
 
     private static void AbortConnection(HttpContext context) => context.Abort();
+
+    private static async Task EchoAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
+            context.Response.Headers.Upgrade = "websocket";
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var buffer = new byte[4096];
+        try
+        {
+            while (true)
+            {
+                var received = await socket.ReceiveAsync(buffer, context.RequestAborted);
+                if (received.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+                {
+                    await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+                    return;
+                }
+
+                await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, context.RequestAborted);
+            }
+        }
+        catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or OperationCanceledException)
+        {
+            // The client went away without a close handshake.
+        }
+    }
 
     private static IResult Flaky(HttpContext context, int percent = 50)
     {

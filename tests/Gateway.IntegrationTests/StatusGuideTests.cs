@@ -9,7 +9,7 @@ namespace Gateway.IntegrationTests;
 /// <summary>Every gateway-made problem's type resolves on the gateway to an explanation, with the route's real facts.</summary>
 public sealed class StatusGuideTests : PerTestGateway
 {
-    private static readonly int[] GuideCodes = [200, 201, 202, 204, 206, 301, 302, 304, 400, 401, 403, 404, 405, 408, 409, 410, 413, 422, 429, 431, 500, 502, 503, 504];
+    private static readonly int[] GuideCodes = [100, 101, 200, 201, 202, 204, 206, 301, 302, 304, 400, 401, 403, 404, 405, 408, 409, 410, 413, 422, 429, 431, 500, 502, 503, 504];
 
     // Access log for everything, so each origin's line can be checked.
     protected override string[] GatewayArgs => ["--AccessLog:MinStatus=0"];

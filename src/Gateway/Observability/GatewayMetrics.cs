@@ -30,7 +30,9 @@ public sealed class GatewayMetrics
         UpstreamDuration = factory.CreateHistogram("gateway_upstream_duration_seconds",
             "Time spent forwarding to the upstream and streaming its answer.",
             new HistogramConfiguration { LabelNames = ["route", "cluster"], Buckets = LatencyBuckets });
-        InFlight = factory.CreateGauge("gateway_requests_in_flight", "Public requests being handled now.");
+        InFlight = factory.CreateGauge("gateway_requests_in_flight", "Public requests being handled now (an upgraded connection is not one).");
+        UpgradedConnections = factory.CreateGauge("gateway_upgraded_connections",
+            "Connections upgraded through the gateway (101 Switching Protocols, e.g. WebSockets) and still open.");
         MaintenanceActive = factory.CreateGauge("gateway_maintenance_active",
             "1 when the route is in maintenance now (the gateway answers 503), else 0.", new GaugeConfiguration { LabelNames = ["route"] });
         UpstreamRetries = factory.CreateCounter("gateway_upstream_retries_total",
@@ -73,6 +75,8 @@ public sealed class GatewayMetrics
     public Counter Responses { get; }
 
     public Counter UpstreamRetries { get; }
+
+    public Gauge UpgradedConnections { get; }
 
     public Gauge DestinationUnhealthy { get; }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Gateway.Errors;
 using Gateway.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -28,6 +29,24 @@ internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metr
         metrics.InFlight.Inc();
         var logsLines = accessLog.WritesLines;
         var body = logsLines ? ResponseBodyCounter.TryInstall(context) : null;
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true ? new UpgradeRecord() : null;
+        if (upgrade is not null)
+        {
+            // A 101 is counted when the upgrade happens; the session after it is neither a request in flight nor its duration.
+            context.Response.OnStarting(() =>
+            {
+                if (context.Response.StatusCode == StatusCodes.Status101SwitchingProtocols)
+                {
+                    upgrade.Upgraded = true;
+                    metrics.InFlight.Dec();
+                    metrics.UpgradedConnections.Inc();
+                    Record(context, Stopwatch.GetElapsedTime(started), logsLines, 0);
+                }
+
+                return Task.CompletedTask;
+            });
+        }
+
         try
         {
             await next(context);
@@ -42,9 +61,21 @@ internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metr
         finally
         {
             body?.Uninstall(context);
-            metrics.InFlight.Dec();
-            Record(context, Stopwatch.GetElapsedTime(started), logsLines, body?.Written);
+            if (upgrade?.Upgraded == true)
+            {
+                metrics.UpgradedConnections.Dec();
+            }
+            else
+            {
+                metrics.InFlight.Dec();
+                Record(context, Stopwatch.GetElapsedTime(started), logsLines, body?.Written);
+            }
         }
+    }
+
+    private sealed class UpgradeRecord
+    {
+        public bool Upgraded { get; set; }
     }
 
     private void Record(HttpContext context, TimeSpan elapsed, bool logsLines, long? bodyBytes)

@@ -1,5 +1,6 @@
 using Gateway.Errors;
 using Gateway.Observability;
+using Gateway.Utilities;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Overload;
@@ -21,21 +22,48 @@ internal sealed class OverloadShedder(RequestDelegate next, OverloadLimits limit
 
     private async Task InvokeLimitedAsync(HttpContext context, ConcurrencyLimit? gateway, ConcurrencyLimit? cluster, string clusterId)
     {
-        using var gatewayLease = gateway is null ? null : await gateway.AcquireAsync(context.RequestAborted);
-        if (gatewayLease is { IsAcquired: false })
+        // Each permit is given back when the request ends, or when it upgrades (101: the session holds none).
+        using var gatewayPermit = await AcquireAsync(context, gateway);
+        if (gatewayPermit is Refused)
         {
             await ShedAsync(context, gateway!, clusterId);
             return;
         }
 
-        using var clusterLease = cluster is null ? null : await cluster.AcquireAsync(context.RequestAborted);
-        if (clusterLease is { IsAcquired: false })
+        using var clusterPermit = await AcquireAsync(context, cluster);
+        if (clusterPermit is Refused)
         {
             await ShedAsync(context, cluster!, clusterId);
             return;
         }
 
         await next(context);
+    }
+
+    private static async ValueTask<IDisposable?> AcquireAsync(HttpContext context, ConcurrencyLimit? limit)
+    {
+        if (limit is null)
+        {
+            return null;
+        }
+
+        var lease = await limit.AcquireAsync(context.RequestAborted);
+        if (!lease.IsAcquired)
+        {
+            lease.Dispose();
+            return Refused.Instance;
+        }
+
+        return UpgradeRelease.Guard(context, lease);
+    }
+
+    private sealed class Refused : IDisposable
+    {
+        public static readonly Refused Instance = new();
+
+        public void Dispose()
+        {
+        }
     }
 
     private Task ShedAsync(HttpContext context, ConcurrencyLimit limit, string clusterId)

@@ -70,7 +70,8 @@ internal sealed partial class RateLimitEnforcer(
         }
 
         StoreAnswered(policy);
-        using (lease)
+        // A concurrency permit goes back when the request upgrades (101): a WebSocket session does not hold it.
+        using (UpgradeRelease.Guard(context, lease))
         {
             await (Refusal(context, route, policy, client, lease) ?? next(context));
         }
