@@ -246,6 +246,9 @@ public class TrafficStep
 
     /// <summary>Send a bearer token of this demo user (password = user name), got from POST /api/login and reused.</summary>
     public string? Login { get; init; }
+
+    /// <summary>Open a WebSocket at Path instead (101), send one message, read its echo, close.</summary>
+    public bool WebSocket { get; init; }
 }
 
 /// <summary>

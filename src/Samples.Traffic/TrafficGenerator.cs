@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
+using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 
@@ -256,6 +258,12 @@ public sealed class TrafficGenerator
                     return;
                 }
 
+                if (step.WebSocket)
+                {
+                    await EchoCountedAsync(path).ConfigureAwait(false);
+                    continue;
+                }
+
                 string? token = null;
                 if (step.Login is { } user && (token = await TokenAsync(user).ConfigureAwait(false)) is null)
                 {
@@ -327,6 +335,42 @@ public sealed class TrafficGenerator
 
             var location = response.Headers.Location is { } url ? (url.IsAbsoluteUri ? url.PathAndQuery : url.OriginalString) : null;
             return ((int)response.StatusCode, response.Headers.ETag?.ToString(), location);
+        }
+
+        /// <summary>A WebSocket session through the gateway: counted 101 when the upgrade succeeds, else the status refused with.</summary>
+        private async Task EchoCountedAsync(string path)
+        {
+            using var socket = new ClientWebSocket();
+            socket.Options.CollectHttpResponseDetails = true;
+            var http = new Uri(client.BaseAddress!, path);
+            var url = new UriBuilder(http) { Scheme = http.Scheme == Uri.UriSchemeHttps ? "wss" : "ws" }.Uri;
+            try
+            {
+                await socket.ConnectAsync(url, abort).ConfigureAwait(false);
+                generator.Tally.Record((int)socket.HttpStatusCode);
+                await socket.SendAsync("ping"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, abort).ConfigureAwait(false);
+                await socket.ReceiveAsync(new byte[64], abort).ConfigureAwait(false);
+                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", abort).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (abort.IsCancellationRequested)
+            {
+                if (socket.HttpStatusCode == 0)
+                {
+                    generator.Tally.RecordCancelled();
+                }
+            }
+            catch (WebSocketException)
+            {
+                // Refused with an HTTP status (counted as such), or no answer at all; after the 101 it is already counted.
+                if (socket.HttpStatusCode == 0)
+                {
+                    generator.Tally.RecordFailed();
+                }
+                else if (socket.HttpStatusCode != HttpStatusCode.SwitchingProtocols)
+                {
+                    generator.Tally.Record((int)socket.HttpStatusCode);
+                }
+            }
         }
 
         /// <summary>The one place a request is sent and its outcome counted: a status, failed, or cancelled by the stop.</summary>
