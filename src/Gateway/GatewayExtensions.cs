@@ -1,5 +1,6 @@
 using Gateway.Admin;
 using Gateway.Auth;
+using Gateway.Caching;
 using Gateway.Clients;
 using Gateway.Configuration;
 using Gateway.Errors;
@@ -35,6 +36,7 @@ public static class GatewayExtensions
             .AddGatewayAuth(configuration)
             .AddGatewayMaintenance(configuration)
             .AddGatewayRateLimiting(configuration)
+            .AddGatewayCaching()
             .AddGatewayOverload()
             .AddGatewayForwarding()
             .AddGatewayRedirects()
@@ -63,6 +65,7 @@ public static class GatewayExtensions
     /// UseGatewayMaintenance         Maintenance     503 maintenance (Retry-After)
     /// UseGatewayAuthorization       Auth            401/403 auth (WWW-Authenticate)
     /// UseGatewayRateLimiting        RateLimiting    429 ratelimit (Retry-After); 503 ratelimit when the store is down
+    /// UseGatewayCaching             Caching         200 (Age) / 304 cache from a stored answer, on routes with OutputCachePolicy "shared"
     /// endpoints: admin API          Admin, Maintenance, RateLimiting: 401/403 admin key, 400/413/422 bad admin bodies,
     ///                               503 gateway for a change while the shared store (Store) is unreachable
     ///            status guide       Errors/StatusGuide: the pages every problem's type links to
@@ -94,6 +97,7 @@ public static class GatewayExtensions
         app.UseGatewayMaintenance();
         app.UseGatewayAuthorization();
         app.UseGatewayRateLimiting();
+        app.UseGatewayCaching();
 
         app.MapGatewayAdmin()
             .MapMaintenanceAdmin()

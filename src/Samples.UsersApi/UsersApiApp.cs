@@ -33,6 +33,7 @@ public static class UsersApiApp
         app.MapBookingEndpoints();
         app.MapJobEndpoints();
         app.MapDemoEndpoints();
+        app.MapProductEndpoints();
         return app;
     }
 }

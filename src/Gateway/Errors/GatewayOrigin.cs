@@ -22,4 +22,7 @@ public enum GatewayOrigin
 
     /// <summary>A redirect rule of the gateway answered (301/302/307/308 with Location), without an upstream.</summary>
     Redirect,
+
+    /// <summary>The gateway's output cache answered (a 200 hit, or a 304 for a matching If-None-Match), without an upstream.</summary>
+    Cache,
 }

@@ -21,6 +21,7 @@ public static class GatewayOriginExtensions
         GatewayOrigin.Client => "client",
         GatewayOrigin.Overload => "overload",
         GatewayOrigin.Redirect => "redirect",
+        GatewayOrigin.Cache => "cache",
         _ => "gateway",
     };
 

@@ -61,6 +61,9 @@ public sealed class GatewayMetrics
             "1 when the last edit of the config file was applied, 0 when it was rejected (the last good config serves).");
         ConfigLastReloadTimestamp = factory.CreateGauge("gateway_config_last_reload_timestamp_seconds",
             "Unix time of the last load attempt of the config file.");
+        CacheRequests = factory.CreateCounter("gateway_cache_requests_total",
+            "Requests to routes with the shared output cache, by result: hit (200 from the cache), not_modified (304 from the cache), miss (sent upstream), bypass (Authorization or a request Cache-Control: no-cache/no-store).",
+            new CounterConfiguration { LabelNames = ["route", "result"] });
         UnroutedSeries = RouteSeries.Unrouted(this);
     }
 
@@ -101,6 +104,8 @@ public sealed class GatewayMetrics
     public Gauge DestinationHealthy { get; }
 
     public Counter ConfigReloads { get; }
+
+    public Counter CacheRequests { get; }
 
     public Gauge ConfigLastReloadSuccess { get; }
 

@@ -2,7 +2,7 @@ namespace Gateway.Utilities;
 
 /// <summary>
 /// Every event id the gateway logs with, in one list so that none is used twice and a log query can rely on them
-/// (as YARP's Utilities/EventIds.cs). Thousands by folder: 1 configuration, 2 forwarding, 3 rate limiting, 4 access log, 5 shared store.
+/// (as YARP's Utilities/EventIds.cs). Thousands by folder: 1 configuration, 2 forwarding, 3 rate limiting, 4 access log, 5 shared store, 6 caching.
 /// </summary>
 internal static class EventIds
 {
@@ -18,4 +18,6 @@ internal static class EventIds
     public const int StoreReconcileFailed = 5003;
     public const int ReplicaCountsUnreadable = 5004;
     public const int AuditNotKept = 5005;
+    public const int CacheEvicted = 6001;
+    public const int CacheEvictionFailed = 6002;
 }

@@ -46,7 +46,9 @@ public sealed class StatusGuideBookTests
 
     /// <summary>Every status the gateway answers itself links to <c>/_gateway/status/{code}?origin=...</c>: that page must explain it.</summary>
     [Theory]
+    [InlineData(200, GatewayOrigin.Cache)]
     [InlineData(301, GatewayOrigin.Redirect)]
+    [InlineData(304, GatewayOrigin.Cache)]
     [InlineData(302, GatewayOrigin.Redirect)]
     [InlineData(400, GatewayOrigin.Gateway)]
     [InlineData(400, GatewayOrigin.Limits)]

@@ -1,0 +1,130 @@
+using Gateway.Errors;
+using Gateway.Observability;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+using Yarp.ReverseProxy.Model;
+
+namespace Gateway.Caching;
+
+/// <summary>
+/// The <c>shared</c> output-cache policy: RFC 9111's rules for a shared cache, applied to what the upstream sends.
+/// A request is looked up and its answer stored only for GET/HEAD without <c>Authorization</c> and without a
+/// request <c>Cache-Control: no-cache</c>/<c>no-store</c> (those are counted as bypass). An answer is stored only when
+/// it is a 200 whose <c>Cache-Control</c> gives a lifetime (<c>s-maxage</c>, else <c>max-age</c>) and says neither
+/// <c>no-store</c>, <c>no-cache</c> nor <c>private</c>, without <c>Set-Cookie</c>, and with no <c>Vary</c> but
+/// <c>Accept-Encoding</c>. Every entry is tagged with its route id, so a route's entries can be evicted together.
+/// </summary>
+internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePolicy
+{
+    public const string Name = "shared";
+
+    public ValueTask CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
+    {
+        var http = context.HttpContext;
+        var request = http.Request;
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
+        {
+            context.EnableOutputCaching = false;
+            return ValueTask.CompletedTask;
+        }
+
+        var route = RouteId(http);
+        if (request.Headers.Authorization.Count > 0 || RequestRefusesCache(request.Headers.CacheControl))
+        {
+            context.EnableOutputCaching = false;
+            metrics.CacheRequests.WithLabels(route, CacheResults.Bypass).Inc();
+            return ValueTask.CompletedTask;
+        }
+
+        context.EnableOutputCaching = true;
+        context.AllowCacheLookup = true;
+        context.AllowCacheStorage = true;
+        context.AllowLocking = true;
+        // ASP.NET Core's cache key is fixed when the request arrives, before the upstream's Vary is known. So the key
+        // always varies by Accept-Encoding (the one Vary an upstream commonly sends), and an answer that varies by
+        // anything else is not stored (ServeResponseAsync) rather than served to requests it was not made for.
+        context.CacheVaryByRules.HeaderNames = HeaderNames.AcceptEncoding;
+        context.CacheVaryByRules.QueryKeys = "*"; // The whole query is part of what was asked for.
+        context.Tags.Add(route);
+        http.Response.OnStarting(static state =>
+        {
+            var (http, metrics, route) = ((HttpContext, GatewayMetrics, string))state;
+            var result = http.GetOrigin() != GatewayOrigin.Cache ? CacheResults.Miss
+                : http.Response.StatusCode == StatusCodes.Status304NotModified ? CacheResults.NotModified
+                : CacheResults.Hit;
+            metrics.CacheRequests.WithLabels(route, result).Inc();
+            return Task.CompletedTask;
+        }, (http, metrics, route));
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Called when a fresh entry answers (a 200 or, for a matching If-None-Match, a 304): the gateway decided it.</summary>
+    public ValueTask ServeFromCacheAsync(OutputCacheContext context, CancellationToken cancellation)
+    {
+        context.HttpContext.SetOrigin(GatewayOrigin.Cache);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask ServeResponseAsync(OutputCacheContext context, CancellationToken cancellation)
+    {
+        var lifetime = StorableFor(context.HttpContext.Response);
+        if (lifetime is { } fresh)
+        {
+            context.ResponseExpirationTimeSpan = fresh;
+        }
+        else
+        {
+            context.AllowCacheStorage = false;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>How long a shared cache may keep this answer, or null when it must not store it.</summary>
+    internal static TimeSpan? StorableFor(HttpResponse response)
+    {
+        if (response.StatusCode != StatusCodes.Status200OK || response.Headers.SetCookie.Count > 0
+            || !CacheControlHeaderValue.TryParse(response.Headers.CacheControl.ToString(), out var cacheControl)
+            || cacheControl.NoStore || cacheControl.NoCache || cacheControl.Private)
+        {
+            return null;
+        }
+
+        foreach (var vary in response.Headers.Vary)
+        {
+            foreach (var name in (vary ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!name.Equals(HeaderNames.AcceptEncoding, StringComparison.OrdinalIgnoreCase))
+                {
+                    return null;
+                }
+            }
+        }
+
+        // s-maxage is for shared caches and wins over max-age; an Age from a cache further up is already spent.
+        var lifetime = cacheControl.SharedMaxAge ?? cacheControl.MaxAge;
+        if (lifetime is { } seconds && int.TryParse(response.Headers.Age.ToString(), out var age))
+        {
+            lifetime = seconds - TimeSpan.FromSeconds(age);
+        }
+
+        return lifetime > TimeSpan.Zero ? lifetime : null;
+    }
+
+    private static bool RequestRefusesCache(StringValues header) =>
+        header.Count > 0 && CacheControlHeaderValue.TryParse(header.ToString(), out var cacheControl) && (cacheControl.NoCache || cacheControl.NoStore);
+
+    private static string RouteId(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId ?? "none";
+}
+
+/// <summary>The values of the result label of gateway_cache_requests_total.</summary>
+internal static class CacheResults
+{
+    public const string Hit = "hit";
+    public const string Miss = "miss";
+    public const string Bypass = "bypass";
+    public const string NotModified = "not_modified";
+}
