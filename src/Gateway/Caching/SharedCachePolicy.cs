@@ -119,12 +119,3 @@ internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePo
     private static string RouteId(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId ?? "none";
 }
-
-/// <summary>The values of the result label of gateway_cache_requests_total.</summary>
-internal static class CacheResults
-{
-    public const string Hit = "hit";
-    public const string Miss = "miss";
-    public const string Bypass = "bypass";
-    public const string NotModified = "not_modified";
-}
