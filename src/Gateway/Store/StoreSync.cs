@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Gateway.Utilities;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,10 +15,20 @@ internal sealed partial class StoreSync(
 {
     private readonly SemaphoreSlim _changed = new(0, 1);
 
+    /// <summary>How long a starting replica waits for the store before it serves with the file's state alone.</summary>
+    private static readonly TimeSpan StartWait = TimeSpan.FromSeconds(3);
+
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         store.Changed += OnChanged;
-        await ReconcileAsync(cancellationToken);
+        // The connection is still being made when the host starts (and commands fail fast meanwhile): retry the first
+        // read for a moment, so a restarted replica serves the shared state from its first request.
+        var waited = Stopwatch.StartNew();
+        while (!await ReconcileAsync(cancellationToken) && waited.Elapsed < StartWait)
+        {
+            await Task.Delay(100, cancellationToken);
+        }
+
         await base.StartAsync(cancellationToken);
     }
 
@@ -45,7 +56,8 @@ internal sealed partial class StoreSync(
         }
     }
 
-    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    /// <summary>False when the store could not be reached (the last known state stays).</summary>
+    private async Task<bool> ReconcileAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -58,14 +70,18 @@ internal sealed partial class StoreSync(
             {
                 await target.ReconcileAsync(cancellationToken);
             }
+
+            return true;
         }
         catch (StoreUnavailableException)
         {
             // Logged once per outage by the store; the last known state stays in force.
+            return false;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Log.ReconcileFailed(logger, ex);
+            return true;
         }
     }
 
