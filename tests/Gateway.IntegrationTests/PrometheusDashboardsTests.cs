@@ -80,6 +80,7 @@ public sealed class PrometheusDashboardsTests : PerTestGateway
         [
             "/api/users/1", "/api/users/2", "/chaos/status/201", "/old-url", "/api/users/424242", "/api/profile",
             "/no/route", "/api/crash", "/chaos/status/503", "/unreachable/x", "/unhealthy/x", "/chaos/slow?ms=2500",
+            "/api/products", "/api/products",
         ];
         var counted = new Dictionary<string, int>();
         void Count(int status) => counted[$"{status / 100}xx"] = counted.GetValueOrDefault($"{status / 100}xx") + 1;
