@@ -51,7 +51,7 @@ public static class ForwardingExtensions
                 errors.Add($"{section.Path}:Attempts: {settings.Attempts} must be 0 to 3");
             }
 
-            var clusterIds = candidate.GetSection("ReverseProxy:Clusters").GetChildren().Select(cluster => cluster.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var clusterIds = ProxyConfigIds.Clusters(candidate);
             foreach (var (id, attempts) in settings.Clusters)
             {
                 if (!clusterIds.Contains(id))
@@ -64,7 +64,7 @@ public static class ForwardingExtensions
                 }
             }
 
-            var routeIds = candidate.GetSection("ReverseProxy:Routes").GetChildren().Select(route => route.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var routeIds = ProxyConfigIds.Routes(candidate);
             foreach (var route in settings.IdempotentRoutes.Where(route => !routeIds.Contains(route)))
             {
                 errors.Add($"{section.Path}:IdempotentRoutes: '{route}' is not a route in ReverseProxy:Routes");

@@ -50,7 +50,7 @@ public static class MaintenanceExtensions
                 errors.Add($"{section.Path}:Allow:ClientIps: '{invalid}' is not an IP address or CIDR network");
             }
 
-            var routeIds = candidate.GetSection("ReverseProxy:Routes").GetChildren().Select(route => route.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var routeIds = ProxyConfigIds.Routes(candidate);
             foreach (var route in settings.Routes.Where(route => !routeIds.Contains(route)))
             {
                 errors.Add($"{section.Path}:Routes: '{route}' is not a route in ReverseProxy:Routes");

@@ -37,7 +37,7 @@ public static class OverloadExtensions
                 errors.Add($"{section.Path}:Gateway:{problem}");
             }
 
-            var clusterIds = candidate.GetSection("ReverseProxy:Clusters").GetChildren().Select(cluster => cluster.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var clusterIds = ProxyConfigIds.Clusters(candidate);
             foreach (var (id, limit) in settings.Clusters)
             {
                 if (!clusterIds.Contains(id))
