@@ -21,8 +21,6 @@ public interface ISharedStore
     /// <summary>Sets the value only if the key has none (Redis SET NX).</summary>
     Task SetIfAbsentAsync(string key, string value);
 
-    Task DeleteAsync(string key);
-
     /// <summary>Puts a value first in a list and keeps only the newest <paramref name="keep"/>.</summary>
     Task PushCappedAsync(string key, string value, int keep);
 

@@ -41,8 +41,6 @@ internal sealed partial class RedisStore : ISharedStore, IDisposable
 
     public Task SetIfAbsentAsync(string key, string value) => RunAsync(() => Database.StringSetAsync(key, value, when: When.NotExists));
 
-    public Task DeleteAsync(string key) => RunAsync(() => Database.KeyDeleteAsync(key));
-
     public Task PushCappedAsync(string key, string value, int keep) => RunAsync(async () =>
     {
         var transaction = Database.CreateTransaction();
