@@ -1,4 +1,6 @@
 using System.Threading.RateLimiting;
+using Gateway.Utilities;
+using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Overload;
 
@@ -19,41 +21,34 @@ internal sealed class ConcurrencyLimit(string scope, string? cluster, Concurrenc
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
     });
 
-    /// <summary>A permit at once when one is free (no allocation, no async), else a wait in the queue of at most QueueTimeout.</summary>
-    public async ValueTask<RateLimitLease> AcquireAsync(CancellationToken requestAborted)
+    /// <summary>
+    /// A permit at once when one is free (no allocation, no async), else after a wait in the queue of at most
+    /// QueueTimeout; null when refused. Given back when disposed, or when the request upgrades (101).
+    /// </summary>
+    public async ValueTask<IDisposable?> AcquirePermitAsync(HttpContext context)
     {
         var lease = Limiter.AttemptAcquire();
-        if (lease.IsAcquired || Settings.QueueLimit == 0)
+        if (!lease.IsAcquired && Settings.QueueLimit > 0)
         {
-            return lease;
+            lease.Dispose();
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            waiting.CancelAfter(Settings.QueueTimeout);
+            try
+            {
+                lease = await Limiter.AcquireAsync(1, waiting.Token);
+            }
+            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+            {
+                return null; // Waited out QueueTimeout.
+            }
         }
 
-        lease.Dispose();
-        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
-        waiting.CancelAfter(Settings.QueueTimeout);
-        try
+        if (!lease.IsAcquired)
         {
-            return await Limiter.AcquireAsync(1, waiting.Token);
+            lease.Dispose();
+            return null;
         }
-        catch (OperationCanceledException) when (!requestAborted.IsCancellationRequested)
-        {
-            return Refused.Instance;
-        }
-    }
 
-    /// <summary>The lease of a request that waited out QueueTimeout.</summary>
-    private sealed class Refused : RateLimitLease
-    {
-        public static readonly Refused Instance = new();
-
-        public override bool IsAcquired => false;
-
-        public override IEnumerable<string> MetadataNames => [];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = null;
-            return false;
-        }
+        return UpgradeRelease.Guard(context, lease);
     }
 }

@@ -1,6 +1,5 @@
 using Gateway.Errors;
 using Gateway.Observability;
-using Gateway.Utilities;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Overload;
@@ -23,47 +22,21 @@ internal sealed class OverloadShedder(RequestDelegate next, OverloadLimits limit
     private async Task InvokeLimitedAsync(HttpContext context, ConcurrencyLimit? gateway, ConcurrencyLimit? cluster, string clusterId)
     {
         // Each permit is given back when the request ends, or when it upgrades (101: the session holds none).
-        using var gatewayPermit = await AcquireAsync(context, gateway);
-        if (gatewayPermit is Refused)
+        using var gatewayPermit = gateway is null ? null : await gateway.AcquirePermitAsync(context);
+        if (gateway is not null && gatewayPermit is null)
         {
-            await ShedAsync(context, gateway!, clusterId);
+            await ShedAsync(context, gateway, clusterId);
             return;
         }
 
-        using var clusterPermit = await AcquireAsync(context, cluster);
-        if (clusterPermit is Refused)
+        using var clusterPermit = cluster is null ? null : await cluster.AcquirePermitAsync(context);
+        if (cluster is not null && clusterPermit is null)
         {
-            await ShedAsync(context, cluster!, clusterId);
+            await ShedAsync(context, cluster, clusterId);
             return;
         }
 
         await next(context);
-    }
-
-    private static async ValueTask<IDisposable?> AcquireAsync(HttpContext context, ConcurrencyLimit? limit)
-    {
-        if (limit is null)
-        {
-            return null;
-        }
-
-        var lease = await limit.AcquireAsync(context.RequestAborted);
-        if (!lease.IsAcquired)
-        {
-            lease.Dispose();
-            return Refused.Instance;
-        }
-
-        return UpgradeRelease.Guard(context, lease);
-    }
-
-    private sealed class Refused : IDisposable
-    {
-        public static readonly Refused Instance = new();
-
-        public void Dispose()
-        {
-        }
     }
 
     private Task ShedAsync(HttpContext context, ConcurrencyLimit limit, string clusterId)
