@@ -167,6 +167,8 @@ log "starting targets"
 start_nginx upstream upstream "$UPSTREAM_PORT"; add upstream
 start_nginx nginx proxy "$NGINX_PROXY_PORT"; add nginx
 start_yarp yarp $((BASE_PORT + 3)) DOTNET_NOTHING=; add yarp
+# Like for like for tracing: the gateway always makes spans (trace ids in problems and logs, traceparent upstream).
+start_yarp yarp-otel $((BASE_PORT + 5)) BARE_YARP_TRACING=1; add yarp-otel
 start_gateway full gateway-full.json $((BASE_PORT + 10)) DOTNET_NOTHING=; add full
 start_gateway 429 gateway-429.json $((BASE_PORT + 12)) DOTNET_NOTHING=; add 429
 if [[ $VARIANTS == 1 ]]; then
@@ -347,6 +349,7 @@ what = {
   "upstream": "upstream directly (nginx return 200, 1 worker): the ceiling",
   "nginx": "nginx ${NGINX_VERSION} proxy_pass, keepalive 64, ${NPROC} workers",
   "yarp": "bare YARP ${YARP_VERSION} (bench/BareYarp), runtime defaults",
+  "yarp-otel": "bare YARP + OpenTelemetry tracing as its docs show (ASP.NET Core + HttpClient instrumentation, no exporter)",
   "full": "**gateway, every feature on** (gateway-full.json), runtime defaults",
   "429": "gateway, rate limiter rejecting ~all (gateway-429.json)",
   "full-norl": "gateway, every feature but no rate-limit policy on the route (gateway-norl.json)",
@@ -377,6 +380,9 @@ like = []
 if "full-both" in med and "yarp-both" in med:
     like.append(f"Like for like with both runtime settings: gateway {med['full-both'][0]:,.0f} req/s vs bare YARP {med['yarp-both'][0]:,.0f} "
                 f"= **{med['full-both'][0] / med['yarp-both'][0]:.2f}x**, p99 {med['full-both'][2]:.2f} vs {med['yarp-both'][2]:.2f} ms = **{med['full-both'][2] / med['yarp-both'][2]:.2f}x**.")
+if "full" in med and "yarp-otel" in med:
+    like.append(f"Against bare YARP with tracing on as well: CPU {med['full'][3]:.1f} vs {med['yarp-otel'][3]:.1f} µs per request "
+                f"= **{med['full'][3] / med['yarp-otel'][3]:.2f}x**, req/s **{med['full'][0] / med['yarp-otel'][0]:.2f}x**.")
 errs = sorted({r[5] for t in order for r in rows[t] if r[5]})
 
 series_md = "Not run (SERIES=0)."
