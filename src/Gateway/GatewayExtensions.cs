@@ -36,7 +36,7 @@ public static class GatewayExtensions
             .AddGatewayAuth(configuration)
             .AddGatewayMaintenance(configuration)
             .AddGatewayRateLimiting(configuration)
-            .AddGatewayCaching()
+            .AddGatewayCaching(configuration)
             .AddGatewayOverload()
             .AddGatewayForwarding()
             .AddGatewayRedirects()

@@ -53,19 +53,41 @@ public sealed class OutputCacheTests : PerTestGateway
     }
 
     [Fact]
-    public async Task A_request_with_authorization_bypasses_the_cache()
+    public async Task A_public_answer_to_a_request_with_authorization_is_stored_and_answers_another_users_request()
     {
-        using var stored = await Client.GetAsync(new Uri(Products, UriKind.Relative));
-        using var request = new HttpRequestMessage(HttpMethod.Get, Products);
-        Tokens.Bearer(request, Tokens.Create("bob", "user", DateTime.UtcNow, DateTime.UtcNow.AddHours(1)));
-        using var response = await Client.SendAsync(request);
+        using var bobs = await SendAsync(Products, "bob");
+        using var alices = await SendAsync(Products, "alice");
+        using var anonymous = await Client.GetAsync(new Uri(Products, UriKind.Relative));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Null(response.Headers.Age);
-        Assert.Equal(AnswerCount(stored) + 1, AnswerCount(response));
+        Assert.Equal(HttpStatusCode.OK, alices.StatusCode);
+        Assert.Contains("public", bobs.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+        // RFC 9111 §3.5: public lets a shared cache reuse it for any request, so alice gets what was stored for bob.
+        Assert.Equal(AnswerCount(bobs), AnswerCount(alices));
+        Assert.NotNull(alices.Headers.Age);
+        // Requests without a token keep entries of their own (see SharedCachePolicy): the upstream is asked again.
+        Assert.Equal(AnswerCount(bobs) + 1, AnswerCount(anonymous));
         var (_, metrics) = await MetricsScrape.ReadAsync(Gateway);
-        Assert.Equal(1, CacheResult(metrics, "bypass"));
-        Assert.Equal(0, CacheResult(metrics, "hit"));
+        Assert.Equal(2, CacheResult(metrics, "miss"));
+        Assert.Equal(1, CacheResult(metrics, "hit"));
+        Assert.Equal(0, CacheResult(metrics, "bypass"));
+    }
+
+    [Fact]
+    public async Task Without_public_an_answer_to_a_request_with_authorization_is_not_stored_but_one_without_is()
+    {
+        const string path = $"{Products}?cache=max-age";
+        using var first = await SendAsync(path, "bob");
+        using var second = await SendAsync(path, "bob");
+
+        Assert.Equal("max-age=30", first.Headers.CacheControl?.ToString());
+        Assert.Equal(AnswerCount(first) + 1, AnswerCount(second));
+        Assert.Null(second.Headers.Age);
+
+        // The same answer to requests without Authorization: max-age alone lets a shared cache keep it.
+        using var anonymous = await Client.GetAsync(new Uri(path, UriKind.Relative));
+        using var hit = await Client.GetAsync(new Uri(path, UriKind.Relative));
+        Assert.Equal(AnswerCount(anonymous), AnswerCount(hit));
+        Assert.NotNull(hit.Headers.Age);
     }
 
     [Fact]
@@ -135,6 +157,13 @@ public sealed class OutputCacheTests : PerTestGateway
         using var hit = await Client.GetAsync(new Uri(Products, UriKind.Relative));
         Assert.Equal(AnswerCount(stored), AnswerCount(hit));
         Assert.NotNull(hit.Headers.Age);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string path, string user)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        Tokens.Bearer(request, Tokens.Create(user, "user", DateTime.UtcNow, DateTime.UtcNow.AddHours(1)));
+        return await Client.SendAsync(request);
     }
 
     private static long AnswerCount(HttpResponseMessage response) =>

@@ -59,6 +59,6 @@ internal sealed partial class CacheEviction(IOutputCacheStore store, ILogger<Cac
     [LoggerMessage(EventId = EventIds.CacheEvicted, Level = LogLevel.Information, Message = "Route {RouteId} changed: its cached answers were dropped")]
     private static partial void LogEvicted(ILogger logger, string routeId);
 
-    [LoggerMessage(EventId = EventIds.CacheEvictionFailed, Level = LogLevel.Warning, Message = "Route {RouteId} changed but its cached answers could not be dropped")]
+    [LoggerMessage(EventId = EventIds.CacheEvictionFailed, Level = LogLevel.Warning, Message = "Route {RouteId} changed but its cached answers could not be dropped now (the cache store is unreachable); they are dropped before the cache is read again")]
     private static partial void LogEvictionFailed(ILogger logger, string routeId, Exception exception);
 }

@@ -1,23 +1,59 @@
 using Gateway.Observability;
+using Gateway.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.AspNetCore.OutputCaching.StackExchangeRedis;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Gateway.Caching;
 
 public static class CachingExtensions
 {
-    /// <summary>ASP.NET Core output caching with one policy, <c>shared</c>; a route opts in with YARP's <c>"OutputCachePolicy": "shared"</c>.</summary>
-    public static IServiceCollection AddGatewayCaching(this IServiceCollection services)
+    /// <summary>Key prefix of the cache's entries and tag sets in Redis, beside the store's <c>gateway:</c> keys.</summary>
+    public const string RedisInstanceName = "gateway:cache:";
+
+    /// <summary>
+    /// ASP.NET Core output caching with one policy, <c>shared</c>; a route opts in with YARP's <c>"OutputCachePolicy": "shared"</c>.
+    /// In this process's memory, or in Redis when the shared store is (<c>Store:Redis:ConnectionString</c>), so every replica
+    /// answers from what any of them stored.
+    /// </summary>
+    public static IServiceCollection AddGatewayCaching(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOutputCache();
         services.AddOptions<OutputCacheOptions>().Configure<GatewayMetrics>((options, metrics) =>
             options.AddPolicy(SharedCachePolicy.Name, new SharedCachePolicy(metrics)));
+        if (StoreExtensions.RedisConnectionString(configuration) is { } connectionString)
+        {
+            AddRedisStore(services, connectionString);
+        }
+
         services.AddSingleton<IConfigChangeListener, CacheEviction>();
         return services;
     }
 
     /// <summary>After authorization and rate limiting: a hit is still authenticated and counted against the quota.</summary>
     public static IApplicationBuilder UseGatewayCaching(this IApplicationBuilder app) => app.UseOutputCache();
+
+    private static void AddRedisStore(IServiceCollection services, string connectionString)
+    {
+        services.AddStackExchangeRedisOutputCache(_ => { });
+        // The gateway's one multiplexer (fail-fast, quick reconnect), not a second connection of the package's own.
+        services.AddOptions<RedisOutputCacheOptions>().Configure<RedisConnections>((options, connections) =>
+        {
+            options.InstanceName = RedisInstanceName;
+            options.ConnectionMultiplexerFactory = () => Task.FromResult(connections.Get(connectionString));
+        });
+
+        // The package registers its (internal) store last; it is made here, inside the wrapper, instead.
+        var redisStore = services.Last(descriptor => descriptor.ServiceType == typeof(IOutputCacheStore));
+        services.Remove(redisStore);
+        services.AddSingleton(provider => new OutageTolerantCacheStore(
+            (IOutputCacheStore)ActivatorUtilities.CreateInstance(provider, redisStore.ImplementationType!),
+            provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<OutageTolerantCacheStore>>()));
+        services.AddSingleton<IOutputCacheStore>(provider => provider.GetRequiredService<OutageTolerantCacheStore>());
+        services.AddHealthChecks().AddCheck<CacheStoreHealthCheck>("cache");
+    }
 }

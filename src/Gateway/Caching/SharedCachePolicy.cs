@@ -10,11 +10,20 @@ namespace Gateway.Caching;
 
 /// <summary>
 /// The <c>shared</c> output-cache policy: RFC 9111's rules for a shared cache, applied to what the upstream sends.
-/// A request is looked up and its answer stored only for GET/HEAD without <c>Authorization</c> and without a
-/// request <c>Cache-Control: no-cache</c>/<c>no-store</c> (those are counted as bypass). An answer is stored only when
-/// it is a 200 whose <c>Cache-Control</c> gives a lifetime (<c>s-maxage</c>, else <c>max-age</c>) and says neither
-/// <c>no-store</c>, <c>no-cache</c> nor <c>private</c>, without <c>Set-Cookie</c>, and with no <c>Vary</c> but
-/// <c>Accept-Encoding</c>. Every entry is tagged with its route id, so a route's entries can be evicted together.
+/// A request is looked up and its answer stored only for GET/HEAD without a request <c>Cache-Control: no-cache</c>/
+/// <c>no-store</c> (those are counted as bypass). An answer is stored only when it is a 200 whose <c>Cache-Control</c>
+/// gives a lifetime (<c>s-maxage</c>, else <c>max-age</c>) and says neither <c>no-store</c>, <c>no-cache</c> nor
+/// <c>private</c>, without <c>Set-Cookie</c>, and with no <c>Vary</c> but <c>Accept-Encoding</c>. Every entry is tagged
+/// with its route id, so a route's entries can be evicted together.
+/// <para>
+/// A request with <c>Authorization</c> (RFC 9111 §3.5): its answer is stored only when it also says <c>public</c>,
+/// <c>s-maxage</c> or <c>must-revalidate</c>, the upstream's statement that it may be shared. Such an entry then answers
+/// every request with <c>Authorization</c> for the same URL, whoever sent it, as the RFC allows: an upstream whose answer
+/// depends on the user must say <c>private</c> or <c>Vary: Authorization</c>, and neither is stored here. Requests with
+/// and without <c>Authorization</c> keep separate entries, so an upstream that answers a token differently but forgets
+/// to say so never hands the anonymous answer to a user or a user's answer to an anonymous client. The gateway's own
+/// authorization runs before the cache: a hit still needs a token the route accepts.
+/// </para>
 /// </summary>
 internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePolicy
 {
@@ -31,7 +40,7 @@ internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePo
         }
 
         var route = RouteId(http);
-        if (request.Headers.Authorization.Count > 0 || RequestRefusesCache(request.Headers.CacheControl))
+        if (RequestRefusesCache(request.Headers.CacheControl))
         {
             context.EnableOutputCaching = false;
             metrics.CacheRequests.WithLabels(route, CacheResults.Bypass).Inc();
@@ -47,6 +56,12 @@ internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePo
         // anything else is not stored (ServeResponseAsync) rather than served to requests it was not made for.
         context.CacheVaryByRules.HeaderNames = HeaderNames.AcceptEncoding;
         context.CacheVaryByRules.QueryKeys = "*"; // The whole query is part of what was asked for.
+        if (HasAuthorization(request))
+        {
+            // Whether a token was sent, never the token: entries for requests with one are shared by every user.
+            context.CacheVaryByRules.VaryByValues[AuthorizationKey] = "present";
+        }
+
         context.Tags.Add(route);
         http.Response.OnStarting(static state =>
         {
@@ -69,7 +84,7 @@ internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePo
 
     public ValueTask ServeResponseAsync(OutputCacheContext context, CancellationToken cancellation)
     {
-        var lifetime = StorableFor(context.HttpContext.Response);
+        var lifetime = StorableFor(context.HttpContext.Response, HasAuthorization(context.HttpContext.Request));
         if (lifetime is { } fresh)
         {
             context.ResponseExpirationTimeSpan = fresh;
@@ -83,11 +98,18 @@ internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePo
     }
 
     /// <summary>How long a shared cache may keep this answer, or null when it must not store it.</summary>
-    internal static TimeSpan? StorableFor(HttpResponse response)
+    /// <param name="requestHadAuthorization">The request carried <c>Authorization</c>: then only an answer that says it may be shared is stored.</param>
+    internal static TimeSpan? StorableFor(HttpResponse response, bool requestHadAuthorization = false)
     {
         if (response.StatusCode != StatusCodes.Status200OK || response.Headers.SetCookie.Count > 0
             || !CacheControlHeaderValue.TryParse(response.Headers.CacheControl.ToString(), out var cacheControl)
             || cacheControl.NoStore || cacheControl.NoCache || cacheControl.Private)
+        {
+            return null;
+        }
+
+        // RFC 9111 §3.5: the directives that let a shared cache keep an answer to a request with Authorization.
+        if (requestHadAuthorization && !cacheControl.Public && cacheControl.SharedMaxAge is null && !cacheControl.MustRevalidate)
         {
             return null;
         }
@@ -112,6 +134,10 @@ internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePo
 
         return lifetime > TimeSpan.Zero ? lifetime : null;
     }
+
+    private const string AuthorizationKey = "authorization";
+
+    private static bool HasAuthorization(HttpRequest request) => request.Headers.Authorization.Count > 0;
 
     private static bool RequestRefusesCache(StringValues header) =>
         header.Count > 0 && CacheControlHeaderValue.TryParse(header.ToString(), out var cacheControl) && (cacheControl.NoCache || cacheControl.NoStore);

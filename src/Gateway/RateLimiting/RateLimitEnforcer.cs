@@ -70,8 +70,9 @@ internal sealed partial class RateLimitEnforcer(
         }
 
         StoreAnswered(policy);
-        // A concurrency permit goes back when the request upgrades (101): a WebSocket session does not hold it.
-        using (UpgradeRelease.Guard(context, lease))
+        // A concurrency permit goes back when the request upgrades (101): a WebSocket session does not hold it, unless
+        // the policy says so (HoldPermitWhileUpgraded: then the request, and the lease, last as long as the session).
+        using (policy.Settings.HoldPermitWhileUpgraded ? lease : UpgradeRelease.Guard(context, lease))
         {
             await (Refusal(context, route, policy, client, lease) ?? next(context));
         }

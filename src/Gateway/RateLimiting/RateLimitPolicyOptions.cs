@@ -18,6 +18,13 @@ public sealed record RateLimitPolicyOptions
 
     public TimeSpan ReplenishmentPeriod { get; init; }
 
+    /// <summary>
+    /// Concurrency only: keep the permit while an upgraded connection (a WebSocket session after its 101) is open, so
+    /// <see cref="PermitLimit"/> bounds open sessions. Off by default: the permit goes back at the upgrade, as a
+    /// session is not a request in progress.
+    /// </summary>
+    public bool HoldPermitWhileUpgraded { get; init; }
+
     /// <summary>The quota (q) and window in seconds (w) of the RateLimit-Policy header.</summary>
     internal (int Quota, int WindowSeconds) Shape() => Kind switch
     {
@@ -47,6 +54,11 @@ public sealed record RateLimitPolicyOptions
                 // The binder takes a number as an enum value even when no kind has it ("Kind": "7").
                 yield return $"Kind must be one of {string.Join(", ", Enum.GetNames<RateLimitKind>())}, not {(int)Kind}";
                 break;
+        }
+
+        if (HoldPermitWhileUpgraded && Kind != RateLimitKind.Concurrency)
+        {
+            yield return "HoldPermitWhileUpgraded applies to Kind Concurrency only (no other kind holds a permit while a request runs)";
         }
     }
 

@@ -41,6 +41,7 @@ public static class RateLimitingExtensions
                 policy.Settings.TokenLimit,
                 policy.Settings.TokensPerPeriod,
                 replenishmentPeriod = policy.Settings.ReplenishmentPeriod,
+                policy.Settings.HoldPermitWhileUpgraded,
                 rateLimitPolicyHeader = policy.PolicyHeader,
             }),
         }));

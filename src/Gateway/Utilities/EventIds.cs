@@ -20,4 +20,7 @@ internal static class EventIds
     public const int AuditNotKept = 5005;
     public const int CacheEvicted = 6001;
     public const int CacheEvictionFailed = 6002;
+    public const int CacheStoreUnreachable = 6003;
+    public const int CacheStoreReachable = 6004;
+    public const int CacheEvictedLate = 6005;
 }

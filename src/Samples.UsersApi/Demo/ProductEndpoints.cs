@@ -6,8 +6,9 @@ namespace Samples.UsersApi.Demo;
 
 /// <summary>
 /// The product catalog, cacheable: <c>Cache-Control: public, max-age=30</c> and an ETag, so a shared cache (the
-/// gateway's, on a route with OutputCachePolicy shared) may keep it. <c>?cache=private</c> or <c>?cache=no-store</c>
-/// send those directives instead. X-Upstream-Answers counts the answers this instance has made, so a client can
+/// gateway's, on a route with OutputCachePolicy shared) may keep it, also for a request with Authorization.
+/// <c>?cache=private</c> or <c>?cache=no-store</c> send those directives instead, <c>?cache=max-age</c> the lifetime
+/// without <c>public</c>. X-Upstream-Answers counts the answers this instance has made, so a client can
 /// tell a stored copy (the count does not move) from a fresh one.
 /// </summary>
 internal static class ProductEndpoints
@@ -27,6 +28,7 @@ internal static class ProductEndpoints
             {
                 "private" => "private, max-age=30",
                 "no-store" => "no-store",
+                "max-age" => "max-age=30", // Storable by a shared cache, but not for a request with Authorization (no public).
                 _ => "public, max-age=30",
             };
             response.GetTypedHeaders().ETag = ETag;

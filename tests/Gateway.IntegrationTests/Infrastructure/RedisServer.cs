@@ -28,6 +28,14 @@ public sealed class RedisServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Runs one redis-cli command against this server; its output, trimmed.</summary>
+    public async Task<string> CliAsync(params string[] command)
+    {
+        await using var cli = new ServerProcess("redis-cli", ["-p", $"{Port}", .. command]);
+        await cli.WaitForExitAsync();
+        return cli.Output.Trim();
+    }
+
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     private async Task<bool> PingsAsync()

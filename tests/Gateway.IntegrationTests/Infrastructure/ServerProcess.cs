@@ -7,6 +7,7 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
+    private int _disposed;
 
     public ServerProcess(string executable, IEnumerable<string> arguments)
     {
@@ -43,8 +44,14 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Idempotent: a test that stopped a server on purpose (an outage) disposes it again in its finally.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await StopAsync();
         _process.Dispose();
     }

@@ -96,7 +96,7 @@ public sealed class SharedStateTests(ITestOutputHelper output) : RootConfigTest
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         }
 
-        var enabled = await RedisCli(redis, "GET", "gateway:maintenance:override");
+        var enabled = await redis.CliAsync("GET", "gateway:maintenance:override");
         using (var end = await a.AdminAsync(HttpMethod.Delete, "/admin/maintenance"))
         {
             Assert.Equal(HttpStatusCode.OK, end.StatusCode);
@@ -105,13 +105,13 @@ public sealed class SharedStateTests(ITestOutputHelper output) : RootConfigTest
         await Eventually.HoldsAsync(async () => await b.Public.StatusAsync("/api/users/1") == 200, "b follows a", seconds: 2);
 
         // The enabled window written back straight into Redis with no message, as if a PUT's message were lost.
-        await RedisCli(redis, "SET", "gateway:maintenance:override", enabled);
+        await redis.CliAsync("SET", "gateway:maintenance:override", enabled);
         await Eventually.HoldsAsync(async () => await a.Public.StatusAsync("/api/users/1") == 503 && await b.Public.StatusAsync("/api/users/1") == 503,
             "both replicas read the window at their next reconcile", seconds: 2);
 
         // And a store that lost the window (Redis restarted empty) gets it back from the replicas that hold it.
-        await RedisCli(redis, "DEL", "gateway:maintenance:override");
-        await Eventually.HoldsAsync(async () => await RedisCli(redis, "EXISTS", "gateway:maintenance:override") == "1", "the window is written back", seconds: 2);
+        await redis.CliAsync("DEL", "gateway:maintenance:override");
+        await Eventually.HoldsAsync(async () => await redis.CliAsync("EXISTS", "gateway:maintenance:override") == "1", "the window is written back", seconds: 2);
         Assert.Equal(503, await b.Public.StatusAsync("/api/users/1"));
     }
 
@@ -244,13 +244,6 @@ public sealed class SharedStateTests(ITestOutputHelper output) : RootConfigTest
     {
         var (_, report) = await replica.HealthReportAsync();
         return report.GetProperty("checks").GetProperty("store").GetProperty("status").GetString();
-    }
-
-    private static async Task<string> RedisCli(RedisServer redis, params string[] command)
-    {
-        await using var cli = new ServerProcess("redis-cli", ["-p", $"{redis.Port}", .. command]);
-        await cli.WaitForExitAsync();
-        return cli.Output.Trim();
     }
 
     private Task<GatewayInstance> StartAsync(RedisServer redis, string replica, params string[] extra) =>

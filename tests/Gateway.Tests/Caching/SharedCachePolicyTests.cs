@@ -31,6 +31,19 @@ public sealed class SharedCachePolicyTests
     public void An_answer_that_varies_by_more_than_encoding_is_refused(string vary) =>
         Assert.Null(SharedCachePolicy.StorableFor(Response(200, "public, max-age=30", vary, null)));
 
+    [Theory]
+    [InlineData("public, max-age=30", 30)]
+    [InlineData("s-maxage=20", 20)]
+    [InlineData("must-revalidate, max-age=10", 10)]
+    public void An_answer_to_a_request_with_authorization_is_kept_when_it_says_it_may_be_shared(string cacheControl, int seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), SharedCachePolicy.StorableFor(Response(200, cacheControl, null, null), requestHadAuthorization: true));
+
+    [Theory]
+    [InlineData("max-age=30")]
+    [InlineData("public, private, max-age=30")]
+    public void An_answer_to_a_request_with_authorization_is_refused_without_public_s_maxage_or_must_revalidate(string cacheControl) =>
+        Assert.Null(SharedCachePolicy.StorableFor(Response(200, cacheControl, null, null), requestHadAuthorization: true));
+
     [Fact]
     public void An_answer_that_sets_a_cookie_is_refused()
     {

@@ -28,6 +28,18 @@ public sealed class RateLimitPolicyOptionsTests
     }
 
     [Theory]
+    [InlineData(RateLimitKind.FixedWindow)]
+    [InlineData(RateLimitKind.SlidingWindow)]
+    [InlineData(RateLimitKind.TokenBucket)]
+    public void Holding_a_permit_while_upgraded_is_for_a_concurrency_policy_only(RateLimitKind kind)
+    {
+        Assert.Empty((Policy(RateLimitKind.Concurrency) with { HoldPermitWhileUpgraded = true }).Problems());
+        Assert.Equal(
+            ["HoldPermitWhileUpgraded applies to Kind Concurrency only (no other kind holds a permit while a request runs)"],
+            (Policy(kind) with { HoldPermitWhileUpgraded = true }).Problems());
+    }
+
+    [Theory]
     [InlineData(0, 1, 10, "TokenLimit must be at least 1")]
     [InlineData(5, 0, 10, "TokensPerPeriod must be at least 1")]
     [InlineData(5, 1, 0, "ReplenishmentPeriod must be a positive time span (hh:mm:ss)")]

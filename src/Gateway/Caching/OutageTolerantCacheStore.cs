@@ -1,0 +1,184 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using Gateway.Store;
+using Gateway.Utilities;
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Gateway.Caching;
+
+/// <summary>
+/// The output-cache store in front of Redis's (Microsoft.AspNetCore.OutputCaching.StackExchangeRedis), which throws
+/// when Redis is away. ASP.NET Core 10's middleware survives that (the request goes to the upstream) but logs a failed
+/// read and a failed write for every request of an outage; here an unreachable store is a quiet miss and a dropped
+/// write, with one warning per outage and an outage the health check can report, and no middleware version that
+/// lets a read failure through can answer 500 for it.
+/// A route eviction that fails is kept and done before the next read, so answers made under an old route are not
+/// served once Redis returns with them still in it.
+/// </summary>
+internal sealed partial class OutageTolerantCacheStore : IOutputCacheStore, IOutputCacheBufferStore, IDisposable
+{
+    private readonly IOutputCacheStore _inner;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<OutageTolerantCacheStore> _logger;
+    private readonly ConcurrentDictionary<string, byte> _pendingEvictions = new(StringComparer.Ordinal);
+    private StoreOutage? _outage;
+
+    public OutageTolerantCacheStore(IOutputCacheStore inner, TimeProvider clock, ILogger<OutageTolerantCacheStore> logger)
+    {
+        _inner = inner;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    /// <summary>Null while the last operation reached the store; else since when it has not.</summary>
+    public StoreOutage? Outage => Volatile.Read(ref _outage);
+
+    public async ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EvictPendingAsync(cancellationToken);
+            var value = await _inner.GetAsync(key, cancellationToken);
+            Reached();
+            return value;
+        }
+        catch (Exception ex) when (IsUnreachable(ex))
+        {
+            Unreached(ex);
+            return null;
+        }
+    }
+
+    public async ValueTask<bool> TryGetAsync(string key, PipeWriter destination, CancellationToken cancellationToken)
+    {
+        if (_inner is not IOutputCacheBufferStore buffered)
+        {
+            var value = await GetAsync(key, cancellationToken);
+            if (value is null)
+            {
+                return false;
+            }
+
+            await destination.WriteAsync(value, cancellationToken);
+            return true;
+        }
+
+        try
+        {
+            await EvictPendingAsync(cancellationToken);
+            var found = await buffered.TryGetAsync(key, destination, cancellationToken);
+            Reached();
+            return found;
+        }
+        catch (Exception ex) when (IsUnreachable(ex))
+        {
+            Unreached(ex);
+            return false;
+        }
+    }
+
+    public async ValueTask SetAsync(string key, byte[] value, string[]? tags, TimeSpan validFor, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _inner.SetAsync(key, value, tags, validFor, cancellationToken);
+            Reached();
+        }
+        catch (Exception ex) when (IsUnreachable(ex))
+        {
+            Unreached(ex);
+        }
+    }
+
+    public async ValueTask SetAsync(string key, ReadOnlySequence<byte> value, ReadOnlyMemory<string> tags, TimeSpan validFor, CancellationToken cancellationToken)
+    {
+        if (_inner is not IOutputCacheBufferStore buffered)
+        {
+            await SetAsync(key, value.ToArray(), tags.ToArray(), validFor, cancellationToken);
+            return;
+        }
+
+        try
+        {
+            await buffered.SetAsync(key, value, tags, validFor, cancellationToken);
+            Reached();
+        }
+        catch (Exception ex) when (IsUnreachable(ex))
+        {
+            Unreached(ex);
+        }
+    }
+
+    /// <summary>Throws when the store is unreachable (the caller logs it); the eviction is then done before the next read.</summary>
+    public async ValueTask EvictByTagAsync(string tag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _inner.EvictByTagAsync(tag, cancellationToken);
+            Reached();
+        }
+        catch (Exception ex) when (IsUnreachable(ex))
+        {
+            _pendingEvictions.TryAdd(tag, 0);
+            Unreached(ex);
+            throw;
+        }
+    }
+
+    /// <summary>Disposes the Redis store (it stops its background sweep); only at shutdown, when the shared connection closes too.</summary>
+    public void Dispose() => (_inner as IDisposable)?.Dispose();
+
+    private async ValueTask EvictPendingAsync(CancellationToken cancellationToken)
+    {
+        if (_pendingEvictions.IsEmpty)
+        {
+            return;
+        }
+
+        foreach (var tag in _pendingEvictions.Keys)
+        {
+            await _inner.EvictByTagAsync(tag, cancellationToken);
+            _pendingEvictions.TryRemove(tag, out _);
+            Log.EvictedLate(_logger, tag);
+        }
+    }
+
+    private static bool IsUnreachable(Exception ex) => ex is RedisException or TimeoutException or SocketException or ObjectDisposedException;
+
+    private void Reached()
+    {
+        // A read first: the common path (reachable) writes nothing.
+        if (Volatile.Read(ref _outage) is { } ended && Interlocked.CompareExchange(ref _outage, null, ended) == ended)
+        {
+            Log.Reachable(_logger, ended.Since);
+        }
+    }
+
+    private void Unreached(Exception ex)
+    {
+        if (Volatile.Read(ref _outage) is null
+            && Interlocked.CompareExchange(ref _outage, new StoreOutage(_clock.GetUtcNow(), ex.GetType().Name), null) is null)
+        {
+            Log.Unreachable(_logger, ex.GetType().Name);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = EventIds.CacheStoreUnreachable, Level = LogLevel.Warning,
+            Message = "Output cache store (Redis) unreachable ({Reason}); answering from the upstream and storing nothing until it returns")]
+        public static partial void Unreachable(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = EventIds.CacheStoreReachable, Level = LogLevel.Information,
+            Message = "Output cache store (Redis) reachable again (unreachable since {Since:O})")]
+        public static partial void Reachable(ILogger logger, DateTimeOffset since);
+
+        [LoggerMessage(EventId = EventIds.CacheEvictedLate, Level = LogLevel.Information,
+            Message = "Route {RouteId}: the cached answers an earlier change could not drop were dropped")]
+        public static partial void EvictedLate(ILogger logger, string routeId);
+    }
+}
