@@ -120,6 +120,30 @@ public sealed class MetricsTests : PerTestGateway
     }
 
     [Fact]
+    public async Task OpenMetrics_exposition_carries_the_trace_id_of_a_request_as_the_duration_exemplar()
+    {
+        using var response = await Client.GetAsync(new Uri("/no/route/exemplar", UriKind.Relative));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var traceId = problem.GetProperty("traceId").GetString()!;
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.Accept.ParseAdd("application/openmetrics-text; version=1.0.0");
+        using var scrape = await Gateway.Admin.SendAsync(request);
+        var text = await scrape.Content.ReadAsStringAsync();
+
+        Assert.Equal("application/openmetrics-text", scrape.Content.Headers.ContentType?.MediaType);
+        var exemplars = text.Split('\n').Where(line => line.Contains(" # {", StringComparison.Ordinal)).ToList();
+        Assert.Contains(exemplars, line => line.StartsWith("gateway_request_duration_seconds_bucket{route=\"none\",class=\"4xx\",origin=\"no_route\"", StringComparison.Ordinal)
+            && line.Contains($"# {{trace_id=\"{traceId}\",span_id=\"", StringComparison.Ordinal));
+        // Only the duration histogram carries exemplars (each costs exposition bytes and, elsewhere, per-call work).
+        Assert.All(exemplars, line => Assert.StartsWith("gateway_request_duration_seconds_bucket{", line, StringComparison.Ordinal));
+
+        // The plain text format (what promtool and older scrapers read) has none.
+        var (plain, _) = await MetricsScrape.ReadAsync(Gateway);
+        Assert.DoesNotContain(" # {", plain, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Series_of_a_route_removed_from_the_config_disappear_and_the_others_stay()
     {
         using (await Client.GetAsync(new Uri("/chaos/status/503", UriKind.Relative)))

@@ -12,12 +12,19 @@ public sealed class GatewayMetrics
 {
     private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-    // prometheus-net would read the trace context for an exemplar on every increment (an allocation per
-    // request); traces are linked through the traceId in problem bodies and the access log instead.
+    // prometheus-net's default reads the trace context for an exemplar on every increment of every metric (a pooled
+    // exemplar per call); only the request-duration histogram carries them, sampled by SampledDuration.
     private static readonly ExemplarBehavior NoExemplars = new() { DefaultExemplarProvider = static (_, _) => Exemplar.None };
 
     public GatewayMetrics()
+        : this(new MetricsOptions())
     {
+    }
+
+    public GatewayMetrics(MetricsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ExemplarIntervalMs = options.Exemplars ? Math.Max(1, (long)options.ExemplarInterval.TotalMilliseconds) : 0;
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
         factory.ExemplarBehavior = NoExemplars;
@@ -66,6 +73,9 @@ public sealed class GatewayMetrics
             new CounterConfiguration { LabelNames = ["route", "result"] });
         UnroutedSeries = RouteSeries.Unrouted(this);
     }
+
+    /// <summary>Milliseconds between two exemplars of one duration series; 0: none.</summary>
+    internal long ExemplarIntervalMs { get; }
 
     /// <summary>Series of requests that matched no route (route="none").</summary>
     internal RouteSeries UnroutedSeries { get; }
