@@ -115,8 +115,27 @@ public sealed class MetricsTests : PerTestGateway
         {
             var (_, samples) = await MetricsScrape.ReadAsync(Gateway);
             return samples.Sum("gateway_config_last_reload_success") == 0
-                && samples.Sum("gateway_config_reloads_total", labels => labels["result"] == "failure") == 1;
-        }, "a rejected edit shows as last reload failed");
+                && samples.Sum("gateway_config_reloads_total", labels => labels["result"] == "failure") == 1
+                && samples.Sum("gateway_config_last_reload_rejected_info", labels => labels["section"] == "ReverseProxy") == 1;
+        }, "a rejected edit shows as last reload failed, naming the section of its error");
+
+        var good = Config.Read();
+        Config.WriteText("{ \"ReverseProxy\": ");
+        await Eventually.HoldsAsync(async () =>
+        {
+            var (_, samples) = await MetricsScrape.ReadAsync(Gateway);
+            return samples.Sum("gateway_config_last_reload_rejected_info", labels => labels["section"] == "json") == 1
+                && samples.Count(sample => sample.Name == "gateway_config_last_reload_rejected_info") == 1;
+        }, "a file that does not parse is section json, and the info has one series");
+
+        good["ReverseProxy"]!["Routes"]!["chaos"]!["ClusterId"] = "chaos";
+        Config.Write(good);
+        await Eventually.HoldsAsync(async () =>
+        {
+            var (text, samples) = await MetricsScrape.ReadAsync(Gateway);
+            return samples.Sum("gateway_config_last_reload_success") == 1
+                && !text.Contains("gateway_config_last_reload_rejected_info{", StringComparison.Ordinal);
+        }, "an applied edit leaves no rejected-info series");
     }
 
     [Fact]

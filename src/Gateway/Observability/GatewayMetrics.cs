@@ -68,6 +68,9 @@ public sealed class GatewayMetrics
             "1 when the last edit of the config file was applied, 0 when it was rejected (the last good config serves).");
         ConfigLastReloadTimestamp = factory.CreateGauge("gateway_config_last_reload_timestamp_seconds",
             "Unix time of the last load attempt of the config file.");
+        ConfigLastReloadRejected = factory.CreateGauge("gateway_config_last_reload_rejected_info",
+            "1 while the last edit of the config file is rejected, labelled with the top-level section its first error names (a fixed set; json: the file does not parse); no series while the last load applied.",
+            new GaugeConfiguration { LabelNames = ["section"] });
         CacheRequests = factory.CreateCounter("gateway_cache_requests_total",
             "Requests to routes with the shared output cache, by result: hit (200 from the cache), not_modified (304 from the cache), miss (sent upstream), bypass (Authorization or a request Cache-Control: no-cache/no-store).",
             new CounterConfiguration { LabelNames = ["route", "result"] });
@@ -120,4 +123,6 @@ public sealed class GatewayMetrics
     public Gauge ConfigLastReloadSuccess { get; }
 
     public Gauge ConfigLastReloadTimestamp { get; }
+
+    public Gauge ConfigLastReloadRejected { get; }
 }
