@@ -175,6 +175,8 @@ if [[ $VARIANTS == 1 ]]; then
   start_gateway full-norl gateway-norl.json $((BASE_PORT + 14)) DOTNET_NOTHING=; add full-norl
   start_gateway full-noov gateway-noov.json $((BASE_PORT + 26)) DOTNET_NOTHING=; add full-noov
   start_gateway full-noretry gateway-noretry.json $((BASE_PORT + 28)) DOTNET_NOTHING=; add full-noretry
+  # What trace-id exemplars on the duration histogram cost (issue 19): the same gateway with them off.
+  start_gateway full-noexemplar gateway-noexemplar.json $((BASE_PORT + 32)) DOTNET_NOTHING=; add full-noexemplar
   start_gateway full-wks gateway-full.json $((BASE_PORT + 16)) DOTNET_gcServer=0; add full-wks
   start_gateway full-inline gateway-full.json $((BASE_PORT + 18)) DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1; add full-inline
   start_gateway full-both gateway-full.json $((BASE_PORT + 20)) DOTNET_gcServer=0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1; add full-both
@@ -355,6 +357,7 @@ what = {
   "full-norl": "gateway, every feature but no rate-limit policy on the route (gateway-norl.json)",
   "full-noov": "gateway, every feature but no overload limits (gateway-noov.json)",
   "full-noretry": "gateway, every feature but retries off (gateway-noretry.json)",
+  "full-noexemplar": "gateway, every feature but no trace-id exemplars (gateway-noexemplar.json)",
   "full-wks": "gateway full + DOTNET_gcServer=0",
   "full-inline": "gateway full + DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1",
   "full-both": "gateway full + both settings",

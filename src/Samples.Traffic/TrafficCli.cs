@@ -15,6 +15,7 @@ public static class TrafficCli
           --IncidentTimeScale <x>    incident clock speed-up, e.g. 60 (default 1)          env TRAFFIC_INCIDENTTIMESCALE
           --Incidents false | --no-incidents   the steady mix only                        env TRAFFIC_INCIDENTS
           --MaxInFlight <n>          concurrent picks (default 32)                         env TRAFFIC_MAXINFLIGHT
+          --urls <url>               serve GET /metrics (incidents) here (default: none)   env TRAFFIC_URLS
         """;
 
     /// <summary>Runs until <paramref name="cancellationToken"/> or the duration; 0 on success, 2 on bad options or scenario.</summary>

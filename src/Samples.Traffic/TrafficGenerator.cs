@@ -81,8 +81,12 @@ public sealed class TrafficGenerator
         using var run = new Run(this, client, abort.Token);
         var start = Tally.Snapshot();
         var clock = Stopwatch.StartNew();
+        await using var metrics = _options.Urls is { } urls
+            ? await IncidentMetrics.StartAsync(urls, () => Scenario.Incidents.Select(incident =>
+                (incident.Name, _options.Incidents && incident.IsActiveAt(clock.Elapsed.TotalSeconds * _options.IncidentTimeScale)))).ConfigureAwait(false)
+            : null;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"traffic: {RatePerSecond:0.##}/s to {_options.Gateway} from {_scenarioSource}; incidents {(_options.Incidents && Scenario.Incidents.Count > 0 ? $"on (time x{_options.IncidentTimeScale:0.##})" : "off")}; {(_options.Duration is { } d ? $"for {d.TotalSeconds:0.#} s" : "until stopped (Ctrl+C)")}")).ConfigureAwait(false);
+            $"traffic: {RatePerSecond:0.##}/s to {_options.Gateway} from {_scenarioSource}; incidents {(_options.Incidents && Scenario.Incidents.Count > 0 ? $"on (time x{_options.IncidentTimeScale:0.##})" : "off")}; {(_options.Duration is { } d ? $"for {d.TotalSeconds:0.#} s" : "until stopped (Ctrl+C)")}{(metrics is null ? "" : $"; metrics on {string.Join(' ', metrics.Urls)}/metrics")}")).ConfigureAwait(false);
 
         var summaries = SummarizeAsync(run, output, start, stopSummaries.Token);
         await run.SendAsync(clock, stopSending.Token).ConfigureAwait(false);

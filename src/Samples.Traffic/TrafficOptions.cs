@@ -37,12 +37,15 @@ public sealed class TrafficOptions
 
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Where to serve GET /metrics (the incidents, for Prometheus' annotations), e.g. http://0.0.0.0:5010; null: no listener.</summary>
+    public string? Urls { get; set; }
+
     /// <summary>After <see cref="Duration"/>, how long in-flight requests may take before they are cancelled.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Reads Gateway, Rate, Duration (seconds, "90s", "5m", "1h" or hh:mm:ss), Scenario, SummaryInterval (seconds),
-    /// Incidents (true/false), IncidentTimeScale and MaxInFlight. Unset keys keep their defaults.
+    /// Incidents (true/false), IncidentTimeScale, MaxInFlight and Urls. Unset keys keep their defaults.
     /// </summary>
     public static TrafficOptions FromConfiguration(IConfiguration configuration)
     {
@@ -83,6 +86,11 @@ public sealed class TrafficOptions
         if (Number(configuration, "IncidentTimeScale") is { } scale)
         {
             options.IncidentTimeScale = scale;
+        }
+
+        if (configuration["Urls"] is { Length: > 0 } urls)
+        {
+            options.Urls = urls;
         }
 
         if (Number(configuration, "MaxInFlight") is { } maxInFlight)

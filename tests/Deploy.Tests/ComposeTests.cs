@@ -280,6 +280,10 @@ public sealed partial class ComposeTests
             .ToList();
         var adminPort = Compose.PortOf(Compose.Environment(_compose.Service("gateway"))["Gateway__Urls__Admin"]);
         Assert.Contains($"gateway:{adminPort}", targets);
+        // The traffic generator's incidents (dashboard annotations) on the port it listens on.
+        Assert.Contains(Compose.ListenPorts(_compose.Service("traffic")), port => targets.Contains($"traffic:{port}"));
+        // Exemplars (trace ids on the latency histogram) are kept only with this feature flag.
+        Assert.Contains("--enable-feature=exemplar-storage", Compose.Command(prometheus));
 
         // The rule files the config names are where the mount puts them.
         var configDirectory = Path.GetDirectoryName(configPath)!;
@@ -308,6 +312,22 @@ public sealed partial class ComposeTests
             var url = new Uri(source.String("url"));
             Assert.Equal("prometheus", url.Host);
             Assert.Contains(url.Port, prometheusPorts);
+        }
+
+        // An exemplar's trace_id (the label the gateway writes) links to a provisioned Jaeger datasource on Jaeger's UI port.
+        var all = Directory.GetFiles(Path.Combine(provisioning!, "datasources"), "*.y*ml")
+            .SelectMany(file => Yaml.LoadMap(File.ReadAllText(file)).ListOrEmpty("datasources").OfType<Map>())
+            .ToList();
+        foreach (var source in datasources)
+        {
+            var destinations = source.MapOrNull("jsonData")?.ListOrEmpty("exemplarTraceIdDestinations").OfType<Map>().ToList() ?? [];
+            var destination = Assert.Single(destinations);
+            Assert.Equal("trace_id", destination.String("name"));
+            var jaeger = Assert.Single(all, candidate => candidate.StringOrNull("uid") == destination.String("datasourceUid"));
+            Assert.Equal("jaeger", jaeger.String("type"));
+            var jaegerUrl = new Uri(jaeger.String("url"));
+            Assert.Equal("jaeger", jaegerUrl.Host);
+            Assert.Contains($"{jaegerUrl.Port}:{jaegerUrl.Port}", _compose.Service("jaeger").ListOrEmpty("ports").OfType<string>());
         }
 
         var home = Compose.Environment(grafana).GetValueOrDefault("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH");

@@ -6,6 +6,7 @@ using Gateway.Admin;
 using Gateway.Auth;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.Maintenance;
+using Gateway.Observability;
 using Gateway.RateLimiting;
 using Json.Schema;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -162,6 +163,7 @@ public sealed class ConfigSchemaTests(ITestOutputHelper output)
         { "/properties/Maintenance/properties/Allow", nameof(MaintenanceAllowList) },
         { "/properties/Admin", nameof(AdminOptions) },
         { "/properties/Auth", nameof(AuthOptions) },
+        { "/properties/Metrics", nameof(MetricsOptions) },
     };
 
     [Theory]
@@ -193,7 +195,7 @@ public sealed class ConfigSchemaTests(ITestOutputHelper output)
         .. typeof(RouteConfig).Assembly.GetExportedTypes().Where(type => type.Namespace == "Yarp.ReverseProxy.Configuration" || type.Namespace == "Yarp.ReverseProxy.Forwarder"),
         typeof(KestrelServerLimits), typeof(Http2Limits), typeof(Http3Limits),
         typeof(RateLimitingOptions), typeof(RedisStoreOptions), typeof(RateLimitPolicyOptions),
-        typeof(MaintenanceOptions), typeof(MaintenanceAllowList), typeof(AdminOptions), typeof(AuthOptions),
+        typeof(MaintenanceOptions), typeof(MaintenanceAllowList), typeof(AdminOptions), typeof(AuthOptions), typeof(MetricsOptions),
     ];
 
     private static IEnumerable<string> BindableProperties(Type type)

@@ -115,8 +115,51 @@ public sealed class MetricsTests : PerTestGateway
         {
             var (_, samples) = await MetricsScrape.ReadAsync(Gateway);
             return samples.Sum("gateway_config_last_reload_success") == 0
-                && samples.Sum("gateway_config_reloads_total", labels => labels["result"] == "failure") == 1;
-        }, "a rejected edit shows as last reload failed");
+                && samples.Sum("gateway_config_reloads_total", labels => labels["result"] == "failure") == 1
+                && samples.Sum("gateway_config_last_reload_rejected_info", labels => labels["section"] == "ReverseProxy") == 1;
+        }, "a rejected edit shows as last reload failed, naming the section of its error");
+
+        var good = Config.Read();
+        Config.WriteText("{ \"ReverseProxy\": ");
+        await Eventually.HoldsAsync(async () =>
+        {
+            var (_, samples) = await MetricsScrape.ReadAsync(Gateway);
+            return samples.Sum("gateway_config_last_reload_rejected_info", labels => labels["section"] == "json") == 1
+                && samples.Count(sample => sample.Name == "gateway_config_last_reload_rejected_info") == 1;
+        }, "a file that does not parse is section json, and the info has one series");
+
+        good["ReverseProxy"]!["Routes"]!["chaos"]!["ClusterId"] = "chaos";
+        Config.Write(good);
+        await Eventually.HoldsAsync(async () =>
+        {
+            var (text, samples) = await MetricsScrape.ReadAsync(Gateway);
+            return samples.Sum("gateway_config_last_reload_success") == 1
+                && !text.Contains("gateway_config_last_reload_rejected_info{", StringComparison.Ordinal);
+        }, "an applied edit leaves no rejected-info series");
+    }
+
+    [Fact]
+    public async Task OpenMetrics_exposition_carries_the_trace_id_of_a_request_as_the_duration_exemplar()
+    {
+        using var response = await Client.GetAsync(new Uri("/no/route/exemplar", UriKind.Relative));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var traceId = problem.GetProperty("traceId").GetString()!;
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.Accept.ParseAdd("application/openmetrics-text; version=1.0.0");
+        using var scrape = await Gateway.Admin.SendAsync(request);
+        var text = await scrape.Content.ReadAsStringAsync();
+
+        Assert.Equal("application/openmetrics-text", scrape.Content.Headers.ContentType?.MediaType);
+        var exemplars = text.Split('\n').Where(line => line.Contains(" # {", StringComparison.Ordinal)).ToList();
+        Assert.Contains(exemplars, line => line.StartsWith("gateway_request_duration_seconds_bucket{route=\"none\",class=\"4xx\",origin=\"no_route\"", StringComparison.Ordinal)
+            && line.Contains($"# {{trace_id=\"{traceId}\",span_id=\"", StringComparison.Ordinal));
+        // Only the duration histogram carries exemplars (each costs exposition bytes and, elsewhere, per-call work).
+        Assert.All(exemplars, line => Assert.StartsWith("gateway_request_duration_seconds_bucket{", line, StringComparison.Ordinal));
+
+        // The plain text format (what promtool and older scrapers read) has none.
+        var (plain, _) = await MetricsScrape.ReadAsync(Gateway);
+        Assert.DoesNotContain(" # {", plain, StringComparison.Ordinal);
     }
 
     [Fact]

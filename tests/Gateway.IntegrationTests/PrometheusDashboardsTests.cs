@@ -2,12 +2,14 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Gateway.IntegrationTests.Infrastructure;
+using Samples.Traffic;
 
 namespace Gateway.IntegrationTests;
 
 /// <summary>
 /// The shipped Prometheus config, rules and Grafana dashboards against a real Prometheus scraping a real
-/// gateway: per-class totals equal what the client counted, every panel's query runs and has data.
+/// gateway (and a real traffic generator's incidents): per-class totals equal what the client counted, every
+/// panel's and every annotation's query runs and has data, and an exemplar leads from a 504 to its trace id.
 /// </summary>
 public sealed class PrometheusDashboardsTests : PerTestGateway
 {
@@ -17,7 +19,8 @@ public sealed class PrometheusDashboardsTests : PerTestGateway
     [RealComponentFact("prometheus")]
     public async Task Prometheus_totals_match_the_client_and_every_dashboard_query_has_data()
     {
-        await using var prometheus = await PrometheusServer.StartAsync(Gateway.Admin.BaseAddress!);
+        var trafficMetrics = new Uri($"http://127.0.0.1:{ClosedPort.Next()}");
+        await using var prometheus = await PrometheusServer.StartAsync(Gateway.Admin.BaseAddress!, trafficMetrics);
         var counted = await SendKnownMixAsync();
 
         await Eventually.HoldsAsync(async () =>
@@ -29,19 +32,97 @@ public sealed class PrometheusDashboardsTests : PerTestGateway
             return counted.All(pair => totals.GetValueOrDefault(pair.Key) == pair.Value) && totals.Count == counted.Count;
         }, "Prometheus' per-class totals equal the client's: " + string.Join(", ", counted), seconds: 30);
 
-        // Rates need a few scrapes after the traffic (queries run over the last minute): poll until every panel has data.
-        var empty = new List<string>();
-        await Eventually.HoldsAsync(async () =>
+        // What the annotations mark: a traffic generator's incident (its own /metrics) and a rejected edit (left
+        // rejected, so the rejected-section panel has data too; the last good config keeps serving).
+        using var stopTraffic = new CancellationTokenSource();
+        var traffic = StartTrafficWithAnIncident(trafficMetrics, stopTraffic.Token);
+        try
         {
-            empty = await PanelsWithoutDataAsync(prometheus);
-            return empty.Count == 0;
-        }, () => "panels without data:\n" + string.Join('\n', empty), seconds: 30);
+            Config.WriteText("{ \"ReverseProxy\": ");
+
+            // Rates need a few scrapes after the traffic (queries run over the last minute): poll until every panel has data.
+            var empty = new List<string>();
+            await Eventually.HoldsAsync(async () =>
+            {
+                empty = await PanelsWithoutDataAsync(prometheus);
+                empty.AddRange(await AnnotationsWithoutDataAsync(prometheus));
+                return empty.Count == 0;
+            }, () => "panels and annotations without data:\n" + string.Join('\n', empty), seconds: 30);
+        }
+        finally
+        {
+            await stopTraffic.CancelAsync();
+            await traffic;
+        }
 
         var rules = await prometheus.Api.GetFromJsonAsync<JsonElement>("api/v1/rules");
         var loaded = rules.GetProperty("data").GetProperty("groups").EnumerateArray()
             .SelectMany(group => group.GetProperty("rules").EnumerateArray()).ToList();
         Assert.Equal(7, loaded.Count);
         Assert.All(loaded, rule => Assert.Equal("ok", rule.GetProperty("health").GetString()));
+    }
+
+    [RealComponentFact("prometheus")]
+    public async Task A_504s_trace_id_is_an_exemplar_in_prometheus()
+    {
+        await using var prometheus = await PrometheusServer.StartAsync(Gateway.Admin.BaseAddress!);
+        using var response = await Client.GetAsync(new Uri("/chaos/slow?ms=2500", UriKind.Relative));
+        Assert.Equal(504, (int)response.StatusCode);
+        var traceId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("traceId").GetString()!;
+
+        // Prometheus asks for OpenMetrics (the only format with exemplars) and, with exemplar-storage, keeps them.
+        var stored = new List<string>();
+        await Eventually.HoldsAsync(async () =>
+        {
+            var data = await prometheus.QueryExemplarsAsync("gateway_request_duration_seconds_bucket{route=\"chaos\",origin=\"timeout\"}", TimeSpan.FromMinutes(5));
+            stored = [.. data.EnumerateArray().SelectMany(series => series.GetProperty("exemplars").EnumerateArray())
+                .Select(exemplar => exemplar.GetProperty("labels").TryGetProperty("trace_id", out var id) ? id.GetString()! : "")];
+            return stored.Contains(traceId);
+        }, () => $"an exemplar with trace_id {traceId} (stored: {string.Join(", ", stored)})", seconds: 30);
+    }
+
+    /// <summary>Each dashboard's annotation queries, as Grafana runs them: a range query over the test's minutes.</summary>
+    private static async Task<List<string>> AnnotationsWithoutDataAsync(PrometheusServer prometheus)
+    {
+        var empty = new List<string>();
+        foreach (var file in DashboardFiles())
+        {
+            using var dashboard = JsonDocument.Parse(File.ReadAllText(file));
+            foreach (var annotation in dashboard.RootElement.GetProperty("annotations").GetProperty("list").EnumerateArray())
+            {
+                var expr = annotation.GetProperty("expr").GetString()!;
+                var hasData = false;
+                foreach (var route in RoutesWithTraffic.Append("pages"))
+                {
+                    var query = expr.Replace("$route", route, StringComparison.Ordinal);
+                    hasData |= (await prometheus.QueryRangeAsync(query, TimeSpan.FromMinutes(3))).GetArrayLength() > 0;
+                }
+
+                if (!hasData)
+                {
+                    empty.Add($"{Path.GetFileName(file)} / annotation {annotation.GetProperty("name").GetString()}: {expr}");
+                }
+            }
+        }
+
+        return empty;
+    }
+
+    /// <summary>A real traffic generator, serving its incident gauge where Prometheus scrapes it; its one incident is on from the start.</summary>
+    private Task StartTrafficWithAnIncident(Uri metrics, CancellationToken stop)
+    {
+        var generator = new TrafficGenerator(new TrafficOptions
+        {
+            Gateway = Client.BaseAddress!,
+            Urls = metrics.ToString(),
+            Scenario = new Scenario
+            {
+                RatePerSecond = 2,
+                Requests = [new TrafficRequest { Path = "/api/users/1" }],
+                Incidents = [new Incident { Name = "test incident", DurationSeconds = 3600, Requests = [new TrafficRequest { Path = "/api/users/424242" }] }],
+            },
+        });
+        return generator.RunAsync(stop);
     }
 
     private static async Task<List<string>> PanelsWithoutDataAsync(PrometheusServer prometheus)
@@ -107,7 +188,7 @@ public sealed class PrometheusDashboardsTests : PerTestGateway
 
     private static IEnumerable<(string Dashboard, string Title, string Expr)> DashboardQueries()
     {
-        foreach (var file in Directory.GetFiles(Path.Combine(Repository.Root, "grafana", "dashboards"), "*.json"))
+        foreach (var file in DashboardFiles())
         {
             using var dashboard = JsonDocument.Parse(File.ReadAllText(file));
             foreach (var panel in Panels(dashboard.RootElement))
@@ -125,7 +206,9 @@ public sealed class PrometheusDashboardsTests : PerTestGateway
         }
     }
 
-    private static IEnumerable<JsonElement> Panels(JsonElement container) =>
+    private static string[] DashboardFiles() => Directory.GetFiles(Path.Combine(Repository.Root, "grafana", "dashboards"), "*.json");
+
+    internal static IEnumerable<JsonElement> Panels(JsonElement container) =>
         container.TryGetProperty("panels", out var panels)
             ? panels.EnumerateArray().SelectMany(panel => Panels(panel).Prepend(panel))
             : [];

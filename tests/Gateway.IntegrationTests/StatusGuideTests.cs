@@ -111,17 +111,21 @@ public sealed class StatusGuideTests : PerTestGateway
 
         await Eventually.HoldsAsync(() => Task.FromResult(
             AccessLines().Select(fields => (string)fields["Origin"]!).Distinct().Count() >= problems.Count + 1), "every origin has an access log line");
-        string[] expected = ["Time", "Method", "Route", "Path", "Status", "StatusClass", "Origin", "Destination", "DurationMs", "UpstreamMs", "Retries", "Bytes", "Client", "TraceId"];
+        string[] expected = ["Time", "Method", "Route", "Path", "Status", "StatusClass", "Origin", "Destination", "DurationMs", "UpstreamMs", "Retries", "Bytes", "Client", "trace_id", "span_id"];
         foreach (var origin in problems.Keys.Append("upstream"))
         {
             var line = AccessLines().First(fields => (string)fields["Origin"]! == origin);
             Assert.All(expected, field => Assert.True(line.ContainsKey(field), $"{origin}: no {field}"));
             Assert.DoesNotContain("?", (string)line["Path"]!, StringComparison.Ordinal);
             Assert.Matches("^[0-9a-f]{16}$", (string)line["Client"]!);
-            Assert.Matches("^[0-9a-f]{32}$", (string)line["TraceId"]!);
+            Assert.Matches("^[0-9a-f]{32}$", (string)line["trace_id"]!);
+            Assert.Matches("^[0-9a-f]{16}$", (string)line["span_id"]!);
             // Problems and the users API's JSON are chunked (no Content-Length): the bytes are counted as sent.
             Assert.True(Convert.ToInt64(line["Bytes"], CultureInfo.InvariantCulture) > 0, $"{origin}: bytes {line["Bytes"]}");
         }
+
+        // Logs to traces: each problem's traceId is the trace_id of its own line.
+        Assert.All(problems, pair => Assert.Contains(AccessLines(), fields => (string)fields["trace_id"]! == pair.Value.GetProperty("traceId").GetString()));
 
         var proxied = AccessLines().First(fields => (string)fields["Origin"]! == "upstream" && (string)fields["Path"]! == "/chaos/slow");
         Assert.Equal("chaos-1", proxied["Destination"]);

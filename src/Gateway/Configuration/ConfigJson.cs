@@ -7,6 +7,9 @@ namespace Gateway.Configuration;
 
 internal static class ConfigJson
 {
+    /// <summary>How every parse error starts (<see cref="ConfigSections"/> tells it from a check's error).</summary>
+    public const string ParseErrorPrefix = "not valid JSON: ";
+
     /// <summary>Parses with the stock JSON configuration parser and turns its failure into a one-line message with the position.</summary>
     public static bool TryParse(string text, out IDictionary<string, string?> data, [NotNullWhen(false)] out string? error)
     {
@@ -23,7 +26,7 @@ internal static class ConfigJson
         catch (Exception ex) when (ex is FormatException or JsonException or InvalidDataException)
         {
             data = new Dictionary<string, string?>();
-            error = "not valid JSON: " + Describe(ex);
+            error = ParseErrorPrefix + Describe(ex);
             return false;
         }
     }

@@ -38,12 +38,13 @@ internal sealed class AccessLog(ILoggerFactory loggers, IOptionsMonitor<AccessLo
         var client = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(clients.ClientKey(context))), 0, 8);
         var time = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         var destination = context.Features.Get<IReverseProxyFeature>()?.ProxiedDestination?.DestinationId ?? "-";
-        var traceId = Activity.Current?.TraceId.ToHexString() ?? context.TraceIdentifier;
+        var span = Activity.Current;
+        var traceId = span?.TraceId.ToHexString() ?? context.TraceIdentifier;
         var durationMs = Math.Round(elapsed.TotalMilliseconds, 1);
         double? upstreamMs = upstream is { } up ? Math.Round(up.TotalMilliseconds, 1) : null;
         var bytes = BodyBytes(context, bodyBytes);
         var line = new AccessLogLine(time, context.Request.Method, route?.Config.RouteId ?? "none", context.Request.Path.Value ?? "/",
-            status, statusClass, origin, destination, durationMs, upstreamMs, context.Features.Get<UpstreamRetryFeature>()?.Retries ?? 0, bytes, client, traceId);
+            status, statusClass, origin, destination, durationMs, upstreamMs, context.Features.Get<UpstreamRetryFeature>()?.Retries ?? 0, bytes, client, traceId, span?.SpanId.ToHexString());
         _logger.Log(LogLevel.Information, LineEvent, line, null, AccessLogLine.Format);
     }
 

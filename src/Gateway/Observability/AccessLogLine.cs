@@ -6,17 +6,18 @@ namespace Gateway.Observability;
 /// <summary>
 /// One access-log line as structured state: every field keeps its type for JSON (UpstreamMs a number, or null when no
 /// upstream was called), and the text line prints "-" where a field has no value, which a LoggerMessage template cannot.
+/// The trace fields carry OpenTelemetry's log data model names (trace_id, span_id), so a log pipeline links a line to its trace.
 /// </summary>
 internal sealed class AccessLogLine(
     string time, string method, string route, string path, int status, string statusClass, string origin, string destination,
-    double durationMs, double? upstreamMs, int retries, long? bytes, string client, string traceId) : IReadOnlyList<KeyValuePair<string, object?>>
+    double durationMs, double? upstreamMs, int retries, long? bytes, string client, string traceId, string? spanId) : IReadOnlyList<KeyValuePair<string, object?>>
 {
     public const string Template =
-        "{Time} {Method} {Route} {Path} {Status} {StatusClass} {Origin} dest={Destination} {DurationMs}ms upstream={UpstreamMs} retries={Retries} bytes={Bytes} client={Client} trace={TraceId}";
+        "{Time} {Method} {Route} {Path} {Status} {StatusClass} {Origin} dest={Destination} {DurationMs}ms upstream={UpstreamMs} retries={Retries} bytes={Bytes} client={Client} trace={trace_id} span={span_id}";
 
     public static readonly Func<AccessLogLine, Exception?, string> Format = (line, _) => line.ToString();
 
-    public int Count => 15;
+    public int Count => 16;
 
     public KeyValuePair<string, object?> this[int index] => index switch
     {
@@ -33,8 +34,9 @@ internal sealed class AccessLogLine(
         10 => new("Retries", retries),
         11 => new("Bytes", bytes),
         12 => new("Client", client),
-        13 => new("TraceId", traceId),
-        14 => new("{OriginalFormat}", Template),
+        13 => new("trace_id", traceId),
+        14 => new("span_id", spanId),
+        15 => new("{OriginalFormat}", Template),
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
 
@@ -49,5 +51,5 @@ internal sealed class AccessLogLine(
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{time} {method} {route} {path} {status} {statusClass} {origin} dest={destination} {durationMs}ms upstream={(upstreamMs is { } ms ? ms.ToString(CultureInfo.InvariantCulture) + "ms" : "-")} retries={retries} bytes={bytes?.ToString(CultureInfo.InvariantCulture) ?? "-"} client={client} trace={traceId}");
+        $"{time} {method} {route} {path} {status} {statusClass} {origin} dest={destination} {durationMs}ms upstream={(upstreamMs is { } ms ? ms.ToString(CultureInfo.InvariantCulture) + "ms" : "-")} retries={retries} bytes={bytes?.ToString(CultureInfo.InvariantCulture) ?? "-"} client={client} trace={traceId} span={spanId ?? "-"}");
 }

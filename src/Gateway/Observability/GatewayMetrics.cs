@@ -12,12 +12,19 @@ public sealed class GatewayMetrics
 {
     private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-    // prometheus-net would read the trace context for an exemplar on every increment (an allocation per
-    // request); traces are linked through the traceId in problem bodies and the access log instead.
+    // prometheus-net's default reads the trace context for an exemplar on every increment of every metric (a pooled
+    // exemplar per call); only the request-duration histogram carries them, sampled by SampledDuration.
     private static readonly ExemplarBehavior NoExemplars = new() { DefaultExemplarProvider = static (_, _) => Exemplar.None };
 
     public GatewayMetrics()
+        : this(new MetricsOptions())
     {
+    }
+
+    public GatewayMetrics(MetricsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ExemplarIntervalMs = options.Exemplars ? Math.Max(1, (long)options.ExemplarInterval.TotalMilliseconds) : 0;
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
         factory.ExemplarBehavior = NoExemplars;
@@ -61,11 +68,17 @@ public sealed class GatewayMetrics
             "1 when the last edit of the config file was applied, 0 when it was rejected (the last good config serves).");
         ConfigLastReloadTimestamp = factory.CreateGauge("gateway_config_last_reload_timestamp_seconds",
             "Unix time of the last load attempt of the config file.");
+        ConfigLastReloadRejected = factory.CreateGauge("gateway_config_last_reload_rejected_info",
+            "1 while the last edit of the config file is rejected, labelled with the top-level section its first error names (a fixed set; json: the file does not parse); no series while the last load applied.",
+            new GaugeConfiguration { LabelNames = ["section"] });
         CacheRequests = factory.CreateCounter("gateway_cache_requests_total",
             "Requests to routes with the shared output cache, by result: hit (200 from the cache), not_modified (304 from the cache), miss (sent upstream), bypass (Authorization or a request Cache-Control: no-cache/no-store).",
             new CounterConfiguration { LabelNames = ["route", "result"] });
         UnroutedSeries = RouteSeries.Unrouted(this);
     }
+
+    /// <summary>Milliseconds between two exemplars of one duration series; 0: none.</summary>
+    internal long ExemplarIntervalMs { get; }
 
     /// <summary>Series of requests that matched no route (route="none").</summary>
     internal RouteSeries UnroutedSeries { get; }
@@ -110,4 +123,6 @@ public sealed class GatewayMetrics
     public Gauge ConfigLastReloadSuccess { get; }
 
     public Gauge ConfigLastReloadTimestamp { get; }
+
+    public Gauge ConfigLastReloadRejected { get; }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Prometheus;
@@ -19,7 +20,10 @@ public static class ObservabilityExtensions
 
     public static IServiceCollection AddGatewayObservability(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<GatewayMetrics>();
+        services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName);
+        services.AddSingleton<IConfigCheck>(new SectionCheck<MetricsOptions>(MetricsOptions.SectionName));
+        // Read at start: the series keep the interval they were made with.
+        services.AddSingleton(provider => new GatewayMetrics(provider.GetRequiredService<IOptions<MetricsOptions>>().Value));
         services.AddOptions<AccessLogOptions>().BindConfiguration(AccessLogOptions.SectionName);
         services.AddSingleton<AccessLog>();
         services.AddSingleton<IConfigCheck>(new SectionCheck<AccessLogOptions>(AccessLogOptions.SectionName));

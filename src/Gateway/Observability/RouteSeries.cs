@@ -13,7 +13,7 @@ internal sealed class RouteSeries
 {
     private static readonly string[] Origins = Enum.GetValues<GatewayOrigin>().Select(origin => origin.ToLabel()).ToArray();
     private readonly ConcurrentDictionary<int, Counter.Child> _responses = new();
-    private readonly ConcurrentDictionary<int, Histogram.Child> _durations = new();
+    private readonly ConcurrentDictionary<int, SampledDuration> _durations = new();
     private readonly GatewayMetrics _metrics;
     private Histogram.Child? _upstreamDuration;
     private readonly string _route;
@@ -54,7 +54,8 @@ internal sealed class RouteSeries
             StatusLabels.Class(state.Code), Origins[(int)state.Origin]), (Series: this, Code: code, Method: method, Origin: origin)).Inc();
 
         var durationKey = ((code / 100) * Origins.Length) + (int)origin;
-        _durations.GetOrAdd(durationKey, static (_, state) => state.Series._metrics.RequestDuration.WithLabels(
-            state.Series._route, StatusLabels.Class(state.Code), Origins[(int)state.Origin]), (Series: this, Code: code, Origin: origin)).Observe(seconds);
+        _durations.GetOrAdd(durationKey, static (_, state) => new SampledDuration(state.Series._metrics.RequestDuration.WithLabels(
+            state.Series._route, StatusLabels.Class(state.Code), Origins[(int)state.Origin]), state.Series._metrics.ExemplarIntervalMs),
+            (Series: this, Code: code, Origin: origin)).Observe(seconds);
     }
 }

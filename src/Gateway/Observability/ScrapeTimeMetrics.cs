@@ -41,6 +41,8 @@ internal sealed class ScrapeTimeMetrics(GatewayMetrics metrics, IProxyStateLooku
         {
             metrics.ConfigLastReloadSuccess.Set(last.Succeeded ? 1 : 0);
             metrics.ConfigLastReloadTimestamp.Set(last.At.ToUnixTimeMilliseconds() / 1000d);
+            // The full text (which may name anything) stays in /healthz and the log; the series gets the bounded section.
+            SetAll(metrics.ConfigLastReloadRejected, last.Succeeded ? [] : [([ConfigSections.Of(last.Errors)], 1d)]);
         }
     }
 

@@ -5,7 +5,8 @@ namespace Gateway.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A real Prometheus with the repository's config and rules (deploy/prometheus), rewritten only to scrape the
-/// test gateway's admin port every second. Data lives in a temp folder removed on dispose.
+/// test gateway's admin port (and a traffic generator's /metrics, when the test runs one) every second, with
+/// exemplar storage on as docker-compose.yml runs it. Data lives in a temp folder removed on dispose.
 /// </summary>
 public sealed class PrometheusServer : IAsyncDisposable
 {
@@ -21,16 +22,20 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     public HttpClient Api { get; }
 
-    public static async Task<PrometheusServer> StartAsync(Uri gatewayAdmin)
+    public static async Task<PrometheusServer> StartAsync(Uri gatewayAdmin, Uri? traffic = null)
     {
         var source = Path.Combine(Repository.Root, "deploy", "prometheus");
         var directory = Directory.CreateTempSubdirectory("gateway-prometheus-").FullName;
         var config = File.ReadAllText(Path.Combine(source, "prometheus.yml"));
         Assert.Contains("  scrape_interval: 5s", config, StringComparison.Ordinal);
         Assert.Contains("      - targets: [\"gateway:8081\"]", config, StringComparison.Ordinal);
+        Assert.Contains("      - targets: [\"traffic:5010\"]", config, StringComparison.Ordinal);
+        // Without a generator the traffic job scrapes a closed port (down), as it is outside compose.
+        var trafficTarget = traffic?.Authority ?? $"127.0.0.1:{ClosedPort.Next()}";
         config = config
             .Replace("  scrape_interval: 5s", "  scrape_interval: 1s", StringComparison.Ordinal)
-            .Replace("      - targets: [\"gateway:8081\"]", $"      - targets: [\"{gatewayAdmin.Authority}\"]", StringComparison.Ordinal);
+            .Replace("      - targets: [\"gateway:8081\"]", $"      - targets: [\"{gatewayAdmin.Authority}\"]", StringComparison.Ordinal)
+            .Replace("      - targets: [\"traffic:5010\"]", $"      - targets: [\"{trafficTarget}\"]", StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(directory, "prometheus.yml"), config);
         Directory.CreateDirectory(Path.Combine(directory, "rules"));
         foreach (var rules in Directory.GetFiles(Path.Combine(source, "rules")))
@@ -44,6 +49,7 @@ public sealed class PrometheusServer : IAsyncDisposable
             $"--config.file={Path.Combine(directory, "prometheus.yml")}",
             $"--storage.tsdb.path={Path.Combine(directory, "data")}",
             $"--web.listen-address=127.0.0.1:{port}",
+            "--enable-feature=exemplar-storage",
         ]);
         var server = new PrometheusServer(process, directory, new Uri($"http://127.0.0.1:{port}/"));
         await Eventually.HoldsAsync(server.IsReadyAsync, $"prometheus is ready on port {port}", seconds: 30);
@@ -56,6 +62,27 @@ public sealed class PrometheusServer : IAsyncDisposable
         var response = await Api.GetFromJsonAsync<JsonElement>($"api/v1/query?query={Uri.EscapeDataString(promql)}");
         Assert.True(response.GetProperty("status").GetString() == "success", $"{promql}: {response}");
         return response.GetProperty("data").GetProperty("result");
+    }
+
+    /// <summary>A range query over the last <paramref name="span"/> at a 1 s step (how Grafana runs annotation queries).</summary>
+    public async Task<JsonElement> QueryRangeAsync(string promql, TimeSpan span)
+    {
+        var end = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var start = end - (long)span.TotalSeconds;
+        var response = await Api.GetFromJsonAsync<JsonElement>(
+            $"api/v1/query_range?query={Uri.EscapeDataString(promql)}&start={start}&end={end}&step=1");
+        Assert.True(response.GetProperty("status").GetString() == "success", $"{promql}: {response}");
+        return response.GetProperty("data").GetProperty("result");
+    }
+
+    /// <summary>The exemplars Prometheus stored for a selector over the last <paramref name="span"/>.</summary>
+    public async Task<JsonElement> QueryExemplarsAsync(string promql, TimeSpan span)
+    {
+        var end = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var response = await Api.GetFromJsonAsync<JsonElement>(
+            $"api/v1/query_exemplars?query={Uri.EscapeDataString(promql)}&start={end - (long)span.TotalSeconds}&end={end + 1}");
+        Assert.True(response.GetProperty("status").GetString() == "success", $"{promql}: {response}");
+        return response.GetProperty("data");
     }
 
     public async ValueTask DisposeAsync()

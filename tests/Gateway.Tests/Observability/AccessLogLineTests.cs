@@ -8,9 +8,9 @@ public sealed class AccessLogLineTests
     [Fact]
     public void A_gateway_made_answer_prints_a_dash_for_the_upstream_time_and_keeps_the_field_null()
     {
-        var line = new AccessLogLine("t", "GET", "users-api", "/api/users", 503, "5xx", "maintenance", "-", 0.4, null, 0, null, "c", "trace");
+        var line = new AccessLogLine("t", "GET", "users-api", "/api/users", 503, "5xx", "maintenance", "-", 0.4, null, 0, null, "c", "trace", null);
 
-        Assert.Equal("t GET users-api /api/users 503 5xx maintenance dest=- 0.4ms upstream=- retries=0 bytes=- client=c trace=trace", line.ToString());
+        Assert.Equal("t GET users-api /api/users 503 5xx maintenance dest=- 0.4ms upstream=- retries=0 bytes=- client=c trace=trace span=-", line.ToString());
         Assert.Null(line.Single(field => field.Key == "UpstreamMs").Value);
         Assert.Null(line.Single(field => field.Key == "Bytes").Value);
     }
@@ -24,9 +24,9 @@ public sealed class AccessLogLineTests
         CultureInfo.CurrentCulture = decimalComma;
         try
         {
-            var line = new AccessLogLine("t", "GET", "users-api", "/api/users", 200, "2xx", "upstream", "users-1", 12.5, 11.25, 1, 1024, "c", "trace");
+            var line = new AccessLogLine("t", "GET", "users-api", "/api/users", 200, "2xx", "upstream", "users-1", 12.5, 11.25, 1, 1024, "c", "trace", "span");
 
-            Assert.Equal("t GET users-api /api/users 200 2xx upstream dest=users-1 12.5ms upstream=11.25ms retries=1 bytes=1024 client=c trace=trace", line.ToString());
+            Assert.Equal("t GET users-api /api/users 200 2xx upstream dest=users-1 12.5ms upstream=11.25ms retries=1 bytes=1024 client=c trace=trace span=span", line.ToString());
             Assert.Equal(11.25, line.Single(field => field.Key == "UpstreamMs").Value);
             Assert.Equal(1024L, line.Single(field => field.Key == "Bytes").Value);
             Assert.Equal(AccessLogLine.Template, line.Single(field => field.Key == "{OriginalFormat}").Value);

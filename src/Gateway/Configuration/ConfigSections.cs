@@ -1,0 +1,43 @@
+namespace Gateway.Configuration;
+
+/// <summary>
+/// Which top-level section of the config file a rejection's error names, as a bounded metric label: one of the
+/// sections the gateway reads, "json" for a file that does not parse, "other" for anything else. An edit can
+/// write any text; the label can only be one of these.
+/// </summary>
+public static class ConfigSections
+{
+    public const string Json = "json";
+    public const string Other = "other";
+
+    /// <summary>Every section a feature of the gateway reads (their SectionName constants), plus Logging.</summary>
+    public static IReadOnlyList<string> Known { get; } =
+    [
+        "ReverseProxy", "RateLimiting", "Maintenance", "Overload", "Retries", "PassiveHealth", "Redirects",
+        "Auth", "Admin", "Gateway", "Kestrel", "Store", "AccessLog", "Metrics", "Logging",
+    ];
+
+    /// <summary>The section of the first error: errors start with the key path, or with "Route '...'"/"Cluster '...'" (YARP's).</summary>
+    public static string Of(IReadOnlyList<string> errors)
+    {
+        if (errors.Count == 0)
+        {
+            return Other;
+        }
+
+        var first = errors[0];
+        if (first.StartsWith(ConfigJson.ParseErrorPrefix, StringComparison.Ordinal))
+        {
+            return Json;
+        }
+
+        if (first.StartsWith("Route '", StringComparison.Ordinal) || first.StartsWith("Cluster '", StringComparison.Ordinal))
+        {
+            return "ReverseProxy";
+        }
+
+        var end = first.IndexOfAny([':', ' ']);
+        var head = end < 0 ? first : first[..end];
+        return Known.FirstOrDefault(section => string.Equals(section, head, StringComparison.OrdinalIgnoreCase)) ?? Other;
+    }
+}
