@@ -405,15 +405,20 @@ if os.path.getsize(series_path):
 
 micro_md = "Not run (MICRO=0)."
 if micro_path:
-    raw = [l.rstrip("\n") for l in open(micro_path) if l.startswith("|")]
-    head = [c.strip() for c in raw[0].strip("|").split("|")]
-    keep = [head.index(c) for c in ("Method", "Mean", "Allocated") if c in head]
-    def pick(l): 
-        cells = [c.strip() for c in l.strip("|").split("|")]
-        return "| " + " | ".join(cells[i] for i in keep) + " |"
-    micro_md = "\n".join([pick(raw[0]), "|---|---:|---:|"] + [pick(l) for l in raw[2:]])
-    env = [l.rstrip() for l in open(micro_path) if l.startswith(("BenchmarkDotNet", "  [Host]", "  ShortRun", "AMD", "Intel", "Unknown processor"))]
-    micro_md = "\`\`\`\n" + "\n".join(env) + "\n\`\`\`\n\n" + micro_md
+    # One report per benchmark class (ls gives one path per line): a table each, the environment once.
+    paths = micro_path.split("\n")
+    tables = []
+    for path in paths:
+        raw = [l.rstrip("\n") for l in open(path) if l.startswith("|")]
+        head = [c.strip() for c in raw[0].strip("|").split("|")]
+        keep = [head.index(c) for c in ("Method", "Mean", "Allocated") if c in head]
+        def pick(l):
+            cells = [c.strip() for c in l.strip("|").split("|")]
+            return "| " + " | ".join(cells[i] for i in keep) + " |"
+        name = os.path.basename(path).split("-report")[0].rsplit(".", 1)[-1]
+        tables.append(f"{name}:\n\n" + "\n".join([pick(raw[0]), "|---|---:|---:|"] + [pick(l) for l in raw[2:]]))
+    env = [l.rstrip() for l in open(paths[0]) if l.startswith(("BenchmarkDotNet", "  [Host]", "  ShortRun", "AMD", "Intel", "Unknown processor"))]
+    micro_md = "\`\`\`\n" + "\n".join(env) + "\n\`\`\`\n\n" + "\n\n".join(tables)
 
 doc = f"""# Benchmarks
 
