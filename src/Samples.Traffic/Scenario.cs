@@ -103,6 +103,10 @@ public sealed class Scenario
             {
                 problems.Add($"{at}: an incident needs a \"name\" (it is shown in the summary)");
             }
+            else if (Incidents.Take(i).Any(earlier => string.Equals(earlier?.Name, incident.Name, StringComparison.Ordinal)))
+            {
+                problems.Add($"{at}: another incident has this \"name\" (each is its own traffic_incident_active series)");
+            }
 
             if (!(incident.DurationSeconds > 0))
             {

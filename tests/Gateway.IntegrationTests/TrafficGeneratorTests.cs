@@ -179,6 +179,14 @@ public sealed partial class TrafficGeneratorTests : PerTestGateway
             error = Assert.Throws<ScenarioException>(() => new TrafficGenerator(new TrafficOptions { ScenarioPath = typo }));
             Assert.Contains("'pth'", error.Message, StringComparison.Ordinal);
 
+            // Two incidents of one name would be one traffic_incident_active series written twice.
+            error = Assert.Throws<ScenarioException>(() => Scenario.Parse("""
+                { "requests": [ { "path": "/api/users/1" } ],
+                  "incidents": [ { "name": "outage", "durationSeconds": 5, "requests": [ { "path": "/unreachable/x" } ] },
+                                 { "name": "outage", "durationSeconds": 5, "requests": [ { "path": "/chaos/garbage" } ] } ] }
+                """));
+            Assert.Contains("incidents[1] ('outage'): another incident has this \"name\"", error.Message, StringComparison.Ordinal);
+
             error = Assert.Throws<ScenarioException>(() => new TrafficGenerator(new TrafficOptions { ScenarioPath = Path.Combine(directory, "missing.json") }));
             Assert.Contains("Cannot read the scenario file", error.Message, StringComparison.Ordinal);
 

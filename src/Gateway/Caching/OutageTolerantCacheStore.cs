@@ -16,6 +16,8 @@ namespace Gateway.Caching;
 /// read and a failed write for every request of an outage; here an unreachable store is a quiet miss and a dropped
 /// write, with one warning per outage and an outage the health check can report, and no middleware version that
 /// lets a read failure through can answer 500 for it.
+/// After a failure the store is left alone for <see cref="RestAfterFailure"/>: a Redis that hangs rather than refuses
+/// would otherwise cost every cached request its command timeout, twice (the read, then the write).
 /// A route eviction that fails is kept and done before the next read, so answers made under an old route are not
 /// served once Redis returns with them still in it.
 /// </summary>
@@ -26,6 +28,10 @@ internal sealed partial class OutageTolerantCacheStore : IOutputCacheStore, IOut
     private readonly ILogger<OutageTolerantCacheStore> _logger;
     private readonly ConcurrentDictionary<string, byte> _pendingEvictions = new(StringComparer.Ordinal);
     private StoreOutage? _outage;
+    private long _restUntilTicks;
+
+    /// <summary>How long reads and writes skip the store after one failed; then the next request tries it again.</summary>
+    public static readonly TimeSpan RestAfterFailure = TimeSpan.FromSeconds(1);
 
     public OutageTolerantCacheStore(IOutputCacheStore inner, TimeProvider clock, ILogger<OutageTolerantCacheStore> logger)
     {
@@ -39,6 +45,11 @@ internal sealed partial class OutageTolerantCacheStore : IOutputCacheStore, IOut
 
     public async ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
     {
+        if (Resting())
+        {
+            return null;
+        }
+
         try
         {
             await EvictPendingAsync(cancellationToken);
@@ -67,6 +78,11 @@ internal sealed partial class OutageTolerantCacheStore : IOutputCacheStore, IOut
             return true;
         }
 
+        if (Resting())
+        {
+            return false;
+        }
+
         try
         {
             await EvictPendingAsync(cancellationToken);
@@ -83,6 +99,11 @@ internal sealed partial class OutageTolerantCacheStore : IOutputCacheStore, IOut
 
     public async ValueTask SetAsync(string key, byte[] value, string[]? tags, TimeSpan validFor, CancellationToken cancellationToken)
     {
+        if (Resting())
+        {
+            return;
+        }
+
         try
         {
             await _inner.SetAsync(key, value, tags, validFor, cancellationToken);
@@ -99,6 +120,11 @@ internal sealed partial class OutageTolerantCacheStore : IOutputCacheStore, IOut
         if (_inner is not IOutputCacheBufferStore buffered)
         {
             await SetAsync(key, value.ToArray(), tags.ToArray(), validFor, cancellationToken);
+            return;
+        }
+
+        if (Resting())
+        {
             return;
         }
 
@@ -158,8 +184,11 @@ internal sealed partial class OutageTolerantCacheStore : IOutputCacheStore, IOut
         }
     }
 
+    private bool Resting() => Volatile.Read(ref _outage) is not null && _clock.GetUtcNow().UtcTicks < Volatile.Read(ref _restUntilTicks);
+
     private void Unreached(Exception ex)
     {
+        Volatile.Write(ref _restUntilTicks, (_clock.GetUtcNow() + RestAfterFailure).UtcTicks);
         if (Volatile.Read(ref _outage) is null
             && Interlocked.CompareExchange(ref _outage, new StoreOutage(_clock.GetUtcNow(), ex.GetType().Name), null) is null)
         {

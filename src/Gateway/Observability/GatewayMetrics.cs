@@ -24,7 +24,7 @@ public sealed class GatewayMetrics
     public GatewayMetrics(MetricsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ExemplarIntervalMs = options.Exemplars ? Math.Max(1, (long)options.ExemplarInterval.TotalMilliseconds) : 0;
+        ExemplarIntervalMs = options.Exemplars ? Math.Max(1, (long)options.ExemplarInterval.TotalMilliseconds) : 0; // Below 1 ms is refused by the config check.
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
         factory.ExemplarBehavior = NoExemplars;
@@ -72,7 +72,7 @@ public sealed class GatewayMetrics
             "1 while the last edit of the config file is rejected, labelled with the top-level section its first error names (a fixed set; json: the file does not parse); no series while the last load applied.",
             new GaugeConfiguration { LabelNames = ["section"] });
         CacheRequests = factory.CreateCounter("gateway_cache_requests_total",
-            "Requests to routes with the shared output cache, by result: hit (200 from the cache), not_modified (304 from the cache), miss (sent upstream), bypass (Authorization or a request Cache-Control: no-cache/no-store).",
+            "Requests to routes with the shared output cache, by result: hit (200 from the cache), not_modified (304 from the cache), miss (sent upstream), bypass (a request Cache-Control: no-cache/no-store).",
             new CounterConfiguration { LabelNames = ["route", "result"] });
         UnroutedSeries = RouteSeries.Unrouted(this);
     }

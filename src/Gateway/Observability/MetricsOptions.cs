@@ -10,4 +10,13 @@ public sealed class MetricsOptions
 
     /// <summary>At most one new exemplar per series in this long; observations between them build nothing.</summary>
     public TimeSpan ExemplarInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    internal IEnumerable<string> Problems()
+    {
+        // Zero would mean an exemplar built on every request, the cost the interval exists to avoid; Exemplars: false turns them off.
+        if (Exemplars && ExemplarInterval < TimeSpan.FromMilliseconds(1))
+        {
+            yield return "ExemplarInterval: must be a positive time span (hh:mm:ss); to turn exemplars off set Metrics:Exemplars to false";
+        }
+    }
 }

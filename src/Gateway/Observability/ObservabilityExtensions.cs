@@ -21,7 +21,7 @@ public static class ObservabilityExtensions
     public static IServiceCollection AddGatewayObservability(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName);
-        services.AddSingleton<IConfigCheck>(new SectionCheck<MetricsOptions>(MetricsOptions.SectionName));
+        services.AddSingleton<IConfigCheck>(new SectionCheck<MetricsOptions>(MetricsOptions.SectionName, metrics => metrics.Problems()));
         // Read at start: the series keep the interval they were made with.
         services.AddSingleton(provider => new GatewayMetrics(provider.GetRequiredService<IOptions<MetricsOptions>>().Value));
         services.AddOptions<AccessLogOptions>().BindConfiguration(AccessLogOptions.SectionName);

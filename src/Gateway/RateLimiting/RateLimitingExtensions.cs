@@ -92,11 +92,18 @@ public static class RateLimitingExtensions
                 errors.Add($"{section.Path}:Redis:ConnectionString: {problem}");
             }
 
+            var shared = settings.IsShared(candidate[$"{StoreOptions.SectionName}:Redis:ConnectionString"] ?? "");
             foreach (var (name, policy) in settings.Policies)
             {
                 foreach (var problem in policy.Problems())
                 {
                     errors.Add($"{section.Path}:Policies:{name}: {problem}");
+                }
+
+                // RedisRateLimiting's concurrency script drops a permit 60 s after it was taken, held or not.
+                if (shared && policy.HoldPermitWhileUpgraded)
+                {
+                    errors.Add($"{section.Path}:Policies:{name}:HoldPermitWhileUpgraded: not with the Redis rate-limit store, whose concurrency permits expire after 60 s while a session may last longer");
                 }
             }
 
