@@ -27,7 +27,7 @@ internal sealed partial class OutageTolerantCacheStore : IOutputCacheStore, IOut
     private readonly TimeProvider _clock;
     private readonly ILogger<OutageTolerantCacheStore> _logger;
     private readonly ConcurrentDictionary<string, byte> _pendingEvictions = new(StringComparer.Ordinal);
-    private StoreOutage? _outage;
+    private readonly OutageTracker _outage;
     private long _restUntilTicks;
 
     /// <summary>How long reads and writes skip the store after one failed; then the next request tries it again.</summary>
@@ -37,11 +37,12 @@ internal sealed partial class OutageTolerantCacheStore : IOutputCacheStore, IOut
     {
         _inner = inner;
         _clock = clock;
+        _outage = new OutageTracker(clock);
         _logger = logger;
     }
 
     /// <summary>Null while the last operation reached the store; else since when it has not.</summary>
-    public StoreOutage? Outage => Volatile.Read(ref _outage);
+    public StoreOutage? Outage => _outage.Current;
 
     public async ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
     {
@@ -177,20 +178,18 @@ internal sealed partial class OutageTolerantCacheStore : IOutputCacheStore, IOut
 
     private void Reached()
     {
-        // A read first: the common path (reachable) writes nothing.
-        if (Volatile.Read(ref _outage) is { } ended && Interlocked.CompareExchange(ref _outage, null, ended) == ended)
+        if (_outage.Succeeded() is { } ended)
         {
             Log.Reachable(_logger, ended.Since);
         }
     }
 
-    private bool Resting() => Volatile.Read(ref _outage) is not null && _clock.GetUtcNow().UtcTicks < Volatile.Read(ref _restUntilTicks);
+    private bool Resting() => _outage.Current is not null && _clock.GetUtcNow().UtcTicks < Volatile.Read(ref _restUntilTicks);
 
     private void Unreached(Exception ex)
     {
         Volatile.Write(ref _restUntilTicks, (_clock.GetUtcNow() + RestAfterFailure).UtcTicks);
-        if (Volatile.Read(ref _outage) is null
-            && Interlocked.CompareExchange(ref _outage, new StoreOutage(_clock.GetUtcNow(), ex.GetType().Name), null) is null)
+        if (_outage.Failed(ex))
         {
             Log.Unreachable(_logger, ex.GetType().Name);
         }

@@ -12,16 +12,15 @@ internal sealed partial class RedisStore : ISharedStore, IDisposable
 {
     private static readonly RedisChannel Channel = RedisChannel.Literal(StoreKeys.ChangeChannel);
     private readonly Func<IConnectionMultiplexer> _connection;
-    private readonly TimeProvider _clock;
     private readonly ILogger<RedisStore> _logger;
     private readonly Lock _subscribing = new();
-    private StoreOutage? _outage;
+    private readonly OutageTracker _outage;
     private ISubscriber? _subscriber;
 
     public RedisStore(Func<IConnectionMultiplexer> connection, TimeProvider clock, ILogger<RedisStore> logger)
     {
         _connection = connection;
-        _clock = clock;
+        _outage = new OutageTracker(clock);
         _logger = logger;
     }
 
@@ -29,7 +28,7 @@ internal sealed partial class RedisStore : ISharedStore, IDisposable
 
     public bool IsShared => true;
 
-    public StoreOutage? Outage => Volatile.Read(ref _outage);
+    public StoreOutage? Outage => _outage.Current;
 
     public event Action? Changed;
 
@@ -100,7 +99,7 @@ internal sealed partial class RedisStore : ISharedStore, IDisposable
         try
         {
             var result = await operation();
-            if (_outage is { } ended && Interlocked.CompareExchange(ref _outage, null, ended) == ended)
+            if (_outage.Succeeded() is { } ended)
             {
                 Log.Reachable(_logger, ended.Since);
             }
@@ -109,8 +108,7 @@ internal sealed partial class RedisStore : ISharedStore, IDisposable
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            // Only the first failure of an outage logs, however many requests fail at once.
-            if (_outage is null && Interlocked.CompareExchange(ref _outage, new StoreOutage(_clock.GetUtcNow(), ex.GetType().Name), null) is null)
+            if (_outage.Failed(ex))
             {
                 Log.Unreachable(_logger, ex.GetType().Name);
             }
