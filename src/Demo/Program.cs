@@ -9,7 +9,8 @@ const string UsersUrl = "http://127.0.0.1:5001";
 const string SecondUsersUrl = "http://127.0.0.1:5003";
 const string ChaosUrl = "http://127.0.0.1:5002";
 var withTraffic = !args.Contains("--no-traffic");
-var gatewayArgs = args.Where(arg => arg != "--no-traffic").ToArray();
+// Demo mode: the repository's own keys may serve, and the gateway says so at start and on /healthz.
+string[] gatewayArgs = [$"--{DemoSecrets.DemoModeKey}=true", .. args.Where(arg => arg != "--no-traffic")];
 
 var builder = WebApplication.CreateSlimBuilder(gatewayArgs);
 builder.AddGateway();

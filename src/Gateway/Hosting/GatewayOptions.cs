@@ -14,6 +14,9 @@ public sealed class GatewayOptions
 
     public string? ConfigFile { get; init; }
 
+    /// <summary>The native demo and compose: the repository's own secrets may serve (see <see cref="DemoSecrets"/>).</summary>
+    public bool DemoMode { get; init; }
+
     /// <summary>This replica's name in admin answers, the audit and the status page: the host name (a pod's name) unless set.</summary>
     public string Replica { get; init; } = Environment.MachineName;
 }

@@ -38,6 +38,8 @@ public sealed class GatewayInstance : IAsyncDisposable
             $"--Gateway:ConfigFile={configPath}",
             "--Gateway:Urls:Public=http://127.0.0.1:0",
             "--Gateway:Urls:Admin=http://127.0.0.1:0",
+            // The root config's secrets are the repository's: only demo mode lets them serve.
+            $"--{DemoSecrets.DemoModeKey}=true",
             .. extraArgs,
         ];
         var builder = WebApplication.CreateSlimBuilder(args);

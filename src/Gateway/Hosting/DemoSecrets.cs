@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Gateway.Hosting;
+
+/// <summary>
+/// The repository's own secrets serve only in demo mode (<c>Gateway:DemoMode</c>, which the native demo and compose
+/// turn on): everywhere else a secret that is a shipped value or shorter than <see cref="MinimumLength"/> is a config
+/// error naming its key, so a real deployment cannot start on keys everyone has.
+/// </summary>
+public static class DemoSecrets
+{
+    public const string DemoModeKey = "Gateway:DemoMode";
+
+    public const int MinimumLength = 32;
+
+    /// <summary>Every secret value committed to this repository (root config, compose, deploy/k8s, tests' demo values).</summary>
+    public static IReadOnlySet<string> Shipped { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "gateway-demo-signing-key-change-me-0123456789abcdef",
+        "demo-admin-key",
+        "demo-readonly-key",
+    };
+
+    public static bool IsDemoMode(IConfiguration configuration) =>
+        bool.TryParse(configuration[DemoModeKey], out var on) && on;
+
+    /// <summary>Adds an error naming <paramref name="key"/> when its value may not serve outside demo mode.</summary>
+    public static void Check(IConfiguration candidate, string key, string? value, ICollection<string> errors)
+    {
+        if (string.IsNullOrEmpty(value) || IsDemoMode(candidate))
+        {
+            return;
+        }
+
+        if (Shipped.Contains(value))
+        {
+            errors.Add($"{key}: is a demo value published in the gateway's repository; set a secret of your own (or {DemoModeKey}=true for the demo)");
+        }
+        else if (value.Length < MinimumLength)
+        {
+            errors.Add($"{key}: is {value.Length} characters; a secret needs at least {MinimumLength}");
+        }
+    }
+}
