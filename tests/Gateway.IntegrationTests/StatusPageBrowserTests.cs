@@ -62,7 +62,8 @@ public sealed partial class StatusPageBrowserTests : PerTestGateway
         await Assertions.Expect(page.Locator("#audit-state")).ToHaveTextAsync("2 changes, newest first (the gateway keeps the newest 100).");
         Assert.DoesNotContain(GatewayInstance.AdminKey, await page.ContentAsync(), StringComparison.Ordinal);
 
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Repository.Root, "docs", "status-page.png"), FullPage = true });
+        // Into the temp folder: no test writes into the repository (the README's picture is made on purpose, not by a test run).
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "gateway-status-page.png"), FullPage = true });
 
         // Phone width: nothing but the route table (which scrolls on its own) is wider than the screen.
         await page.SetViewportSizeAsync(390, 844);
