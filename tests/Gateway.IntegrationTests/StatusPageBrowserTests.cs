@@ -57,7 +57,7 @@ public sealed partial class StatusPageBrowserTests : PerTestGateway
         await Assertions.Expect(audit).ToHaveCountAsync(2);
         await Assertions.Expect(audit.First).ToContainTextAsync("maintenance.end");
         Assert.Equal(
-            [[Replica, "Admin:AdminKeys:0", "maintenance.end", "ended"], [Replica, "Admin:AdminKeys:0", "maintenance.set", "enabled, routes: users-api"]],
+            [[Replica, "demo-admin", "maintenance.end", "ended"], [Replica, "demo-admin", "maintenance.set", "enabled, routes: users-api"]],
             await AuditRowsAsync(page));
         await Assertions.Expect(page.Locator("#audit-state")).ToHaveTextAsync("2 changes, newest first (the gateway keeps the newest 100).");
         Assert.DoesNotContain(GatewayInstance.AdminKey, await page.ContentAsync(), StringComparison.Ordinal);
@@ -108,7 +108,7 @@ public sealed partial class StatusPageBrowserTests : PerTestGateway
 
         await Assertions.Expect(audit).ToHaveCountAsync(2, new() { Timeout = 15_000 });
         Assert.Equal(
-            [["b", "Admin:AdminKeys:0", "maintenance.end", "ended"], ["a", "Admin:AdminKeys:0", "maintenance.set", "enabled, whole gateway"]],
+            [["b", "demo-admin", "maintenance.end", "ended"], ["a", "demo-admin", "maintenance.set", "enabled, whole gateway"]],
             await AuditRowsAsync(page));
     }
 
