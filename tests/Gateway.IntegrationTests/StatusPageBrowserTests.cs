@@ -86,6 +86,19 @@ public sealed partial class StatusPageBrowserTests : PerTestGateway
         await page.EvaluateAsync("() => sessionStorage.setItem('gateway-admin-key', 'wrong')");
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("#login-error")).ToContainTextAsync("not accepted");
+
+        // More wrong keys from this address (the browser's too) block it: the page says so, for the right key as well.
+        var status = HttpStatusCode.Unauthorized;
+        for (var tries = 0; tries < 10 && status != HttpStatusCode.TooManyRequests; tries++)
+        {
+            status = await WrongKeyStatusAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, status);
+
+        await page.EvaluateAsync($"() => sessionStorage.setItem('gateway-admin-key', '{GatewayInstance.AdminKey}')");
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#login-error")).ToContainTextAsync("Too many wrong keys from this address");
     }
 
     [RealComponentFact("redis-server")]
@@ -179,6 +192,12 @@ public sealed partial class StatusPageBrowserTests : PerTestGateway
     private static partial Regex ScaleLabel();
 
     private async Task<HttpStatusCode> StatusOfUsersAsync() => (HttpStatusCode)await StatusAsync("/api/users/1");
+
+    private async Task<HttpStatusCode> WrongKeyStatusAsync()
+    {
+        using var response = await Gateway.AdminAsync(HttpMethod.Get, "/admin/status", key: "wrong");
+        return response.StatusCode;
+    }
 
     private static async Task SendTrafficAsync(HttpClient client, string[] paths, CancellationToken stop)
     {
