@@ -118,9 +118,9 @@ public sealed partial class ImageTests(ImagesFixture images) : IClassFixture<Ima
             .ToDictionary(entry => entry.Key, entry => entry.Address, StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>The first admin key of the root appsettings.json (the file compose mounts).</summary>
+    /// <summary>A key of the root appsettings.json (the file compose mounts); any may read.</summary>
     private static string AdminKey() =>
-        AppSettings.LoadRoot().Root.GetProperty("Admin").GetProperty("AdminKeys")[0].GetString()!;
+        AppSettings.LoadRoot().Root.GetProperty("Admin").GetProperty("Keys").EnumerateObject().First().Value.GetProperty("Key").GetString()!;
 
     [GeneratedRegex(@"^ReverseProxy__Clusters__(?<cluster>[^_]+)__Destinations__(?<destination>[^_]+)__Address$")]
     private static partial Regex DestinationOverride();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Gateway.IntegrationTests.Infrastructure;
 
 namespace Gateway.IntegrationTests;
@@ -18,6 +19,46 @@ public sealed class AdminApiTests : PerTestGateway
         Assert.Equal("/_gateway/status/401", type);
         using var page = await Gateway.Admin.GetAsync(new Uri(type, UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+    }
+
+    /// <summary>
+    /// Issue 24: keys have names (Admin:Keys:&lt;name&gt;), and the audit records the name, so adding or reordering keys
+    /// leaves every entry naming the key that made it (a list index would now name another key).
+    /// </summary>
+    [Fact]
+    public async Task The_audit_names_each_change_by_its_keys_configured_name_whatever_the_order_of_the_keys()
+    {
+        const string OpsKey = "ops-key-0123456789abcdefghijklmnopqrstuv";
+        await MaintenanceOffAsync(GatewayInstance.AdminKey);
+        await Gateway.EditConfigAsync(Config, json => json["Admin"]!["Keys"] = new JsonObject
+        {
+            ["ops"] = new JsonObject { ["Key"] = OpsKey, ["Access"] = "Full" },
+            ["demo-viewer"] = new JsonObject { ["Key"] = GatewayInstance.ReadOnlyKey, ["Access"] = "ReadOnly" },
+            ["demo-admin"] = new JsonObject { ["Key"] = GatewayInstance.AdminKey, ["Access"] = "Full" },
+        });
+        await MaintenanceOffAsync(GatewayInstance.AdminKey);
+        await MaintenanceOffAsync(OpsKey);
+
+        using var audit = await Gateway.AdminAsync(HttpMethod.Get, "/admin/audit", GatewayInstance.ReadOnlyKey);
+        var text = await audit.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(GatewayInstance.AdminKey, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(OpsKey, text, StringComparison.Ordinal);
+        Assert.Equal(["ops", "demo-admin", "demo-admin"],
+            JsonDocument.Parse(text).RootElement.GetProperty("entries").EnumerateArray().Select(entry => entry.GetProperty("key").GetString()));
+    }
+
+    [Fact]
+    public async Task The_old_key_lists_are_refused_naming_the_new_shape()
+    {
+        Config.Edit(json => json["Admin"] = new JsonObject { ["AdminKeys"] = new JsonArray("another-admin-key-0123456789abcdefghij") });
+        await Eventually.HoldsAsync(async () =>
+        {
+            var (_, report) = await Gateway.HealthReportAsync();
+            return report.GetProperty("checks").GetProperty("config").GetProperty("description").GetString() is { } why
+                && why.Contains("Admin:AdminKeys", StringComparison.Ordinal) && why.Contains("Admin:Keys:<name>:Key", StringComparison.Ordinal);
+        }, "the edit is refused with an error naming the old key and the new shape");
+        using var stillServing = await Gateway.AdminAsync(HttpMethod.Get, "/admin/status");
+        Assert.Equal(HttpStatusCode.OK, stillServing.StatusCode);
     }
 
     public static TheoryData<string, int, string> BadBodies() => new()
@@ -80,5 +121,11 @@ public sealed class AdminApiTests : PerTestGateway
         var search = Assert.Single(body.GetProperty("policies").EnumerateArray());
         Assert.Equal("FixedWindow", search.GetProperty("kind").GetString());
         Assert.Equal(10, search.GetProperty("permitLimit").GetInt32());
+    }
+
+    private async Task MaintenanceOffAsync(string key)
+    {
+        using var response = await Gateway.AdminAsync(HttpMethod.Delete, "/admin/maintenance", key);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 }

@@ -36,6 +36,35 @@ public sealed class AuthTests : PerTestGateway
         Assert.Contains("expired", expiredResponse.Headers.WwwAuthenticate.Single().Parameter, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// Issue 24, finding 9: the challenge carried the validator's reasons ("The signature key was not found", the
+    /// issuer and audience it was given), which help whoever forges tokens and no honest client. Only the token error
+    /// stays, and the expiry (the one reason a client acts on: log in again).
+    /// </summary>
+    [Fact]
+    public async Task The_challenge_names_the_token_error_and_the_expiry_but_not_the_validators_reasons()
+    {
+        var now = DateTime.UtcNow;
+        var forged = new Dictionary<string, string>
+        {
+            ["another signing key"] = Tokens.Create("bob", "admin", now, now.AddHours(1), key: new string('x', 40)),
+            ["another issuer"] = Tokens.Create("bob", "admin", now, now.AddHours(1), issuer: "forged-issuer"),
+            ["another audience"] = Tokens.Create("bob", "admin", now, now.AddHours(1), audience: "forged-audience"),
+            ["not yet valid"] = Tokens.Create("bob", "admin", now.AddHours(1), now.AddHours(2)),
+            ["not a token"] = "not-a-jwt",
+            ["a bad signature"] = Tokens.Create("bob", "admin", now, now.AddHours(1))[..^4] + "AAAA",
+        };
+        foreach (var (what, token) in forged)
+        {
+            var challenge = await ChallengeAsync(token);
+            Assert.True(challenge == "Bearer error=\"invalid_token\"", $"{what}: {challenge}");
+        }
+
+        var expired = await ChallengeAsync(Tokens.Create("bob", "user", now.AddHours(-2), now.AddHours(-1)));
+        Assert.StartsWith("Bearer error=\"invalid_token\", error_description=\"The token expired at '", expired, StringComparison.Ordinal);
+        Assert.DoesNotContain("gateway-demo", expired, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_valid_token_reaches_the_profile()
     {
@@ -85,5 +114,14 @@ public sealed class AuthTests : PerTestGateway
         Assert.Equal(200, await StatusAsync("/api/users/1"));
         await Gateway.EditConfigAsync(Config, json => json["ReverseProxy"]!["Routes"]!["users-api"]!["AuthorizationPolicy"] = "authenticated");
         Assert.Equal(401, await StatusAsync("/api/users/1"));
+    }
+
+    private async Task<string> ChallengeAsync(string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/profile");
+        Tokens.Bearer(request, token);
+        using var response = await Client.SendAsync(request);
+        await ProblemAssert.IsGatewayProblemAsync(response, 401, "auth");
+        return string.Join(", ", response.Headers.GetValues("WWW-Authenticate"));
     }
 }

@@ -162,6 +162,8 @@ public sealed class ConfigSchemaTests(ITestOutputHelper output)
         { "/properties/Maintenance", nameof(MaintenanceOptions) },
         { "/properties/Maintenance/properties/Allow", nameof(MaintenanceAllowList) },
         { "/properties/Admin", nameof(AdminOptions) },
+        { "/properties/Admin/properties/FailedKeyLimit", nameof(FailedKeyLimitOptions) },
+        { "/$defs/adminKey", nameof(AdminKeyOptions) },
         { "/properties/Auth", nameof(AuthOptions) },
         { "/properties/Metrics", nameof(MetricsOptions) },
     };
@@ -195,7 +197,7 @@ public sealed class ConfigSchemaTests(ITestOutputHelper output)
         .. typeof(RouteConfig).Assembly.GetExportedTypes().Where(type => type.Namespace == "Yarp.ReverseProxy.Configuration" || type.Namespace == "Yarp.ReverseProxy.Forwarder"),
         typeof(KestrelServerLimits), typeof(Http2Limits), typeof(Http3Limits),
         typeof(RateLimitingOptions), typeof(RedisStoreOptions), typeof(RateLimitPolicyOptions),
-        typeof(MaintenanceOptions), typeof(MaintenanceAllowList), typeof(AdminOptions), typeof(AuthOptions), typeof(MetricsOptions),
+        typeof(MaintenanceOptions), typeof(MaintenanceAllowList), typeof(AdminOptions), typeof(AdminKeyOptions), typeof(FailedKeyLimitOptions), typeof(AuthOptions), typeof(MetricsOptions),
     ];
 
     private static IEnumerable<string> BindableProperties(Type type)

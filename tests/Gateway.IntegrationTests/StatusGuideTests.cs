@@ -59,6 +59,48 @@ public sealed class StatusGuideTests : PerTestGateway
         Assert.Contains(until.ToString("O", CultureInfo.InvariantCulture)[..16], maintenance, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Issue 24, finding 9: the public guide showed any route's destination ids and their health to whoever asked. They
+    /// are for operators: the public port's pages explain the status and what to do; the admin port's pages (the same
+    /// paths) add which destination is unhealthy and by which check.
+    /// </summary>
+    [Fact]
+    public async Task Public_pages_never_name_destinations_or_their_health_the_admin_ports_pages_do()
+    {
+        await Eventually.HoldsAsync(
+            async () => (await ExplanationAsync("/_gateway/status/503?origin=no_healthy&route=unhealthy", Gateway.Admin))
+                .Contains("closed-port: unhealthy by the active probes", StringComparison.Ordinal),
+            "the admin port's page names the destination the active probes took out");
+        Assert.Contains("users-1: available; users-2: available",
+            await ExplanationAsync("/_gateway/status/503?origin=no_healthy&route=users-api", Gateway.Admin), StringComparison.Ordinal);
+
+        string[] destinations = ["users-1", "users-2", "chaos-1", "closed-port"];
+        string[] routes = ["users-api", "chaos", "unreachable", "unhealthy"];
+        var pages = 0;
+        foreach (var code in GuideCodes)
+        {
+            using var page = await GetAsync($"/_gateway/status/{code}", "application/json");
+            var origins = (await page.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("origins").EnumerateArray().Select(origin => origin.GetString()!);
+            foreach (var (origin, route) in origins.SelectMany(origin => routes.Select(route => (origin, route))))
+            {
+                foreach (var accept in new[] { "application/json", "text/html" })
+                {
+                    using var answer = await GetAsync($"/_gateway/status/{code}?origin={origin}&route={route}", accept);
+                    var text = await answer.Content.ReadAsStringAsync();
+                    Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+                    var named = destinations.Where(destination => text.Contains(destination, StringComparison.Ordinal)).ToList();
+                    Assert.True(named.Count == 0, $"{code} {origin} {route} ({accept}) names {string.Join(", ", named)}");
+                    pages++;
+                }
+            }
+        }
+
+        Assert.True(pages > 200, $"only {pages} pages read");
+        var unhealthy = await ExplanationAsync("/_gateway/status/503?origin=no_healthy&route=unhealthy");
+        Assert.DoesNotContain("active probes", unhealthy, StringComparison.Ordinal);
+        Assert.Contains("admin port", unhealthy, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_quick_reference_lists_every_code_by_class_and_is_never_rate_limited_or_in_maintenance()
     {
@@ -191,17 +233,17 @@ public sealed class StatusGuideTests : PerTestGateway
         return problems;
     }
 
-    private async Task<string> ExplanationAsync(string path)
+    private async Task<string> ExplanationAsync(string path, HttpClient? port = null)
     {
-        using var response = await GetAsync(path, "application/json");
+        using var response = await GetAsync(path, "application/json", port);
         var page = await response.Content.ReadFromJsonAsync<JsonElement>();
         return page.GetProperty("reachedFrom").GetProperty("explanation").GetString()!;
     }
 
-    private async Task<HttpResponseMessage> GetAsync(string path, string accept)
+    private async Task<HttpResponseMessage> GetAsync(string path, string accept, HttpClient? port = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Accept.ParseAdd(accept);
-        return await Client.SendAsync(request);
+        return await (port ?? Client).SendAsync(request);
     }
 }

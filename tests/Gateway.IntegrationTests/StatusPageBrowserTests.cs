@@ -57,7 +57,7 @@ public sealed partial class StatusPageBrowserTests : PerTestGateway
         await Assertions.Expect(audit).ToHaveCountAsync(2);
         await Assertions.Expect(audit.First).ToContainTextAsync("maintenance.end");
         Assert.Equal(
-            [[Replica, "Admin:AdminKeys:0", "maintenance.end", "ended"], [Replica, "Admin:AdminKeys:0", "maintenance.set", "enabled, routes: users-api"]],
+            [[Replica, "demo-admin", "maintenance.end", "ended"], [Replica, "demo-admin", "maintenance.set", "enabled, routes: users-api"]],
             await AuditRowsAsync(page));
         await Assertions.Expect(page.Locator("#audit-state")).ToHaveTextAsync("2 changes, newest first (the gateway keeps the newest 100).");
         Assert.DoesNotContain(GatewayInstance.AdminKey, await page.ContentAsync(), StringComparison.Ordinal);
@@ -87,6 +87,19 @@ public sealed partial class StatusPageBrowserTests : PerTestGateway
         await page.EvaluateAsync("() => sessionStorage.setItem('gateway-admin-key', 'wrong')");
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("#login-error")).ToContainTextAsync("not accepted");
+
+        // More wrong keys from this address (the browser's too) block it: the page says so, for the right key as well.
+        var status = HttpStatusCode.Unauthorized;
+        for (var tries = 0; tries < 10 && status != HttpStatusCode.TooManyRequests; tries++)
+        {
+            status = await WrongKeyStatusAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, status);
+
+        await page.EvaluateAsync($"() => sessionStorage.setItem('gateway-admin-key', '{GatewayInstance.AdminKey}')");
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#login-error")).ToContainTextAsync("Too many wrong keys from this address");
     }
 
     [RealComponentFact("redis-server")]
@@ -109,7 +122,7 @@ public sealed partial class StatusPageBrowserTests : PerTestGateway
 
         await Assertions.Expect(audit).ToHaveCountAsync(2, new() { Timeout = 15_000 });
         Assert.Equal(
-            [["b", "Admin:AdminKeys:0", "maintenance.end", "ended"], ["a", "Admin:AdminKeys:0", "maintenance.set", "enabled, whole gateway"]],
+            [["b", "demo-admin", "maintenance.end", "ended"], ["a", "demo-admin", "maintenance.set", "enabled, whole gateway"]],
             await AuditRowsAsync(page));
     }
 
@@ -180,6 +193,12 @@ public sealed partial class StatusPageBrowserTests : PerTestGateway
     private static partial Regex ScaleLabel();
 
     private async Task<HttpStatusCode> StatusOfUsersAsync() => (HttpStatusCode)await StatusAsync("/api/users/1");
+
+    private async Task<HttpStatusCode> WrongKeyStatusAsync()
+    {
+        using var response = await Gateway.AdminAsync(HttpMethod.Get, "/admin/status", key: "wrong");
+        return response.StatusCode;
+    }
 
     private static async Task SendTrafficAsync(HttpClient client, string[] paths, CancellationToken stop)
     {

@@ -21,10 +21,11 @@ public static class AdminExtensions
     {
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName);
         services.AddSingleton<AdminKeys>();
+        services.AddSingleton<FailedKeyLimiter>();
         services.AddSingleton<AdminAudit>();
         services.AddSingleton<ReplicaCounts>();
         services.AddSingleton<IReconciled>(provider => provider.GetRequiredService<ReplicaCounts>());
-        services.AddSingleton<IConfigCheck>(new SectionCheck<AdminOptions>(AdminOptions.SectionName));
+        services.AddSingleton<IConfigCheck, AdminCheck>();
         services.AddHealthChecks().AddCheck<ConfigReloadHealthCheck>("config");
         return services;
     }
@@ -41,6 +42,8 @@ public static class AdminExtensions
         port.MapGatewayMetrics().WithMetadata(ReadOnly);
         port.MapStatusPage();
 
+        // Made now rather than at the first admin request, so its counters read 0 from the first scrape.
+        endpoints.ServiceProvider.GetRequiredService<FailedKeyLimiter>();
         var admin = port.MapGroup("/admin").AddEndpointFilter<AdminKeyFilter>();
         admin.MapStatusAdmin();
         return admin;

@@ -11,7 +11,7 @@ internal sealed class AdminKeys(IOptionsMonitor<AdminOptions> settings)
 
     public AdminAccess Check(string? presented) => Identify(presented).Access;
 
-    /// <summary>The access a key gives and its name for the audit: its place in the config (<c>Admin:AdminKeys:0</c>), never the key.</summary>
+    /// <summary>The access a key gives and its name for the audit (<c>Admin:Keys:&lt;name&gt;</c>), never the key.</summary>
     public (AdminAccess Access, string? Name) Identify(string? presented)
     {
         if (string.IsNullOrEmpty(presented))
@@ -20,22 +20,12 @@ internal sealed class AdminKeys(IOptionsMonitor<AdminOptions> settings)
         }
 
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-        var current = settings.CurrentValue;
-        var full = Match(digest, current.AdminKeys);
-        var readOnly = Match(digest, current.ReadOnlyKeys);
-        return full >= 0 ? (AdminAccess.Full, $"{AdminOptions.SectionName}:{nameof(AdminOptions.AdminKeys)}:{full}")
-            : readOnly >= 0 ? (AdminAccess.ReadOnly, $"{AdminOptions.SectionName}:{nameof(AdminOptions.ReadOnlyKeys)}:{readOnly}")
-            : (AdminAccess.None, null);
-    }
-
-    /// <summary>The index of the first matching key, or -1; every key is compared.</summary>
-    private static int Match(byte[] digest, List<string> keys)
-    {
-        var found = -1;
-        for (var i = 0; i < keys.Count; i++)
+        (AdminAccess Access, string? Name) found = (AdminAccess.None, null);
+        // In name order, so that the answer never depends on the order of the file (the check refuses a key under two names).
+        foreach (var (name, key) in settings.CurrentValue.Keys.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
-            var equal = CryptographicOperations.FixedTimeEquals(digest, SHA256.HashData(Encoding.UTF8.GetBytes(keys[i])));
-            found = found < 0 && equal ? i : found;
+            var equal = CryptographicOperations.FixedTimeEquals(digest, SHA256.HashData(Encoding.UTF8.GetBytes(key.Key)));
+            found = equal && key.Access > found.Access ? (key.Access, name) : found;
         }
 
         return found;

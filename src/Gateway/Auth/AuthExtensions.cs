@@ -63,6 +63,7 @@ public static class AuthExtensions
     {
         options.MapInboundClaims = false;
         options.IncludeErrorDetails = true;
+        options.Events = new JwtBearerEvents { OnChallenge = TokenChallenge.KeepOnlyTheExpiry };
         options.TokenValidationParameters = new TokenValidationParameters
         {
             ValidIssuer = settings.Issuer,

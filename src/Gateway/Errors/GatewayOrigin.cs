@@ -25,4 +25,7 @@ public enum GatewayOrigin
 
     /// <summary>The gateway's output cache answered (a 200 hit, or a 304 for a matching If-None-Match), without an upstream.</summary>
     Cache,
+
+    /// <summary>The admin API refused a client address that sent too many wrong admin keys (429, admin port only).</summary>
+    Admin,
 }

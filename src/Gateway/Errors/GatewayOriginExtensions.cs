@@ -22,6 +22,7 @@ public static class GatewayOriginExtensions
         GatewayOrigin.Overload => "overload",
         GatewayOrigin.Redirect => "redirect",
         GatewayOrigin.Cache => "cache",
+        GatewayOrigin.Admin => "admin",
         _ => "gateway",
     };
 

@@ -39,8 +39,8 @@ public static class GatewayProblems
     }
 
     /// <summary>The same answer as an <see cref="IResult"/>, for endpoint handlers.</summary>
-    public static IResult Result(int status, GatewayOrigin origin, string detail) =>
-        new ProblemResult(status, origin, detail);
+    public static IResult Result(int status, GatewayOrigin origin, string detail, TimeSpan? retryAfter = null) =>
+        new ProblemResult(status, origin, detail, retryAfter);
 
     /// <summary>The W3C trace id when a trace is running (the id an OTLP backend shows), else the request's id.</summary>
     public static void AddTraceId(HttpContext context, ProblemDetails problem) =>
@@ -48,8 +48,8 @@ public static class GatewayProblems
             ? activity.TraceId.ToHexString()
             : context.TraceIdentifier;
 
-    private sealed class ProblemResult(int status, GatewayOrigin origin, string detail) : IResult
+    private sealed class ProblemResult(int status, GatewayOrigin origin, string detail, TimeSpan? retryAfter) : IResult
     {
-        public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, status, origin, detail);
+        public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, status, origin, detail, retryAfter);
     }
 }

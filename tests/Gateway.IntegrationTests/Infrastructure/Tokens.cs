@@ -20,11 +20,12 @@ internal static class Tokens
     }
 
     /// <summary>A token signed with the demo key but with the lifetime the test wants (for expiry).</summary>
-    public static string Create(string subject, string role, DateTime notBefore, DateTime expires, string key = DemoKey) =>
+    public static string Create(
+        string subject, string role, DateTime notBefore, DateTime expires, string key = DemoKey, string issuer = "gateway-demo", string audience = "gateway-demo") =>
         new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = "gateway-demo",
-            Audience = "gateway-demo",
+            Issuer = issuer,
+            Audience = audience,
             Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("role", role)]),
             NotBefore = notBefore,
             IssuedAt = notBefore,

@@ -17,6 +17,8 @@ namespace Gateway.IntegrationTests.Reliability;
 /// </remarks>
 public sealed class AdminSecurityTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
 {
+    private static int _nearMissSources;
+
     private readonly Bodies _bodies = new(nameof(AdminSecurityTests));
 
     private static readonly string[] ReadEndpoints = ["/admin/routes", "/admin/status", "/admin/ratelimits", "/admin/maintenance"];
@@ -42,11 +44,14 @@ public sealed class AdminSecurityTests(GatewayFixture fixture) : IClassFixture<G
     [MemberData(nameof(NearMissKeys))]
     public async Task A_near_miss_key_is_401_on_every_admin_endpoint(string name, string key)
     {
+        // Each case from a loopback address of its own: ten wrong keys from one address within a minute block it (429,
+        // AdminKeyGuessingTests), and the cases share this class's gateway.
+        var from = System.Net.IPAddress.Parse($"127.0.1.{Interlocked.Increment(ref _nearMissSources)}");
         foreach (var path in ReadEndpoints)
         {
             // On a socket: HttpClient refuses some near misses (non-ASCII) before they are sent.
             var answer = await RawHttp.SendAsync(Gateway.Admin.BaseAddress!,
-                System.Text.Encoding.UTF8.GetBytes($"GET {path} HTTP/1.1\r\nHost: x\r\nX-Admin-Key: {key}\r\nConnection: close\r\n\r\n"));
+                System.Text.Encoding.UTF8.GetBytes($"GET {path} HTTP/1.1\r\nHost: x\r\nX-Admin-Key: {key}\r\nConnection: close\r\n\r\n"), from: from);
             _bodies.Add($"{name} on {path}", answer.Body);
             // 401; Kestrel's own 400 for a header value that is not ASCII is as good (nothing is read).
             Assert.True(answer.Status == 401 || (name == "non-ASCII" && answer.Status == 400), $"{name} on {path}: {answer.Raw}");

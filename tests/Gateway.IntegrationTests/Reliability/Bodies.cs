@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Gateway.IntegrationTests.Infrastructure;
@@ -64,9 +65,10 @@ internal static class RawHttp
     }
 
     /// <summary>Sends the bytes and reads until the server closes the connection (or the bound passes).</summary>
-    public static async Task<Answer> SendAsync(Uri server, byte[] request, int seconds = 10)
+    /// <param name="from">The loopback address to send from (see <see cref="LoopbackSource"/>); 127.0.0.1 when null.</param>
+    public static async Task<Answer> SendAsync(Uri server, byte[] request, int seconds = 10, IPAddress? from = null)
     {
-        using var socket = new TcpClient();
+        using var socket = from is null ? new TcpClient() : new TcpClient(new IPEndPoint(from, 0));
         await socket.ConnectAsync(server.Host, server.Port);
         var stream = socket.GetStream();
         await stream.WriteAsync(request);

@@ -59,7 +59,7 @@ public sealed class SharedStateTests(ITestOutputHelper output) : RootConfigTest
             var entries = JsonDocument.Parse(text).RootElement.GetProperty("entries").EnumerateArray().ToList();
             Assert.Equal(["maintenance.end", "maintenance.set"], entries.Select(entry => entry.GetProperty("action").GetString()));
             Assert.Equal(["b", "a"], entries.Select(entry => entry.GetProperty("replica").GetString()));
-            Assert.All(entries, entry => Assert.Equal("Admin:AdminKeys:0", entry.GetProperty("key").GetString()));
+            Assert.All(entries, entry => Assert.Equal("demo-admin", entry.GetProperty("key").GetString()));
             Assert.True(entries[1].GetProperty("change").GetProperty("enabled").GetBoolean());
             Assert.Equal("upgrading", entries[1].GetProperty("change").GetProperty("message").GetString());
         }

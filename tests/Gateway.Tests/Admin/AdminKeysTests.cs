@@ -1,8 +1,12 @@
 using System.Text.Json;
 using Gateway.Admin;
+using Gateway.Clients;
+using Gateway.Hosting;
+using Gateway.Observability;
 using Gateway.Tests.TestSupport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Tests.Admin;
 
@@ -10,28 +14,48 @@ public sealed class AdminKeysTests
 {
     private static readonly object Passed = new();
 
-    private static readonly AdminOptions Settings = new() { AdminKeys = ["admin-key", "shared-key"], ReadOnlyKeys = ["viewer-key", "shared-key"] };
+    private static readonly AdminOptions Settings = Named(
+        ("ops", "admin-key", AdminAccess.Full),
+        ("dashboard", "viewer-key", AdminAccess.ReadOnly),
+        ("unchecked", "", AdminAccess.Full)); // Refused by AdminCheck; an empty key must still let nothing in.
 
     [Theory]
     [InlineData("admin-key", "Full")]
     [InlineData("viewer-key", "ReadOnly")]
-    [InlineData("shared-key", "Full")] // In both lists: the stronger access.
     [InlineData("ADMIN-KEY", "None")] // Keys are compared exactly.
     [InlineData("admin-ke", "None")]
     [InlineData("admin-key ", "None")]
     [InlineData("admin-key,viewer-key", "None")] // Two X-Admin-Key headers read as one value.
     [InlineData("", "None")]
     [InlineData(null, "None")]
-    public void A_key_gives_the_access_of_the_list_it_is_in(string? presented, string access) =>
+    public void A_key_gives_the_access_it_is_configured_with(string? presented, string access) =>
         Assert.Equal(Enum.Parse<AdminAccess>(access), new AdminKeys(new TestOptionsMonitor<AdminOptions>(Settings)).Check(presented));
 
     [Theory]
-    [InlineData("admin-key", "Admin:AdminKeys:0")]
-    [InlineData("shared-key", "Admin:AdminKeys:1")]
-    [InlineData("viewer-key", "Admin:ReadOnlyKeys:0")]
+    [InlineData("admin-key", "ops")]
+    [InlineData("viewer-key", "dashboard")]
     [InlineData("other", null)]
-    public void A_key_is_named_by_its_place_in_the_config_never_by_itself(string presented, string? name) =>
+    public void A_key_is_known_by_its_configured_name_never_by_itself(string presented, string? name) =>
         Assert.Equal(name, new AdminKeys(new TestOptionsMonitor<AdminOptions>(Settings)).Identify(presented).Name);
+
+    [Fact]
+    public void Adding_keys_and_reordering_them_leaves_each_keys_name_as_it_was()
+    {
+        var reordered = Named(("aardvark", "new-key", AdminAccess.Full), ("dashboard", "viewer-key", AdminAccess.ReadOnly), ("ops", "admin-key", AdminAccess.Full));
+        var keys = new AdminKeys(new TestOptionsMonitor<AdminOptions>(reordered));
+
+        Assert.Equal((AdminAccess.Full, "ops"), keys.Identify("admin-key"));
+        Assert.Equal((AdminAccess.ReadOnly, "dashboard"), keys.Identify("viewer-key"));
+    }
+
+    [Fact]
+    public void A_key_under_two_names_gives_the_stronger_access_whatever_the_order()
+    {
+        // AdminCheck refuses this config; should it ever serve, the answer does not depend on the file's order.
+        var twice = Named(("z-full", "shared-key", AdminAccess.Full), ("a-viewer", "shared-key", AdminAccess.ReadOnly));
+
+        Assert.Equal((AdminAccess.Full, "z-full"), new AdminKeys(new TestOptionsMonitor<AdminOptions>(twice)).Identify("shared-key"));
+    }
 
     [Fact]
     public void Without_configured_keys_nothing_is_accepted() =>
@@ -44,7 +68,7 @@ public sealed class AdminKeysTests
         var keys = new AdminKeys(options);
         Assert.Equal(AdminAccess.Full, keys.Check("admin-key"));
 
-        options.Set(new() { AdminKeys = ["rotated-key"], ReadOnlyKeys = ["admin-key"] });
+        options.Set(Named(("rotated", "rotated-key", AdminAccess.Full), ("ops", "admin-key", AdminAccess.ReadOnly)));
 
         Assert.Equal(AdminAccess.ReadOnly, keys.Check("admin-key"));
         Assert.Equal(AdminAccess.Full, keys.Check("rotated-key"));
@@ -55,7 +79,7 @@ public sealed class AdminKeysTests
     [InlineData("HEAD", "viewer-key")]
     [InlineData("GET", "admin-key")]
     [InlineData("PUT", "admin-key")]
-    [InlineData("DELETE", "shared-key")]
+    [InlineData("DELETE", "admin-key")]
     public async Task The_filter_lets_a_key_through_to_what_it_may_do(string method, string key)
     {
         var (result, context) = await FilterAsync(method, key);
@@ -105,7 +129,10 @@ public sealed class AdminKeysTests
             context.Request.Headers[AdminKeys.Header] = key;
         }
 
-        var filter = new AdminKeyFilter(new AdminKeys(new TestOptionsMonitor<AdminOptions>(Settings)));
+        var settings = new TestOptionsMonitor<AdminOptions>(Settings);
+        using var failures = new FailedKeyLimiter(settings, new GatewayMetrics(), NullLogger<FailedKeyLimiter>.Instance);
+        using var clients = new ClientAddress(new TestOptionsMonitor<GatewayOptions>(new()));
+        var filter = new AdminKeyFilter(new AdminKeys(settings), failures, clients);
         var result = await filter.InvokeAsync(new DefaultEndpointFilterInvocationContext(context), _ => ValueTask.FromResult<object?>(Passed));
         return (result, context);
     }
@@ -117,4 +144,9 @@ public sealed class AdminKeysTests
         using var document = await JsonDocument.ParseAsync(context.Response.Body);
         return document.RootElement.Clone();
     }
+
+    private static AdminOptions Named(params (string Name, string Key, AdminAccess Access)[] keys) => new()
+    {
+        Keys = keys.ToDictionary(key => key.Name, key => new AdminKeyOptions { Key = key.Key, Access = key.Access }, StringComparer.OrdinalIgnoreCase),
+    };
 }

@@ -53,7 +53,7 @@
     } catch {
       // Not JSON (a proxy's error page): the status code says enough.
     }
-    return { status: response.status, json };
+    return { status: response.status, json, retryAfter: response.headers.get("Retry-After") };
   }
 
   const poll = () => (polling ||= readStatus().finally(() => (polling = null)));
@@ -70,6 +70,12 @@
     if (result.status === 401) {
       sessionStorage.removeItem(KEY);
       showLogin("That key was not accepted.");
+      return;
+    }
+    if (result.status === 429) {
+      // Too many wrong keys from this address: every key is refused until the window ends (polling does not count).
+      sessionStorage.removeItem(KEY);
+      showLogin(`Too many wrong keys from this address: try again in ${result.retryAfter || 60} s.`);
       return;
     }
     if (result.status !== 200) {

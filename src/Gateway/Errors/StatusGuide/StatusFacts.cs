@@ -20,7 +20,11 @@ internal sealed partial class StatusFacts(
 {
     private readonly IStatusFactSource[] _sources = [.. sources];
 
-    public Dictionary<string, string> Facts(string? routeId)
+    /// <summary>
+    /// The facts for <paramref name="routeId"/>. Destination ids and their health are for operators: only the admin
+    /// port's pages (<paramref name="adminPort"/>) name them; a public page says where to look.
+    /// </summary>
+    public Dictionary<string, string> Facts(string? routeId, bool adminPort)
     {
         var facts = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -29,12 +33,12 @@ internal sealed partial class StatusFacts(
             ["timeout"] = "(no timeout known)",
             ["bodyLimit"] = Bytes(kestrel.Value.Limits.MaxRequestBodySize),
             ["healthCheckInterval"] = Span(healthChecks.Value.DefaultInterval),
-            ["destinationHealth"] = "each destination's health is on the admin API (/admin/routes)",
+            ["destinationHealth"] = "the operators see each destination's health on the gateway's admin port",
         };
         var route = routeId is not null && proxy.TryGetRoute(routeId, out var found) ? found : null;
         if (route is not null)
         {
-            AddRouteFacts(route, facts);
+            AddRouteFacts(route, facts, adminPort);
         }
 
         foreach (var source in _sources)
@@ -45,7 +49,7 @@ internal sealed partial class StatusFacts(
         return facts;
     }
 
-    private void AddRouteFacts(RouteModel route, Dictionary<string, string> facts)
+    private void AddRouteFacts(RouteModel route, Dictionary<string, string> facts, bool adminPort)
     {
         var config = route.Config;
         facts["cluster"] = config.ClusterId ?? facts["cluster"];
@@ -65,7 +69,7 @@ internal sealed partial class StatusFacts(
             facts["healthCheckInterval"] = Span(interval);
         }
 
-        if (cluster is not null)
+        if (cluster is not null && adminPort)
         {
             facts["destinationHealth"] = DestinationHealthText(cluster);
         }

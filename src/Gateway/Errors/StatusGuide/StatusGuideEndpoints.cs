@@ -44,7 +44,7 @@ public static class StatusGuideEndpoints
             }
 
             var explanation = origin is not null && entry.Origins.TryGetValue(origin, out var text)
-                ? StatusFacts.Fill(text, facts.Facts(route))
+                ? StatusFacts.Fill(text, facts.Facts(route, ListenerFeature.Of(context) == GatewayListener.Admin))
                 : null;
             return WantsHtml(context.Request)
                 ? Html(CodePage(entry, origin, route, explanation))

@@ -146,6 +146,12 @@ public sealed partial class StatusFactsTests
         Assert.Equal("60", facts["policyRetryAfter"]);
     }
 
+    [Theory]
+    [InlineData(true, "users-1: available")]
+    [InlineData(false, "the operators see each destination's health on the gateway's admin port")]
+    public async Task Destination_ids_and_health_are_facts_of_the_admin_ports_pages_only(bool adminPort, string health) =>
+        Assert.Equal(health, (await FactsAsync("users", [Route()], Cluster(), adminPort: adminPort))["destinationHealth"]);
+
     [Fact]
     public void Known_placeholders_are_filled_and_others_left_as_written()
     {
@@ -183,7 +189,8 @@ public sealed partial class StatusFactsTests
         ClusterConfig? cluster = null,
         RateLimitPolicyOptions? policy = null,
         MaintenanceWindow? window = null,
-        KestrelServerOptions? kestrel = null)
+        KestrelServerOptions? kestrel = null,
+        bool adminPort = true)
     {
         var rateLimits = new RateLimitingOptions();
         if (policy is not null)
@@ -203,7 +210,7 @@ public sealed partial class StatusFactsTests
         IStatusFactSource[] sources = [new MaintenanceStatusFacts(maintenance), new RateLimitStatusFacts(policies)];
         var context = new StatusFacts(
             new Proxy(routes, cluster), sources, Options.Create(kestrel ?? new KestrelServerOptions()), Options.Create(new ActiveHealthCheckMonitorOptions()));
-        return context.Facts(routeId);
+        return context.Facts(routeId, adminPort);
     }
 
     [GeneratedRegex(@"\{(\w+)\}")]
@@ -212,7 +219,7 @@ public sealed partial class StatusFactsTests
     /// <summary>The proxy's loaded routes and clusters, as YARP's lookup answers for them.</summary>
     private sealed class Proxy(RouteConfig[] routes, ClusterConfig? cluster) : IProxyStateLookup
     {
-        private readonly ClusterState? _cluster = cluster is null ? null : new ClusterState(cluster.ClusterId, new ClusterModel(cluster, new HttpMessageInvoker(new SocketsHttpHandler())));
+        private readonly ClusterState? _cluster = Loaded(cluster);
 
         public IEnumerable<RouteModel> GetRoutes() => routes.Select(route => new RouteModel(route, _cluster, HttpTransformer.Empty));
 
@@ -228,6 +235,19 @@ public sealed partial class StatusFactsTests
         {
             found = GetClusters().FirstOrDefault(state => string.Equals(state.ClusterId, id, StringComparison.OrdinalIgnoreCase));
             return found is not null;
+        }
+
+        /// <summary>The cluster as YARP holds it once loaded, with one destination of unknown health.</summary>
+        private static ClusterState? Loaded(ClusterConfig? cluster)
+        {
+            if (cluster is null)
+            {
+                return null;
+            }
+
+            var state = new ClusterState(cluster.ClusterId, new ClusterModel(cluster, new HttpMessageInvoker(new SocketsHttpHandler())));
+            state.Destinations.TryAdd("users-1", new DestinationState("users-1"));
+            return state;
         }
     }
 }

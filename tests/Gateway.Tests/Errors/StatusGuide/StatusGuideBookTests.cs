@@ -59,6 +59,7 @@ public sealed class StatusGuideBookTests
     [InlineData(408, GatewayOrigin.Limits)]
     [InlineData(413, GatewayOrigin.Limits)]
     [InlineData(429, GatewayOrigin.RateLimit)]
+    [InlineData(429, GatewayOrigin.Admin)] // Too many wrong admin keys from one address.
     [InlineData(500, GatewayOrigin.Gateway)]
     [InlineData(502, GatewayOrigin.Unreachable)]
     [InlineData(502, GatewayOrigin.Gateway)]
