@@ -51,6 +51,26 @@ public sealed class ClientKeyTests : PerTestGateway
     }
 
     [Fact]
+    public async Task The_traffic_generators_keys_are_configured_clients_of_their_own()
+    {
+        var scenario = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "src", "Samples.Traffic", "scenarios", "default.json")))!;
+        var keys = scenario.AsObject().SelectMany(section => section.Value is JsonArray entries ? entries.OfType<JsonObject>() : [])
+            .SelectMany(entry => entry["requests"] is JsonArray requests ? [entry, .. requests.OfType<JsonObject>()] : new[] { entry })
+            .Select(entry => entry["headers"]?["X-Api-Key"]?.GetValue<string>())
+            .OfType<string>()
+            .Distinct()
+            .ToList();
+        Assert.NotEmpty(keys);
+
+        await ExhaustAsync(apiKey: null);
+        foreach (var key in keys)
+        {
+            using var response = await SearchAsync(apiKey: key);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"the scenario's key '{key}' is not a configured client: it shares the address's spent quota");
+        }
+    }
+
+    [Fact]
     public async Task A_route_that_requires_a_key_answers_401_without_a_configured_one()
     {
         await Gateway.EditConfigAsync(Config, json => json["ReverseProxy"]!["Routes"]!["search"]!["AuthorizationPolicy"] = "api-key");

@@ -36,11 +36,11 @@ public sealed class RedisRateLimitingTests : RootConfigTest
         await using var redis = await RedisServer.StartAsync();
         Config.Edit(json =>
         {
-            json["RateLimiting"]!["Policies"]!["chaos-policy"] = JsonNode.Parse("""{ "Kind": "Concurrency", "PermitLimit": 5 }""");
-            json["ReverseProxy"]!["Routes"]!["chaos"]!["RateLimiterPolicy"] = "chaos-policy";
+            json["RateLimiting"]!["Policies"]!["in-flight"] = JsonNode.Parse("""{ "Kind": "Concurrency", "PermitLimit": 5 }""");
+            json["ReverseProxy"]!["Routes"]!["users-api"]!["RateLimiterPolicy"] = "in-flight";
         });
         await using var gateway = await StartGatewayAsync(redis);
-        Assert.Equal(200, await gateway.Public.StatusAsync("/chaos/status/200"));
+        Assert.Equal(200, await gateway.Public.StatusAsync("/api/users/1"));
         Assert.Equal(200, await StatusOfSearchAsync(gateway, DemoClientKey));
 
         // A client that never comes back must leave nothing behind: every key has a lifetime (TTL -1: none).
