@@ -43,6 +43,10 @@ public sealed class ClientKeyTests : PerTestGateway
         // The demo client is a client of its own, with the whole quota.
         await ExhaustAsync(apiKey: DemoClientKey);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await SearchAsync(apiKey: DemoClientKey)).StatusCode);
+        // The access log names a configured client (the 429 is logged: the root config logs from 400).
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(Gateway.Logs.Lines.Any(line => line.Contains(" 429 ", StringComparison.Ordinal) && line.Contains("client=key:demo-client ", StringComparison.Ordinal))),
+            "an access-log line names the demo client", seconds: 5);
 
         // A key added by an edit is another client at once; comparison is by the digest, so the key's case matters.
         await Gateway.EditConfigAsync(Config, json => TestConfig.Set(json, ["Clients", "ApiKeys", "other-client", "Sha256"], OtherClientDigest));
@@ -95,6 +99,8 @@ public sealed class ClientKeyTests : PerTestGateway
 
         using var admitted = await SearchAsync(apiKey: DemoClientKey);
         Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+        // A client cannot make the gateway write a log line per refused key beyond its access-log line.
+        Assert.DoesNotContain(Gateway.Logs.Lines, line => line.Contains("ApiKeyAuthenticationHandler", StringComparison.Ordinal));
     }
 
     [Fact]
