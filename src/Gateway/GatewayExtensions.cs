@@ -63,7 +63,7 @@ public static class GatewayExtensions
     /// UseGatewayRequestTimeouts     Routing         route Timeout; the 504 itself is written by UseUpstreamFailures
     /// UseGatewayAuthentication      Auth            nothing; reads a bearer token when one is sent
     /// UseGatewayMaintenance         Maintenance     503 maintenance (Retry-After)
-    /// UseGatewayAuthorization       Auth            401/403 auth (WWW-Authenticate)
+    /// UseGatewayAuthorization       Auth            401/403 auth (WWW-Authenticate); AuthorizationPolicy api-key: Clients, a configured X-Api-Key
     /// UseGatewayRateLimiting        RateLimiting    429 ratelimit (Retry-After); 503 ratelimit when the store is down
     /// UseGatewayCaching             Caching         200 (Age) / 304 cache from a stored answer, on routes with OutputCachePolicy "shared"
     /// endpoints: admin API          Admin, Maintenance, RateLimiting: 401/403 admin key, 400/413/422 bad admin bodies,

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Gateway.Admin;
 using Gateway.Auth;
+using Gateway.Clients;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.Maintenance;
 using Gateway.Observability;
@@ -164,6 +165,8 @@ public sealed class ConfigSchemaTests(ITestOutputHelper output)
         { "/properties/Admin", nameof(AdminOptions) },
         { "/properties/Admin/properties/FailedKeyLimit", nameof(FailedKeyLimitOptions) },
         { "/$defs/adminKey", nameof(AdminKeyOptions) },
+        { "/properties/Clients", nameof(ClientsOptions) },
+        { "/properties/Clients/properties/ApiKeys/additionalProperties", nameof(ApiKeyOptions) },
         { "/properties/Auth", nameof(AuthOptions) },
         { "/properties/Metrics", nameof(MetricsOptions) },
     };
@@ -198,6 +201,7 @@ public sealed class ConfigSchemaTests(ITestOutputHelper output)
         typeof(KestrelServerLimits), typeof(Http2Limits), typeof(Http3Limits),
         typeof(RateLimitingOptions), typeof(RedisStoreOptions), typeof(RateLimitPolicyOptions),
         typeof(MaintenanceOptions), typeof(MaintenanceAllowList), typeof(AdminOptions), typeof(AdminKeyOptions), typeof(FailedKeyLimitOptions), typeof(AuthOptions), typeof(MetricsOptions),
+        typeof(ClientsOptions), typeof(ApiKeyOptions),
     ];
 
     private static IEnumerable<string> BindableProperties(Type type)

@@ -8,13 +8,16 @@ namespace Gateway.IntegrationTests;
 /// <summary>429 from rate-limit policies: per client, with Retry-After and the IETF RateLimit headers, applied live.</summary>
 public sealed class RateLimitingTests : PerTestGateway
 {
+    /// <summary>The root config's demo client (Clients:ApiKeys:demo-client).</summary>
+    private const string DemoClientKey = "demo-client-key";
+
     [Fact]
     public async Task A_burst_of_30_searches_gets_10_200s_then_429s_with_retry_after_and_ratelimit_headers()
     {
         var statuses = new List<int>();
         for (var i = 0; i < 30; i++)
         {
-            using var response = await SearchAsync(apiKey: "burst");
+            using var response = await SearchAsync();
             statuses.Add((int)response.StatusCode);
             Assert.Equal("\"search\";q=10;w=10", response.Headers.GetValues("RateLimit-Policy").Single());
             var rateLimit = response.Headers.GetValues("RateLimit").Single();
@@ -36,15 +39,16 @@ public sealed class RateLimitingTests : PerTestGateway
     }
 
     [Fact]
-    public async Task Clients_are_counted_apart_by_token_subject_then_api_key()
+    public async Task Clients_are_counted_apart_by_token_subject_then_configured_api_key_then_address()
     {
-        await ExhaustAsync(apiKey: "client-a");
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await SearchAsync(apiKey: "client-a")).StatusCode);
+        await ExhaustAsync(apiKey: DemoClientKey);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await SearchAsync(apiKey: DemoClientKey)).StatusCode);
+        // A key that is not configured names nobody: the sender is its address, a client the demo client's quota is not.
         Assert.Equal(HttpStatusCode.OK, (await SearchAsync(apiKey: "client-b")).StatusCode);
 
-        // A valid token's subject wins over the API key: bob is a fresh client although he sends client-a's key.
+        // A valid token's subject wins over the API key: bob is a fresh client although he sends the demo client's key.
         var bob = await Tokens.LoginAsync(Client, "bob");
-        Assert.Equal(HttpStatusCode.OK, (await SearchAsync(apiKey: "client-a", token: bob)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SearchAsync(apiKey: DemoClientKey, token: bob)).StatusCode);
     }
 
     [Fact]
@@ -79,7 +83,7 @@ public sealed class RateLimitingTests : PerTestGateway
         var statuses = new List<int>();
         for (var i = 0; i < 5; i++)
         {
-            using var response = await SearchAsync(apiKey: "after-edit");
+            using var response = await SearchAsync();
             statuses.Add((int)response.StatusCode);
         }
 
@@ -141,8 +145,8 @@ public sealed class RateLimitingTests : PerTestGateway
             var description = report.GetProperty("checks").GetProperty("config").GetProperty("description").GetString();
             return description!.Contains("Route 'search': RateLimiterPolicy 'nope'", StringComparison.Ordinal);
         }, "the rejection names the route's policy");
-        await ExhaustAsync(apiKey: "still-limited");
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await SearchAsync(apiKey: "still-limited")).StatusCode);
+        await ExhaustAsync();
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await SearchAsync()).StatusCode);
     }
 
     private async Task AttachPolicyToChaosAsync(string policy) =>
@@ -161,29 +165,6 @@ public sealed class RateLimitingTests : PerTestGateway
         }
     }
 
-    private async Task<HttpResponseMessage> SearchAsync(string? apiKey = null, string? forwardedFor = null, string? token = null, string? realIp = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/search?q=phones");
-        if (apiKey is not null)
-        {
-            request.Headers.Add("X-Api-Key", apiKey);
-        }
-
-        if (forwardedFor is not null)
-        {
-            request.Headers.Add("X-Forwarded-For", forwardedFor);
-        }
-
-        if (realIp is not null)
-        {
-            request.Headers.Add("X-Real-IP", realIp);
-        }
-
-        if (token is not null)
-        {
-            Tokens.Bearer(request, token);
-        }
-
-        return await Client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SearchAsync(string? apiKey = null, string? forwardedFor = null, string? token = null, string? realIp = null) =>
+        Searches.SendAsync(Client, apiKey, forwardedFor, token, realIp);
 }

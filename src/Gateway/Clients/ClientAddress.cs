@@ -16,10 +16,12 @@ namespace Gateway.Clients;
 public sealed class ClientAddress : IDisposable
 {
     private readonly IDisposable? _subscription;
+    private readonly ApiKeys _keys;
     private volatile List<IPNetwork> _trusted;
 
-    public ClientAddress(IOptionsMonitor<GatewayOptions> options)
+    public ClientAddress(IOptionsMonitor<GatewayOptions> options, ApiKeys keys)
     {
+        _keys = keys;
         _trusted = ParseNetworks(options.CurrentValue.TrustedProxies);
         _subscription = options.OnChange(changed => _trusted = ParseNetworks(changed.TrustedProxies));
     }
@@ -72,8 +74,8 @@ public sealed class ClientAddress : IDisposable
         networks.Exists(network => network.Contains(address));
 
     /// <summary>
-    /// Who the client is, for rate limits and the access log: the token's subject, else the API key (hashed:
-    /// keys never sit in memory, Redis or logs), else the client IP.
+    /// Who the client is, for rate limits: the token's subject, else the name of a configured API key (an invented key
+    /// names nobody, so it cannot buy a quota of its own), else the client IP.
     /// </summary>
     public string ClientKey(HttpContext context)
     {
@@ -84,12 +86,24 @@ public sealed class ClientAddress : IDisposable
             return "sub:" + subject;
         }
 
-        if (context.Request.Headers["X-Api-Key"].ToString() is { Length: > 0 } apiKey)
+        if (_keys.Identify(context) is { } client)
         {
-            return "key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)), 0, 12);
+            return "key:" + client;
         }
 
         return "ip:" + (Resolve(context)?.ToString() ?? "unknown");
+    }
+
+    /// <summary>
+    /// The client in a log line: a configured key's client by name (a name from the config, not personal data), anyone
+    /// else as the first 8 bytes of the SHA-256 of <see cref="ClientKey"/> (addresses and subjects are not written).
+    /// </summary>
+    public string ClientLabel(HttpContext context)
+    {
+        var key = ClientKey(context);
+        return key.StartsWith("key:", StringComparison.Ordinal)
+            ? key
+            : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)), 0, 8);
     }
 
     public void Dispose() => _subscription?.Dispose();

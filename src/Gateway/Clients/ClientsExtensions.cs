@@ -1,4 +1,5 @@
 using Gateway.Configuration;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,8 +9,16 @@ public static class ClientsExtensions
 {
     public static IServiceCollection AddGatewayClients(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<ClientsOptions>().BindConfiguration(ClientsOptions.SectionName);
+        services.AddSingleton<ApiKeys>();
         services.AddSingleton<ClientAddress>();
         services.AddSingleton<IConfigCheck, TrustedProxyCheck>();
+        services.AddSingleton<IConfigCheck>(new SectionCheck<ClientsOptions>(ClientsOptions.SectionName, ApiKeys.Problems));
+
+        // A route opts in with "AuthorizationPolicy": "api-key"; YARP refuses a route naming a policy that does not exist.
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeys.Scheme, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiKeys.Policy, policy => policy.AddAuthenticationSchemes(ApiKeys.Scheme).RequireAuthenticatedUser());
         return services;
     }
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Gateway.Clients;
 using Gateway.Utilities;
 using Microsoft.AspNetCore.Http;
@@ -35,7 +33,7 @@ internal sealed class AccessLog(ILoggerFactory loggers, IOptionsMonitor<AccessLo
 
         // Past the guard above: everything below is only computed for a line that is written.
         var upstream = context.Features.Get<UpstreamTimingFeature>()?.Elapsed;
-        var client = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(clients.ClientKey(context))), 0, 8);
+        var client = clients.ClientLabel(context);
         var time = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         var destination = context.Features.Get<IReverseProxyFeature>()?.ProxiedDestination?.DestinationId ?? "-";
         var span = Activity.Current;

@@ -12,7 +12,14 @@ namespace Gateway.RateLimiting;
 /// </summary>
 internal sealed class RateLimitPolicy : IAsyncDisposable
 {
+    // RedisRateLimiting's concurrency script writes "rl:cc:{key}" and "rl:cc:{key}:stats" with no expiry, and counts
+    // a permit older than 60 s as returned: both keys are given that lifetime after each acquire, so a client that
+    // stops coming leaves nothing in Redis (pinned by RedisRateLimitingTests).
+    private static readonly TimeSpan ConcurrencyKeyLifetime = TimeSpan.FromSeconds(61);
+
     private readonly PartitionedRateLimiter<string> _limiter;
+    private readonly PartitionCount _partitions = new();
+    private readonly Func<IConnectionMultiplexer>? _concurrencyRedis;
     private readonly string _keyPrefix;
 
     /// <param name="redisConnectionString">Null: in memory; else shared through the process's connection to that Redis.</param>
@@ -29,10 +36,12 @@ internal sealed class RateLimitPolicy : IAsyncDisposable
             : string.Create(CultureInfo.InvariantCulture, $"\"{name}\";q={quota}");
         // In memory the limiter is this policy's own, so the client alone keys it, and the partition's factory is made
         // once: PartitionedRateLimiter asks for the partition on every acquire. Redis keys are shared: they carry the policy.
-        var local = redis is null ? LocalLimiterFactory(settings) : null;
+        // Each partition is counted while it exists (the partition gauge); the framework reclaims idle ones.
+        var local = redis is null ? Counted(LocalLimiterFactory(settings)) : null;
         _limiter = local is not null
             ? PartitionedRateLimiter.Create<string, string>(client => RateLimitPartition.Get(client, local))
-            : PartitionedRateLimiter.Create<string, string>(client => SharedPartition(_keyPrefix + client, settings, redis!));
+            : PartitionedRateLimiter.Create<string, string>(client => SharedPartition(_keyPrefix + client, settings, redis!, _partitions));
+        _concurrencyRedis = settings.Kind == RateLimitKind.Concurrency ? redis : null;
     }
 
     public string Name { get; }
@@ -49,8 +58,29 @@ internal sealed class RateLimitPolicy : IAsyncDisposable
     /// <summary>The RateLimit-Policy header value (IETF httpapi rate-limit headers draft), built once.</summary>
     public string PolicyHeader { get; }
 
+    /// <summary>Client partitions this policy's limiter holds now (idle ones are disposed by the framework's heartbeat).</summary>
+    public int Partitions => _partitions.Value;
+
     public ValueTask<RateLimitLease> AcquireAsync(string client, CancellationToken cancellationToken) =>
-        _limiter.AcquireAsync(client, 1, cancellationToken);
+        _concurrencyRedis is null ? _limiter.AcquireAsync(client, 1, cancellationToken) : AcquireThenExpireAsync(client, cancellationToken);
+
+    private async ValueTask<RateLimitLease> AcquireThenExpireAsync(string client, CancellationToken cancellationToken)
+    {
+        var lease = await _limiter.AcquireAsync(client, 1, cancellationToken);
+        try
+        {
+            var database = _concurrencyRedis!().GetDatabase();
+            var key = $"rl:cc:{{{_keyPrefix}{client}}}";
+            database.KeyExpire(key, ConcurrencyKeyLifetime, CommandFlags.FireAndForget);
+            database.KeyExpire(key + ":stats", ConcurrencyKeyLifetime, CommandFlags.FireAndForget);
+        }
+        catch (RedisException)
+        {
+            // Housekeeping only: the next acquire sets the lifetime again.
+        }
+
+        return lease;
+    }
 
     /// <summary>Permits left for this client after this request (the r of the RateLimit header).</summary>
     public long Remaining(RateLimitLease lease, string client)
@@ -148,7 +178,15 @@ internal sealed class RateLimitPolicy : IAsyncDisposable
         }
     }
 
-    private static RateLimitPartition<string> SharedPartition(string key, RateLimitPolicyOptions settings, Func<IConnectionMultiplexer> shared) =>
+    private Func<string, RateLimiter> Counted(Func<string, RateLimiter> factory) => client => new CountedPartition(factory(client), _partitions);
+
+    private static RateLimitPartition<string> SharedPartition(string key, RateLimitPolicyOptions settings, Func<IConnectionMultiplexer> shared, PartitionCount count)
+    {
+        var partition = RedisPartition(key, settings, shared);
+        return RateLimitPartition.Get(partition.PartitionKey, client => new CountedPartition(partition.Factory(client), count));
+    }
+
+    private static RateLimitPartition<string> RedisPartition(string key, RateLimitPolicyOptions settings, Func<IConnectionMultiplexer> shared) =>
         settings.Kind switch
         {
             RateLimitKind.FixedWindow => RedisRateLimitPartition.GetFixedWindowRateLimiter(key, _ => new RedisFixedWindowRateLimiterOptions

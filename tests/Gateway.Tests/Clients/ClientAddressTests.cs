@@ -70,7 +70,7 @@ public sealed class ClientAddressTests
     public void A_changed_proxy_list_applies_to_the_next_request()
     {
         var options = new TestOptionsMonitor<GatewayOptions>(new() { TrustedProxies = [] });
-        using var clients = new ClientAddress(options);
+        using var clients = new ClientAddress(options, Keys());
         var context = Request("10.0.0.1", "198.51.100.1");
         Assert.Equal(IPAddress.Parse("10.0.0.1"), clients.Resolve(context));
 
@@ -84,7 +84,7 @@ public sealed class ClientAddressTests
     public void After_dispose_a_changed_list_is_no_longer_followed()
     {
         var options = new TestOptionsMonitor<GatewayOptions>(new() { TrustedProxies = [] });
-        var clients = new ClientAddress(options);
+        var clients = new ClientAddress(options, Keys());
         clients.Dispose();
 
         options.Set(new() { TrustedProxies = ["10.0.0.1"] });
@@ -133,28 +133,30 @@ public sealed class ClientAddressTests
     [InlineData(false, "alice")] // A token that was not accepted names nobody.
     [InlineData(true, "")]
     [InlineData(true, null)]
-    public void Without_a_usable_subject_the_api_key_identifies_the_client(bool authenticated, string? subject)
+    public void Without_a_usable_subject_a_configured_api_key_identifies_the_client_by_name(bool authenticated, string? subject)
     {
         using var clients = Clients(Proxies);
         var context = Request("10.0.0.1", "198.51.100.1");
         context.Request.Headers["X-Api-Key"] = "secret";
         context.User = subject is null ? User(authenticated, ("name", "alice")) : User(authenticated, ("sub", subject));
 
-        // The first 12 bytes of SHA-256("secret"): shared limiters in Redis key on it, so it must not change.
-        Assert.Equal("key:2BB80D537B1DA3E38BD30361", clients.ClientKey(context));
+        Assert.Equal("key:partner", clients.ClientKey(context));
+        Assert.Equal("key:partner", clients.ClientLabel(context));
     }
 
-    [Fact]
-    public void Different_keys_are_different_clients_and_the_key_itself_is_not_kept()
+    [Theory]
+    [InlineData("invented")]
+    [InlineData("Secret")] // The digest is of the exact bytes.
+    [InlineData("secret ")]
+    public void A_key_that_is_not_configured_names_nobody_and_the_address_counts(string key)
     {
         using var clients = Clients(Proxies);
-        var one = Request("10.0.0.1", null);
-        one.Request.Headers["X-Api-Key"] = "key-one";
-        var two = Request("10.0.0.1", null);
-        two.Request.Headers["X-Api-Key"] = "key-two";
+        var context = Request("10.0.0.1", "198.51.100.1");
+        context.Request.Headers["X-Api-Key"] = key;
 
-        Assert.NotEqual(clients.ClientKey(one), clients.ClientKey(two));
-        Assert.DoesNotContain("key-one", clients.ClientKey(one), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("ip:198.51.100.1", clients.ClientKey(context));
+        // An address is not written to logs: its label is a digest.
+        Assert.Matches("^[0-9a-f]{16}$", clients.ClientLabel(context));
     }
 
     [Theory]
@@ -170,7 +172,13 @@ public sealed class ClientAddressTests
     }
 
     private static ClientAddress Clients(string[] proxies) =>
-        new(new TestOptionsMonitor<GatewayOptions>(new() { TrustedProxies = [.. proxies] }));
+        new(new TestOptionsMonitor<GatewayOptions>(new() { TrustedProxies = [.. proxies] }), Keys());
+
+    /// <summary>One configured client, "partner", whose key is "secret".</summary>
+    private static ApiKeys Keys() => new(new TestOptionsMonitor<ClientsOptions>(new()
+    {
+        ApiKeys = { ["partner"] = new() { Sha256 = "2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b" } },
+    }));
 
     private static DefaultHttpContext Request(string? peer, string? forwardedFor)
     {

@@ -157,6 +157,63 @@ public sealed class RateLimitPolicyTests
         Assert.Equal(seconds, policy.ResetSeconds(new Lease(acquired: true)));
     }
 
+    /// <summary>
+    /// Pins System.Threading.RateLimiting's partitioned limiter: its heartbeat (every 100 ms) disposes a partition whose
+    /// limiter has been idle for more than 10 s, so clients that stop coming cost nothing. A concurrency partition is
+    /// idle from the moment its last permit is back; one still holding a permit is kept.
+    /// </summary>
+    [Fact]
+    public async Task Partitions_are_counted_and_idle_ones_are_disposed_by_the_framework()
+    {
+        await using var policy = Policy(new() { Kind = RateLimitKind.Concurrency, PermitLimit = 1 });
+        for (var i = 0; i < 25; i++)
+        {
+            using var lease = await policy.AcquireAsync($"client-{i}", CancellationToken.None);
+            Assert.True(lease.IsAcquired);
+        }
+
+        using var held = await policy.AcquireAsync("busy", CancellationToken.None);
+        Assert.Equal(26, policy.Partitions);
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (policy.Partitions > 1 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(1, policy.Partitions);
+        using var again = await policy.AcquireAsync("client-0", CancellationToken.None); // A client that comes back gets a new partition.
+        Assert.True(again.IsAcquired);
+        Assert.Equal(2, policy.Partitions);
+    }
+
+    [Fact]
+    public async Task A_counted_window_partition_is_still_replenished_by_the_framework()
+    {
+        // AutoReplenishment is off: the partitioned limiter's heartbeat replenishes, which it does only for a ReplenishingRateLimiter.
+        await using var policy = Policy(new() { Kind = RateLimitKind.FixedWindow, PermitLimit = 1, Window = TimeSpan.FromMilliseconds(300) });
+        using (var first = await policy.AcquireAsync("alice", CancellationToken.None))
+        {
+            Assert.True(first.IsAcquired);
+        }
+
+        using (var refused = await policy.AcquireAsync("alice", CancellationToken.None))
+        {
+            Assert.False(refused.IsAcquired);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        var admitted = false;
+        while (!admitted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            using var lease = await policy.AcquireAsync("alice", CancellationToken.None);
+            admitted = lease.IsAcquired;
+        }
+
+        Assert.True(admitted, "the window never replenished");
+    }
+
     [Fact]
     public async Task A_redis_leases_remaining_count_is_used_as_given()
     {
