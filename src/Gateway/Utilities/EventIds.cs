@@ -23,4 +23,5 @@ internal static class EventIds
     public const int CacheStoreUnreachable = 6003;
     public const int CacheStoreReachable = 6004;
     public const int CacheEvictedLate = 6005;
+    public const int DemoMode = 7001;
 }
