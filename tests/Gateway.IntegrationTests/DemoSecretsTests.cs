@@ -8,28 +8,14 @@ namespace Gateway.IntegrationTests;
 /// The repository's JWT signing key serves only in demo mode (Gateway:DemoMode), and demo mode says so: a warning
 /// at start and the <c>demo</c> entry of <c>/healthz</c>. Outside it a shipped or short key stops the start, naming the key.
 /// </summary>
-public sealed class DemoSecretsTests : IAsyncLifetime
+public sealed class DemoSecretsTests : RootConfigTest
 {
     private const string SigningKey = "Auth:SigningKey";
-    private readonly Upstreams _upstreams = new();
-    private TestConfig _config = null!;
-
-    public async Task InitializeAsync()
-    {
-        await _upstreams.InitializeAsync();
-        _config = TestConfig.FromRoot(_upstreams);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _upstreams.DisposeAsync();
-        _config.Dispose();
-    }
 
     [Fact]
     public async Task Without_demo_mode_the_shipped_signing_key_stops_the_start_naming_it()
     {
-        Assert.Contains(_config.Read()["Auth"]!["SigningKey"]!.GetValue<string>(), DemoSecrets.Shipped);
+        Assert.Contains(Config.Read()["Auth"]!["SigningKey"]!.GetValue<string>(), DemoSecrets.Shipped);
 
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync($"--{DemoSecrets.DemoModeKey}=false"));
 
@@ -71,5 +57,5 @@ public sealed class DemoSecretsTests : IAsyncLifetime
         Assert.DoesNotContain(SigningKey, description, StringComparison.Ordinal);
     }
 
-    private Task<GatewayInstance> StartAsync(params string[] args) => GatewayInstance.StartAsync(_config.Path, args);
+    private Task<GatewayInstance> StartAsync(params string[] args) => GatewayInstance.StartAsync(Config.Path, args);
 }
