@@ -118,9 +118,14 @@ public sealed partial class ImageTests(ImagesFixture images) : IClassFixture<Ima
             .ToDictionary(entry => entry.Key, entry => entry.Address, StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>The first admin key of the root appsettings.json (the file compose mounts).</summary>
-    private static string AdminKey() =>
-        AppSettings.LoadRoot().Root.GetProperty("Admin").GetProperty("AdminKeys")[0].GetString()!;
+    /// <summary>An admin key of the root appsettings.json (the file compose mounts): named (Admin:Keys:&lt;name&gt;:Key), else the first of Admin:AdminKeys.</summary>
+    private static string AdminKey()
+    {
+        var admin = AppSettings.LoadRoot().Root.GetProperty("Admin");
+        return admin.TryGetProperty("Keys", out var named)
+            ? named.EnumerateObject().Select(key => key.Value).First(key => key.GetProperty("Access").GetString() == "Full").GetProperty("Key").GetString()!
+            : admin.GetProperty("AdminKeys")[0].GetString()!;
+    }
 
     [GeneratedRegex(@"^ReverseProxy__Clusters__(?<cluster>[^_]+)__Destinations__(?<destination>[^_]+)__Address$")]
     private static partial Regex DestinationOverride();
