@@ -29,6 +29,7 @@ public static class GatewayExtensions
         var configuration = builder.Configuration;
         builder.Services
             .AddGatewayErrors()
+            .AddGatewayDemoMode()
             .AddGatewayStore(configuration)
             .AddGatewayClients(configuration)
             .AddGatewayLimits(configuration)

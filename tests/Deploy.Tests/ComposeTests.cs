@@ -327,7 +327,7 @@ public sealed partial class ComposeTests
             Assert.Equal("jaeger", jaeger.String("type"));
             var jaegerUrl = new Uri(jaeger.String("url"));
             Assert.Equal("jaeger", jaegerUrl.Host);
-            Assert.Contains($"{jaegerUrl.Port}:{jaegerUrl.Port}", _compose.Service("jaeger").ListOrEmpty("ports").OfType<string>());
+            Assert.Contains((jaegerUrl.Port, jaegerUrl.Port), Compose.PublishedPorts(_compose.Service("jaeger")));
         }
 
         var home = Compose.Environment(grafana).GetValueOrDefault("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH");
@@ -346,11 +346,125 @@ public sealed partial class ComposeTests
         Assert.Contains(providerPaths, path => Compose.HostPathOf(grafana, path) == Repository.PathOf("grafana/dashboards"));
     }
 
+    [Fact]
+    public void Every_published_port_is_bound_to_loopback()
+    {
+        var open = new List<string>();
+        foreach (var (name, service) in _compose.Services)
+        {
+            foreach (var entry in service.ListOrEmpty("ports"))
+            {
+                var hostIp = entry switch
+                {
+                    string text when Compose.Interpolate(text).Split(':') is { Length: 3 } parts => parts[0],
+                    Map map => map.StringOrNull("host_ip"),
+                    _ => null,
+                };
+                if (hostIp != "127.0.0.1")
+                {
+                    open.Add($"{name}: {(entry is Map ? "long syntax" : entry)} (on every interface)");
+                }
+            }
+        }
+
+        Assert.NotEmpty(_compose.Services.Values.SelectMany(service => service.ListOrEmpty("ports")));
+        Assert.Empty(open);
+    }
+
+    [Fact]
+    public void Every_service_runs_without_new_privileges_capabilities_or_a_writable_root()
+    {
+        var problems = new List<string>();
+        foreach (var (name, service) in _compose.Services)
+        {
+            if (!service.ListOrEmpty("security_opt").OfType<string>().Any(option => option.Replace('=', ':') == "no-new-privileges:true"))
+            {
+                problems.Add($"{name}: no security_opt no-new-privileges:true");
+            }
+
+            if (!service.ListOrEmpty("cap_drop").OfType<string>().Contains("ALL"))
+            {
+                problems.Add($"{name}: cap_drop lacks ALL");
+            }
+
+            if (service.StringOrNull("read_only") != "true")
+            {
+                problems.Add($"{name}: root filesystem not read_only");
+            }
+
+            if (service.ListOrEmpty("cap_add").Count > 0 || service.StringOrNull("privileged") == "true")
+            {
+                problems.Add($"{name}: adds privileges back");
+            }
+        }
+
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void Each_read_only_service_has_a_tmpfs_where_it_writes()
+    {
+        // .NET writes its diagnostics sockets to /tmp; Prometheus its TSDB; Redis its working directory; Grafana its database and log.
+        var writes = _compose.Services
+            .Where(service => Compose.Build(service.Value) is not null)
+            .ToDictionary(service => service.Key, _ => (string[])["/tmp"], StringComparer.Ordinal);
+        writes["prometheus"] = [Compose.Command(_compose.Service("prometheus")).Single(arg => arg.StartsWith("--storage.tsdb.path=", StringComparison.Ordinal)).Split('=', 2)[1]];
+        writes["redis"] = ["/data"];
+        writes["grafana"] = ["/var/lib/grafana", "/var/log/grafana"];
+        var problems = new List<string>();
+        foreach (var (name, paths) in writes)
+        {
+            var tmpfs = _compose.Service(name)["tmpfs"] switch
+            {
+                List<object?> list => list.OfType<string>().Select(entry => entry.Split(':')[0]).ToList(),
+                string single => [single.Split(':')[0]],
+                _ => [],
+            };
+            problems.AddRange(paths.Where(path => !tmpfs.Contains(path)).Select(path => $"{name}: no tmpfs at {path}"));
+        }
+
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void Compose_is_demo_mode_and_every_secret_fallback_is_a_known_demo_value()
+    {
+        Assert.Equal("true", Compose.Environment(_compose.Service("gateway")).GetValueOrDefault("Gateway__DemoMode"));
+        // Each ${VAR:-default} of a secret must be one of DemoSecrets.Shipped: outside demo mode the gateway refuses it.
+        var demoSecrets = Repository.Read("src/Gateway/Hosting/DemoSecrets.cs");
+        var fallbacks = SecretFallback().Matches(Repository.Read(Compose.FileName)).Select(match => match.Groups["value"].Value).Distinct().ToList();
+        Assert.Equal(2, fallbacks.Count);
+        Assert.All(fallbacks, value => Assert.Contains($"\"{value}\"", demoSecrets, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Redis_takes_only_the_gateway_acl_user_and_the_gateway_logs_in_as_it()
+    {
+        var redis = _compose.Service("redis");
+        var acl = RedisAcl.Parse(Compose.Command(redis));
+        Assert.Equal("off", acl.DefaultUser);
+        var connection = RedisAcl.ConnectionOptions(Compose.Environment(_compose.Service("gateway"))["Store__Redis__ConnectionString"]);
+        Assert.Equal("gateway", connection.GetValueOrDefault("user"));
+        Assert.Equal(acl.Password, connection.GetValueOrDefault("password"));
+        Assert.Equal(RedisAcl.GatewayRules, acl.Rules);
+
+        // redis-cli logs in as the gateway user for the healthcheck (it exits 0 on NOAUTH: the answer is checked).
+        Assert.Equal(acl.Password, Compose.Environment(redis).GetValueOrDefault("REDISCLI_AUTH"));
+        var check = string.Join(' ', redis.MapAt("healthcheck").ListOrEmpty("test").OfType<string>());
+        Assert.Contains("redis-cli --user gateway ping", check, StringComparison.Ordinal);
+        Assert.Contains("grep -q PONG", check, StringComparison.Ordinal);
+        // The image's entrypoint would chown and switch users as root, which needs the capabilities compose drops.
+        Assert.Equal("redis", redis.StringOrNull("user"));
+    }
+
     private static string? AssemblyNameOf(string csproj) =>
         System.Xml.Linq.XDocument.Load(csproj).Descendants("AssemblyName").Select(element => element.Value.Trim()).FirstOrDefault();
 
     [GeneratedRegex(@"^ReverseProxy__Clusters__(?<cluster>[^_]+(?:_[^_]+)*)__Destinations__(?<destination>.+)__Address$")]
     private static partial Regex DestinationOverride();
+
+    [GeneratedRegex(@"\$\{(?:GATEWAY_SIGNING_KEY|GATEWAY_REDIS_PASSWORD):-(?<value>[^}]*)\}")]
+    private static partial Regex SecretFallback();
 
     [GeneratedRegex(@"/dev/tcp/(?:127\.0\.0\.1|localhost)/(?<port>\d+)")]
     private static partial Regex ProbedPort();

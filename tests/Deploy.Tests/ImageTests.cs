@@ -118,9 +118,10 @@ public sealed partial class ImageTests(ImagesFixture images) : IClassFixture<Ima
             .ToDictionary(entry => entry.Key, entry => entry.Address, StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>A key of the root appsettings.json (the file compose mounts); any may read.</summary>
+    /// <summary>A full-access admin key of the root appsettings.json (the file compose mounts): Admin:Keys:&lt;name&gt;:Key.</summary>
     private static string AdminKey() =>
-        AppSettings.LoadRoot().Root.GetProperty("Admin").GetProperty("Keys").EnumerateObject().First().Value.GetProperty("Key").GetString()!;
+        AppSettings.LoadRoot().Root.GetProperty("Admin").GetProperty("Keys").EnumerateObject().Select(key => key.Value)
+            .First(key => key.GetProperty("Access").GetString() == "Full").GetProperty("Key").GetString()!;
 
     [GeneratedRegex(@"^ReverseProxy__Clusters__(?<cluster>[^_]+)__Destinations__(?<destination>[^_]+)__Address$")]
     private static partial Regex DestinationOverride();

@@ -1,9 +1,10 @@
+using System.Text.RegularExpressions;
 using Deploy.Tests.Infrastructure;
 
 namespace Deploy.Tests;
 
 /// <summary>deploy/k8s (rendered by kubectl kustomize where installed) against the root appsettings.json and itself.</summary>
-public sealed class KubernetesTests
+public sealed partial class KubernetesTests
 {
     private const int AdminPort = 8081;
 
@@ -187,9 +188,220 @@ public sealed class KubernetesTests
         }
 
         Assert.Empty(problems);
-        var gatewayPorts = ServicePorts(_k8s.Get("Service", "gateway"));
-        Assert.Contains(8080, gatewayPorts);
-        Assert.Contains(AdminPort, gatewayPorts);
+        Assert.Equal([8080], ServicePorts(_k8s.Get("Service", "gateway")));
+    }
+
+    [Fact]
+    public void The_admin_port_has_a_service_of_its_own_inside_the_cluster()
+    {
+        var admin = _k8s.OfKind("Service").Where(service => ServicePorts(service).Contains(AdminPort)).ToList();
+        var service = Assert.Single(admin);
+        Assert.NotEqual("gateway", Kustomize.Name(service));
+        Assert.Equal([AdminPort], ServicePorts(service));
+        Assert.Same(Gateway(), SelectedDeployment(service.MapAt("spec", "selector")));
+        Assert.Equal("ClusterIP", service.MapAt("spec").StringOrNull("type") ?? "ClusterIP");
+    }
+
+    [Fact]
+    public void Secrets_come_from_the_secret_by_secret_key_ref_never_from_the_config_map()
+    {
+        var env = EnvEntries(GatewayContainer());
+        foreach (var name in SecretVariables)
+        {
+            Assert.True(env.TryGetValue(name, out var entry), $"the gateway container sets no {name}");
+            Assert.Null(entry.StringOrNull("value"));
+            Assert.Equal(SecretName, entry.MapAt("valueFrom", "secretKeyRef").String("name"));
+        }
+
+        Assert.Equal("Full", env["Admin__Keys__ops__Access"].StringOrNull("value"));
+        Assert.Equal("ReadOnly", env["Admin__Keys__viewer__Access"].StringOrNull("value"));
+        Assert.Equal(SecretVariables.Length, SecretVariables.Select(name => SecretKey(env[name])).Distinct().Count());
+
+        // The connection string takes the password by $(REDIS_PASSWORD), which Kubernetes expands only from a variable set before it.
+        var names = GatewayContainer().ListOrEmpty("env").OfType<Map>().Select(variable => variable.String("name")).ToList();
+        var connection = RedisAcl.ConnectionOptions(env["Store__Redis__ConnectionString"].String("value"));
+        Assert.Equal("gateway", connection["user"]);
+        Assert.Equal("$(REDIS_PASSWORD)", connection["password"]);
+        Assert.True(names.IndexOf("REDIS_PASSWORD") < names.IndexOf("Store__Redis__ConnectionString"), "REDIS_PASSWORD must come before the connection string");
+
+        // The users API signs the tokens the gateway checks: the same key of the same Secret.
+        var users = EnvEntries(Containers(_k8s.Get("Deployment", "users-api")).Single())["Auth__SigningKey"];
+        Assert.Equal((SecretName, SecretKey(env["Auth__SigningKey"])), (users.MapAt("valueFrom", "secretKeyRef").String("name"), SecretKey(users)));
+
+        var file = GatewayRoutes();
+        Assert.Null(file.Value("Auth:SigningKey"));
+        Assert.Null(file.Value("Store:IntegrityKey"));
+        Assert.Null(file.Value("Store:Redis:ConnectionString"));
+        Assert.False(file.Root.TryGetProperty("Admin", out var adminSection) && (adminSection.TryGetProperty("Keys", out _) || adminSection.TryGetProperty("AdminKeys", out _)),
+            "the ConfigMap's appsettings.json sets admin keys");
+    }
+
+    [Fact]
+    public void The_manifests_hold_no_secret_value_and_the_docs_create_every_key_with_random_values()
+    {
+        Assert.Empty(_k8s.OfKind("Secret"));
+        var manifests = string.Join('\n', Directory.GetFiles(Repository.PathOf(Kustomize.Folder)).Select(File.ReadAllText));
+        foreach (var shipped in new[] { "gateway-demo-signing-key", "demo-admin-key", "demo-readonly-key", "gateway-demo-redis-password" })
+        {
+            Assert.DoesNotContain(shipped, manifests, StringComparison.Ordinal);
+        }
+
+        var referenced = _k8s.OfKind("Deployment").SelectMany(Containers).SelectMany(container => EnvEntries(container).Values)
+            .Select(entry => entry.MapOrNull("valueFrom")?.MapOrNull("secretKeyRef"))
+            .OfType<Map>()
+            .Select(reference => (reference.String("name"), reference.String("key")))
+            .ToHashSet();
+        Assert.All(referenced, reference => Assert.Equal(SecretName, reference.Item1));
+
+        var command = CreateSecretCommand().Match(Repository.Read("docs/security/deploy.md"));
+        Assert.True(command.Success, "docs/security/deploy.md shows no `kubectl create secret generic gateway-secrets ...` command");
+        var literals = FromLiteral().Matches(command.Value).ToDictionary(match => match.Groups["key"].Value, match => match.Groups["value"].Value, StringComparer.Ordinal);
+        Assert.Equal(referenced.Select(reference => reference.Item2).Order(StringComparer.Ordinal), literals.Keys.Order(StringComparer.Ordinal));
+        Assert.All(literals.Values, value => Assert.Equal("$(openssl rand -hex 32)", value));
+    }
+
+    [Fact]
+    public void Every_pod_runs_hardened()
+    {
+        var problems = new List<string>();
+        foreach (var deployment in _k8s.OfKind("Deployment"))
+        {
+            var name = Kustomize.Name(deployment);
+            var pod = deployment.MapAt("spec", "template", "spec");
+            if (pod.StringOrNull("automountServiceAccountToken") != "false")
+            {
+                problems.Add($"{name}: automountServiceAccountToken is not false");
+            }
+
+            var podSecurity = pod.MapOrNull("securityContext");
+            if (podSecurity?.StringOrNull("runAsNonRoot") != "true")
+            {
+                problems.Add($"{name}: pod runAsNonRoot is not true");
+            }
+
+            if (podSecurity?.MapOrNull("seccompProfile")?.StringOrNull("type") != "RuntimeDefault")
+            {
+                problems.Add($"{name}: pod seccompProfile is not RuntimeDefault");
+            }
+
+            foreach (var container in Containers(deployment))
+            {
+                var where = $"{name}/{container.String("name")}";
+                var security = container.MapOrNull("securityContext");
+                if (security?.StringOrNull("allowPrivilegeEscalation") != "false")
+                {
+                    problems.Add($"{where}: allowPrivilegeEscalation is not false");
+                }
+
+                if (security?.StringOrNull("readOnlyRootFilesystem") != "true")
+                {
+                    problems.Add($"{where}: readOnlyRootFilesystem is not true");
+                }
+
+                if (security?.MapOrNull("capabilities")?.ListOrEmpty("drop").OfType<string>().Contains("ALL") != true)
+                {
+                    problems.Add($"{where}: capabilities.drop lacks ALL");
+                }
+
+                if (security?.MapOrNull("capabilities")?.ListOrEmpty("add").Count > 0 || security?.StringOrNull("privileged") == "true")
+                {
+                    problems.Add($"{where}: adds privileges back");
+                }
+            }
+        }
+
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void Each_read_only_container_has_an_empty_dir_where_it_writes()
+    {
+        // .NET writes its diagnostics sockets to /tmp; Redis's working directory is /data.
+        var writes = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["gateway"] = "/tmp",
+            ["users-api"] = "/tmp",
+            ["chaos"] = "/tmp",
+            ["redis"] = "/data",
+        };
+        Assert.Equal(writes.Keys.Order(StringComparer.Ordinal), _k8s.OfKind("Deployment").Select(Kustomize.Name).Order(StringComparer.Ordinal));
+        foreach (var (name, path) in writes)
+        {
+            var deployment = _k8s.Get("Deployment", name);
+            var emptyDirs = deployment.MapAt("spec", "template", "spec").ListOrEmpty("volumes").OfType<Map>()
+                .Where(volume => volume.Has("emptyDir")).Select(volume => volume.String("name")).ToHashSet(StringComparer.Ordinal);
+            var mount = Containers(deployment).Single().ListOrEmpty("volumeMounts").OfType<Map>().FirstOrDefault(mount => mount.String("mountPath") == path);
+            Assert.True(mount is not null && emptyDirs.Contains(mount.String("name")), $"{name}: no emptyDir mounted at {path}");
+        }
+    }
+
+    [Fact]
+    public void Only_gateway_pods_reach_redis()
+    {
+        var policies = PoliciesSelecting(PodLabels(_k8s.Get("Deployment", "redis")));
+        Assert.NotEmpty(policies);
+        var gatewayLabels = PodLabels(Gateway());
+        foreach (var rule in policies.SelectMany(policy => policy.MapAt("spec").ListOrEmpty("ingress").OfType<Map>()))
+        {
+            var peers = rule.ListOrEmpty("from").OfType<Map>().ToList();
+            Assert.NotEmpty(peers); // no "from" would mean everyone
+            Assert.All(peers, peer =>
+            {
+                Assert.False(peer.Has("namespaceSelector") || peer.Has("ipBlock"), "redis: a rule admits other namespaces or addresses");
+                Assert.True(Selects(peer.MapAt("podSelector"), gatewayLabels), "redis: a rule admits pods that are not the gateway's");
+                Assert.False(Selects(peer.MapAt("podSelector"), PodLabels(_k8s.Get("Deployment", "users-api"))), "redis: a rule admits the users API");
+            });
+        }
+    }
+
+    [Fact]
+    public void The_admin_port_is_reached_only_from_this_namespace_or_labelled_clients()
+    {
+        var policies = PoliciesSelecting(PodLabels(Gateway()));
+        Assert.NotEmpty(policies);
+        var adminRules = policies.SelectMany(policy => policy.MapAt("spec").ListOrEmpty("ingress").OfType<Map>())
+            .Where(rule => rule.ListOrEmpty("ports").Count == 0 || rule.ListOrEmpty("ports").OfType<Map>().Any(port => port.String("port") is "8081" or "admin"))
+            .ToList();
+        Assert.NotEmpty(adminRules);
+        foreach (var rule in adminRules)
+        {
+            var peers = rule.ListOrEmpty("from").OfType<Map>().ToList();
+            Assert.NotEmpty(peers); // no "from" would mean everyone
+            foreach (var peer in peers)
+            {
+                Assert.False(peer.Has("ipBlock"), "the admin port admits an address block");
+                var sameNamespace = !peer.Has("namespaceSelector");
+                var labelled = peer.MapOrNull("podSelector")?.ListOrEmpty("matchExpressions").OfType<Map>().Any(expression =>
+                    expression.String("key") == AdminClientLabel && expression.String("operator") == "In"
+                    && expression.ListOrEmpty("values").OfType<string>().SequenceEqual(["true"])) == true
+                    || peer.MapOrNull("podSelector")?.MapOrNull("matchLabels")?.StringOrNull(AdminClientLabel) == "true";
+                Assert.True(sameNamespace || labelled, "the admin port admits unlabelled pods of other namespaces");
+            }
+        }
+
+        // The public port stays open to all.
+        Assert.Contains(policies.SelectMany(policy => policy.MapAt("spec").ListOrEmpty("ingress").OfType<Map>()),
+            rule => !rule.Has("from") && rule.ListOrEmpty("ports").OfType<Map>().Any(port => port.String("port") == "8080"));
+    }
+
+    [Fact]
+    public void Redis_takes_only_the_gateway_acl_user_with_the_password_of_the_secret_and_compose_rules()
+    {
+        var redis = Containers(_k8s.Get("Deployment", "redis")).Single();
+        var env = EnvEntries(redis);
+        var acl = RedisAcl.Parse(redis.ListOrEmpty("args").OfType<string>().ToList());
+        Assert.Equal("off", acl.DefaultUser);
+        Assert.Equal("$(REDIS_PASSWORD)", acl.Password);
+        Assert.Equal(RedisAcl.GatewayRules, acl.Rules);
+        Assert.Equal(RedisAcl.Parse(Compose.Command(Compose.Load().Service("redis"))).Rules, acl.Rules);
+        foreach (var name in new[] { "REDIS_PASSWORD", "REDISCLI_AUTH" })
+        {
+            Assert.Equal((SecretName, "redis-password"), (env[name].MapAt("valueFrom", "secretKeyRef").String("name"), SecretKey(env[name])));
+        }
+
+        Assert.Equal("redis-password", SecretKey(EnvEntries(GatewayContainer())["REDIS_PASSWORD"]));
+        var probe = string.Join(' ', redis.MapAt("readinessProbe", "exec").ListOrEmpty("command").OfType<string>());
+        Assert.Contains("redis-cli --user gateway ping | grep -q PONG", probe, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -226,7 +438,46 @@ public sealed class KubernetesTests
         Assert.Contains(Containers(redis), container => container.String("image").StartsWith("redis:", StringComparison.Ordinal));
     }
 
+    private const string SecretName = "gateway-secrets";
+
+    private static readonly string[] SecretVariables = ["Auth__SigningKey", "Admin__Keys__ops__Key", "Admin__Keys__viewer__Key", "Store__IntegrityKey", "REDIS_PASSWORD"];
+
+    private const string AdminClientLabel = "gateway-admin-client";
+
     private Map Gateway() => _k8s.Get("Deployment", "gateway");
+
+    private List<Map> PoliciesSelecting(IReadOnlyDictionary<string, string> podLabels) =>
+        _k8s.OfKind("NetworkPolicy")
+            .Where(policy => Selects(policy.MapAt("spec", "podSelector"), podLabels)
+                && policy.MapAt("spec").ListOrEmpty("policyTypes").OfType<string>().DefaultIfEmpty("Ingress").Contains("Ingress"))
+            .ToList();
+
+    private static Dictionary<string, string> PodLabels(Map deployment) =>
+        deployment.MapAt("spec", "template", "metadata", "labels").Values
+            .ToDictionary(pair => pair.Key, pair => pair.Value as string ?? "", StringComparer.Ordinal);
+
+    /// <summary>A label selector (matchLabels, matchExpressions In/NotIn/Exists) applied to one pod's labels.</summary>
+    private static bool Selects(Map selector, IReadOnlyDictionary<string, string> labels) =>
+        (selector.MapOrNull("matchLabels")?.Values ?? new Dictionary<string, object?>())
+            .All(pair => labels.GetValueOrDefault(pair.Key) == pair.Value as string)
+        && selector.ListOrEmpty("matchExpressions").OfType<Map>().All(expression =>
+        {
+            var values = expression.ListOrEmpty("values").OfType<string>().ToList();
+            var has = labels.TryGetValue(expression.String("key"), out var value);
+            return expression.String("operator") switch
+            {
+                "In" => has && values.Contains(value!),
+                "NotIn" => !has || !values.Contains(value!),
+                "Exists" => has,
+                "DoesNotExist" => !has,
+                _ => false,
+            };
+        });
+
+    private static Dictionary<string, Map> EnvEntries(Map container) =>
+        container.ListOrEmpty("env").OfType<Map>().ToDictionary(variable => variable.String("name"), StringComparer.Ordinal);
+
+    private static string SecretKey(Map variable) => variable.MapAt("valueFrom", "secretKeyRef").String("key");
 
     private Map GatewayContainer() => Containers(Gateway()).Single(container => container.String("name") == "gateway");
 
@@ -282,4 +533,10 @@ public sealed class KubernetesTests
         service.MapAt("spec").ListOrEmpty("ports").OfType<Map>()
             .Select(port => int.Parse(port.String("port"), System.Globalization.CultureInfo.InvariantCulture))
             .ToList();
+
+    [GeneratedRegex(@"kubectl create secret generic gateway-secrets(?:[^\n]|\\\n)*")]
+    private static partial Regex CreateSecretCommand();
+
+    [GeneratedRegex(@"--from-literal=(?<key>[a-z-]+)=(?<value>\$\(openssl rand -hex \d+\)|\S+)")]
+    private static partial Regex FromLiteral();
 }

@@ -85,11 +85,16 @@ public static class AuthExtensions
                 return;
             }
 
-            var key = candidate[$"{AuthOptions.SectionName}:{nameof(AuthOptions.SigningKey)}"] ?? "";
+            const string path = $"{AuthOptions.SectionName}:{nameof(AuthOptions.SigningKey)}";
+            var key = candidate[path] ?? "";
             if (Encoding.UTF8.GetByteCount(key) < 32)
             {
-                errors.Add($"{AuthOptions.SectionName}:{nameof(AuthOptions.SigningKey)}: must be at least 32 bytes for HS256");
+                errors.Add($"{path}: must be at least 32 bytes for HS256");
+                return;
             }
+
+            // Anyone with the repository's key can sign an admin token: outside demo mode it may not serve.
+            DemoSecrets.Check(candidate, path, key, errors);
         }
     }
 }

@@ -19,6 +19,7 @@ public static class DemoSecrets
         "gateway-demo-signing-key-change-me-0123456789abcdef",
         "demo-admin-key",
         "demo-readonly-key",
+        "gateway-demo-redis-password-change-me",
     };
 
     public static bool IsDemoMode(IConfiguration configuration) =>
@@ -41,4 +42,15 @@ public static class DemoSecrets
             errors.Add($"{key}: is {value.Length} characters; a secret needs at least {MinimumLength}");
         }
     }
+
+    /// <summary>
+    /// The settings whose value holds a shipped secret, also inside a longer value (a Redis connection string's
+    /// password): what demo mode tells at start and on <c>/healthz</c>.
+    /// </summary>
+    public static IReadOnlyList<string> SettingsInUse(IConfiguration configuration) =>
+        configuration.AsEnumerable()
+            .Where(setting => setting.Value is { Length: > 0 } value && Shipped.Any(secret => value.Contains(secret, StringComparison.Ordinal)))
+            .Select(setting => setting.Key)
+            .Order(StringComparer.OrdinalIgnoreCase)
+            .ToList();
 }

@@ -2,7 +2,7 @@ namespace Gateway.Utilities;
 
 /// <summary>
 /// Every event id the gateway logs with, in one list so that none is used twice and a log query can rely on them
-/// (as YARP's Utilities/EventIds.cs). Thousands by folder: 1 configuration, 2 forwarding, 3 rate limiting, 4 access log, 5 shared store, 6 caching, 7 admin.
+/// (as YARP's Utilities/EventIds.cs). Thousands by folder: 1 configuration, 2 forwarding, 3 rate limiting, 4 access log, 5 shared store, 6 caching, 7 admin, 8 hosting.
 /// </summary>
 internal static class EventIds
 {
@@ -24,4 +24,5 @@ internal static class EventIds
     public const int CacheStoreReachable = 6004;
     public const int CacheEvictedLate = 6005;
     public const int AdminKeyGuessing = 7001;
+    public const int DemoMode = 8001;
 }
