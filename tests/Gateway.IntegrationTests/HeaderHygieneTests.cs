@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Reliability;
@@ -14,27 +15,43 @@ namespace Gateway.IntegrationTests;
 /// </summary>
 public sealed class HeaderHygieneTests : PerTestGateway
 {
-    [Fact]
-    public async Task A_header_the_client_nominates_in_Connection_does_not_reach_the_upstream()
+    [Theory]
+    [InlineData("X-Hop")]
+    [InlineData("TE, X-Hop")]
+    [InlineData("X-Other, X-Hop")]
+    public async Task A_header_the_client_nominates_in_Connection_does_not_reach_the_upstream(string connection)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/chaos/headers");
-        request.Headers.Connection.Add("X-Hop");
-        request.Headers.ConnectionClose = true;
-        request.Headers.Add("X-Hop", "secret");
-        request.Headers.Add("X-Kept", "end-to-end");
-        var received = await ReceivedAsync(request);
+        // Raw: HttpClient keeps only "close" of a Connection header. HTTP/1.0, so the connection ends with the answer
+        // without a "close" token (which Kestrel would let hide the nomination: the known gap below).
+        var answer = await RawHttp.SendAsync(Client.BaseAddress!,
+            $"GET /chaos/headers HTTP/1.0\r\nHost: x\r\nConnection: {connection}\r\nX-Hop: secret\r\nX-Kept: end-to-end\r\n\r\n");
+        Assert.True(answer.Status == 200, answer.Raw);
+        var received = Received(answer);
 
         Assert.False(received.ContainsKey("X-Hop"), $"X-Hop reached the upstream: {string.Join(", ", received.Keys)}");
         Assert.Equal("end-to-end", received["X-Kept"]);
     }
 
     [Fact]
+    public async Task Known_gap_Kestrel_hides_a_nomination_next_to_close()
+    {
+        // Kestrel's HttpHeaders.ParseConnection replaces a Connection header holding one of close, keep-alive or upgrade
+        // (and otherwise only unknown tokens) by that option alone, before any middleware: "close, X-Hop" reads "close",
+        // so the gateway cannot know X-Hop was nominated. This fails when Kestrel keeps the header: then drop this test
+        // and the note in docs/security/headers.md.
+        var answer = await RawHttp.SendAsync(Client.BaseAddress!,
+            "GET /chaos/headers HTTP/1.1\r\nHost: x\r\nConnection: close, X-Hop\r\nX-Hop: secret\r\n\r\n");
+        Assert.True(answer.Status == 200, answer.Raw);
+        Assert.Equal("secret", Received(answer)["X-Hop"]);
+    }
+
+    [Fact]
     public async Task A_header_the_client_nominates_cannot_remove_what_the_gateway_adds()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/chaos/headers");
-        request.Headers.Connection.Add("X-Forwarded-For");
-        request.Headers.Connection.Add("traceparent");
-        var received = await ReceivedAsync(request);
+        var answer = await RawHttp.SendAsync(Client.BaseAddress!,
+            "GET /chaos/headers HTTP/1.0\r\nHost: x\r\nConnection: X-Forwarded-For, traceparent, Content-Length\r\n\r\n");
+        Assert.True(answer.Status == 200, answer.Raw);
+        var received = Received(answer);
 
         Assert.Equal("127.0.0.1", received["X-Forwarded-For"]);
         Assert.True(received.ContainsKey("traceparent"));
@@ -104,6 +121,13 @@ public sealed class HeaderHygieneTests : PerTestGateway
             "GET /chaos/headers HTTP/1.1\r\nHost: x\r\nX-Note: a\tb\r\nConnection: close\r\n\r\n");
         Assert.True(answer.Status == 200, answer.Raw);
         Assert.Contains("a\\tb", answer.Body, StringComparison.Ordinal);
+    }
+
+    /// <summary>The headers /chaos/headers says it received, from a raw answer (chunked: the JSON is the longest line).</summary>
+    private static Dictionary<string, string> Received(RawHttp.Answer answer)
+    {
+        var json = answer.Body.Split("\r\n").MaxBy(line => line.Length)!;
+        return new(JsonSerializer.Deserialize<Dictionary<string, string>>(json)!, StringComparer.OrdinalIgnoreCase);
     }
 
     private async Task<Dictionary<string, string>> ReceivedAsync(HttpRequestMessage request)
