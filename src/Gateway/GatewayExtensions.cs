@@ -56,7 +56,7 @@ public static class GatewayExtensions
     /// ValidateGatewayConfig         Configuration   invalid file: no start; invalid edit: rejected, last good kept
     /// UseGatewayMetrics             Observability   nothing; records every public response once (499 client)
     /// UseGatewayExceptionHandler    Errors          500 gateway
-    /// UseRequestTargetCheck         Limits          400 limits (control characters in the target)
+    /// UseRequestTargetCheck         Limits          400 limits (control characters in the target or a header value)
     /// UseAdminNoRouteProblems       Routing         404/405 no_route on the admin port (problem bodies for routing's answers);
     ///                                               every admin answer names its replica (X-Gateway-Replica)
     /// UseGatewayRedirects           Redirects       301/302 (GET, HEAD) or 308/307 (other methods) redirect, Location

@@ -2,15 +2,22 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Gateway.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.IntegrationTests;
 
-/// <summary>W3C trace context through the gateway, the trace id in problem bodies, and OTLP export.</summary>
+/// <summary>
+/// W3C trace context through the gateway, the trace id in problem bodies, and OTLP export. These send a client's
+/// traceparent, so the gateway is told to believe it (which clients it believes: <see cref="TraceContextTrustTests"/>).
+/// </summary>
 public sealed class TracingTests : PerTestGateway
 {
+    protected override Action<JsonObject>? ConfigBeforeStart =>
+        json => TestConfig.Set(json, ["Tracing", "TrustClientTraceContext"], "Always");
+
     private const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
     private const string ClientTraceparent = $"00-{TraceId}-00f067aa0ba902b7-01";
 

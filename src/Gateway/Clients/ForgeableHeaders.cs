@@ -5,38 +5,53 @@ using Yarp.ReverseProxy.Transforms;
 namespace Gateway.Clients;
 
 /// <summary>
-/// YARP rewrites X-Forwarded-* but copies other client-IP and URL-override headers as sent, so a client could
-/// tell the upstream it is someone else. They are dropped unless the peer is a trusted proxy.
+/// Request headers a client could use to speak for someone else, removed before YARP forwards. YARP rewrites
+/// X-Forwarded-* but copies other client-IP and URL-override headers as sent, so a client could tell the upstream it is
+/// someone else: they are dropped unless the peer is a trusted proxy. <c>X-Gateway-*</c> is the gateway's own namespace:
+/// dropped from every client, trusted proxies included.
 /// </summary>
 internal static class ForgeableHeaders
 {
-    private static readonly string[] Names = ["X-Real-IP", "True-Client-IP", "X-Client-IP", "X-Original-URL", "X-Rewrite-URL"];
+    /// <summary>What a client may not write, by name prefix.</summary>
+    public const string GatewayPrefix = "X-Gateway-";
+
+    /// <summary>What only a trusted proxy may write.</summary>
+    private static readonly HashSet<string> ClaimsAboutTheClient = new(
+        ["X-Real-IP", "True-Client-IP", "X-Client-IP", "X-Original-URL", "X-Rewrite-URL"], StringComparer.OrdinalIgnoreCase);
 
     public static IReverseProxyBuilder DropForgeableHeaders(this IReverseProxyBuilder proxy) =>
         proxy.AddTransforms(transforms => transforms.AddRequestTransform(context =>
         {
-            if (AnySent(context.HttpContext.Request.Headers)
-                && !context.HttpContext.RequestServices.GetRequiredService<ClientAddress>().PeerIsTrusted(context.HttpContext))
-            {
-                foreach (var name in Names)
-                {
-                    context.ProxyRequest.Headers.Remove(name);
-                }
-            }
-
+            Drop(context);
             return ValueTask.CompletedTask;
         }));
 
-    private static bool AnySent(IHeaderDictionary headers)
+    private static void Drop(RequestTransformContext context)
     {
-        foreach (var name in Names)
+        List<string>? drop = null;
+        bool? trusted = null;
+        // One walk over what YARP copied; NonValidated enumerates without parsing or allocating.
+        foreach (var header in context.ProxyRequest.Headers.NonValidated)
         {
-            if (headers.ContainsKey(name))
+            var name = header.Key;
+            if (name.StartsWith(GatewayPrefix, StringComparison.OrdinalIgnoreCase)
+                || (ClaimsAboutTheClient.Contains(name) && !(trusted ??= PeerIsTrusted(context.HttpContext))))
             {
-                return true;
+                (drop ??= []).Add(name);
             }
         }
 
-        return false;
+        if (drop is null)
+        {
+            return;
+        }
+
+        foreach (var name in drop)
+        {
+            context.ProxyRequest.Headers.Remove(name);
+        }
     }
+
+    private static bool PeerIsTrusted(HttpContext context) =>
+        context.RequestServices.GetRequiredService<ClientAddress>().PeerIsTrusted(context);
 }

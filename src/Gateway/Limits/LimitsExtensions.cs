@@ -29,7 +29,7 @@ public static class LimitsExtensions
         return proxy;
     }
 
-    /// <summary>Before routing: 400 for a control character in the request target (<see cref="RequestTargetMiddleware"/>).</summary>
+    /// <summary>Before routing: 400 for a control character in the request target or a header value (<see cref="RequestTargetMiddleware"/>).</summary>
     public static IApplicationBuilder UseRequestTargetCheck(this IApplicationBuilder app) => app.UseMiddleware<RequestTargetMiddleware>();
 
     private sealed class LimitsCheck : IConfigCheck

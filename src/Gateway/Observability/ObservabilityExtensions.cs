@@ -28,6 +28,7 @@ public static class ObservabilityExtensions
         services.AddSingleton<AccessLog>();
         services.AddSingleton<IConfigCheck>(new SectionCheck<AccessLogOptions>(AccessLogOptions.SectionName));
         services.AddSingleton<ScrapeTimeMetrics>();
+        services.AddTraceContextTrust();
         // CreateSlimBuilder's AddSimpleConsole sets FormatterName = "simple" after the config is bound, so the documented
         // Logging:Console:FormatterName=json would be ignored; applied again here, the file (and its live edits) decide.
         services.PostConfigure<ConsoleLoggerOptions>(console =>

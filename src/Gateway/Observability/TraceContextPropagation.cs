@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using Gateway.Clients;
+using Gateway.Configuration;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Gateway.Observability;
@@ -11,9 +15,30 @@ namespace Gateway.Observability;
 /// a redacted URL for it (measured in docs/benchmarks.md); YARP's own forwarder span is already the parent we want.
 /// The host turns HttpClient's propagation off with the runtime switch <c>System.Net.Http.EnableActivityPropagation=false</c>
 /// (a <c>RuntimeHostConfigurationOption</c> in its project file), so the header is written once.
+/// What comes in is decided earlier, where the server span is made (<see cref="TraceContextTrustPropagator"/>).
 /// </summary>
 internal static class TraceContextPropagation
 {
+    /// <summary>The <c>Tracing</c> section and the propagator the hosting layer extracts a client's trace context with.</summary>
+    public static IServiceCollection AddTraceContextTrust(this IServiceCollection services)
+    {
+        services.AddOptions<TraceContextOptions>().BindConfiguration(TraceContextOptions.SectionName);
+        services.AddSingleton<IConfigCheck>(new SectionCheck<TraceContextOptions>(TraceContextOptions.SectionName, tracing => tracing.Problems()));
+        services.AddHttpContextAccessor();
+        // A library in the same process that listens to ASP.NET Core's hosting events by name would see the gateway's too:
+        // OpenTelemetry's ASP.NET Core instrumentation (the samples beside the gateway in the native demo and the tests)
+        // re-parents the server span from the client's traceparent itself. The gateway's hosting events have a name of their own.
+        services.AddSingleton(new DiagnosticListener("Gateway.Hosting"));
+        services.AddSingleton<DiagnosticSource>(provider => provider.GetRequiredService<DiagnosticListener>());
+        // Registered after the host's own (DistributedContextPropagator.Current), so the hosting layer resolves this one.
+        services.AddSingleton<DistributedContextPropagator>(provider => new TraceContextTrustPropagator(
+            DistributedContextPropagator.Current,
+            provider.GetRequiredService<IHttpContextAccessor>(),
+            provider.GetRequiredService<ClientAddress>(),
+            provider.GetRequiredService<IOptionsMonitor<TraceContextOptions>>()));
+        return services;
+    }
+
     public static IReverseProxyBuilder PropagateTraceContext(this IReverseProxyBuilder proxy)
     {
         return proxy.AddTransforms(transforms =>

@@ -17,7 +17,8 @@ public static class RoutingExtensions
     /// <summary>YARP with routes from the watched config file, and route-level <c>Timeout</c> support.</summary>
     public static IServiceCollection AddGatewayRouting(this IServiceCollection services)
     {
-        services.AddReverseProxy().DropForgeableHeaders().PropagateTraceContext();
+        // In this order: what the client sent is cleaned before the gateway writes its own headers.
+        services.AddReverseProxy().DropHopByHopHeaders().DropForgeableHeaders().PropagateTraceContext();
         services.AddRequestTimeouts();
         services.TryAddSingleton<FileProxyConfigProvider>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<FileProxyConfigProvider>());

@@ -131,7 +131,8 @@ public sealed class AdminKeysTests
 
         var settings = new TestOptionsMonitor<AdminOptions>(Settings);
         using var failures = new FailedKeyLimiter(settings, new GatewayMetrics(), NullLogger<FailedKeyLimiter>.Instance);
-        using var clients = new ClientAddress(new TestOptionsMonitor<GatewayOptions>(new()));
+        using var apiKeys = new ApiKeys(new TestOptionsMonitor<ClientsOptions>(new()));
+        using var clients = new ClientAddress(new TestOptionsMonitor<GatewayOptions>(new()), apiKeys);
         var filter = new AdminKeyFilter(new AdminKeys(settings), failures, clients);
         var result = await filter.InvokeAsync(new DefaultEndpointFilterInvocationContext(context), _ => ValueTask.FromResult<object?>(Passed));
         return (result, context);
