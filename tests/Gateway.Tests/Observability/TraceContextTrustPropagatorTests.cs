@@ -49,7 +49,7 @@ public sealed class TraceContextTrustPropagatorTests
     private static TraceContextTrustPropagator Propagator(TraceContextTrust trust, HttpContext context) => new(
         DistributedContextPropagator.CreateDefaultPropagator(),
         new HttpContextAccessor { HttpContext = context },
-        new ClientAddress(new TestOptionsMonitor<GatewayOptions>(new() { TrustedProxies = ["10.0.0.0/8"] })),
+        new ClientAddress(new TestOptionsMonitor<GatewayOptions>(new() { TrustedProxies = ["10.0.0.0/8"] }), new ApiKeys(new TestOptionsMonitor<ClientsOptions>(new()))),
         new TestOptionsMonitor<TraceContextOptions>(new() { TrustClientTraceContext = trust }));
 
     private static void Getter(object? carrier, string name, out string? value, out IEnumerable<string>? values)
