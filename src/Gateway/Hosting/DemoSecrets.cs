@@ -19,6 +19,8 @@ public static class DemoSecrets
         "gateway-demo-signing-key-change-me-0123456789abcdef",
         "demo-admin-key",
         "demo-readonly-key",
+        "gateway-demo-store-integrity-key-change-me-0123456789",
+        "test-store-integrity-key-0123456789abcdef",
     };
 
     public static bool IsDemoMode(IConfiguration configuration) =>
