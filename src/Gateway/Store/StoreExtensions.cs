@@ -96,6 +96,6 @@ public static partial class StoreExtensions
     }
 
     /// <summary>No glob characters (an ACL key pattern is the prefix and '*'), no spaces or control characters.</summary>
-    [GeneratedRegex(@"^(?=.{1,64}$)([A-Za-z0-9_.-]+:)+$")]
+    [GeneratedRegex(@"^(?=.{1,64}\z)([A-Za-z0-9_.-]+:)+\z")]
     private static partial Regex KeyPrefixPattern();
 }

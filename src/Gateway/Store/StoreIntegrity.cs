@@ -31,8 +31,10 @@ public sealed class StoreIntegrity(string key)
             return SealCheck.Untagged;
         }
 
+        // Checked first: decoding throws on a character outside base64url, and the text is not ours.
+        var encodedTag = stored.AsSpan(Version.Length, TagChars);
         Span<byte> tag = stackalloc byte[TagBytes];
-        if (!Base64Url.TryDecodeFromChars(stored.AsSpan(Version.Length, TagChars), tag, out var written) || written != TagBytes)
+        if (!Base64Url.IsValid(encodedTag, out var length) || length != TagBytes || Base64Url.DecodeFromChars(encodedTag, tag) != TagBytes)
         {
             return SealCheck.Forged;
         }

@@ -30,7 +30,7 @@ public sealed class RedisTrustTests : RootConfigTest
         // What an attacker computes offline from the public config: the digest the override must name, then a window
         // for every route with a day's Retry-After. Written as today's gateway wrote it, and with a made-up tag.
         var forged = ForgedOverride(Config.Read());
-        foreach (var value in new[] { forged, $"s1.{new string('A', 43)}.{forged}", "not json at all" })
+        foreach (var value in new[] { forged, $"s1.{new string('A', 43)}.{forged}", $"s1.{new string('!', 43)}.{forged}", "not json at all" })
         {
             var since = DateTimeOffset.UtcNow;
             await redis.CliAsync("SET", "gateway:maintenance:override", value);
@@ -39,9 +39,9 @@ public sealed class RedisTrustTests : RootConfigTest
             Assert.Equal(200, await gateway.Public.StatusAsync("/api/users/1"));
         }
 
-        Assert.Equal(3, await RejectedAsync(gateway, "maintenance"));
+        Assert.Equal(4, await RejectedAsync(gateway, "maintenance"));
         // Read at every reconcile (5 a second here), logged once per value.
-        Assert.Equal(3, gateway.Logs.Lines.Count(line => line.Contains("gateway:maintenance:override", StringComparison.Ordinal) && line.Contains("ignored", StringComparison.Ordinal)));
+        Assert.Equal(4, gateway.Logs.Lines.Count(line => line.Contains("gateway:maintenance:override", StringComparison.Ordinal) && line.Contains("ignored", StringComparison.Ordinal)));
 
         // The gateway's own change still works, and replaces what was there.
         using (var put = await gateway.AdminAsync(HttpMethod.Put, "/admin/maintenance", json: """{"enabled":true,"message":"upgrading","retryAfterSeconds":30}"""))
@@ -73,6 +73,7 @@ public sealed class RedisTrustTests : RootConfigTest
         }, JsonSerializerOptions.Web);
         await redis.CliAsync("LPUSH", "gateway:audit", forged);
         await redis.CliAsync("LPUSH", "gateway:audit", "not json");
+        await redis.CliAsync("LPUSH", "gateway:audit", $"s1.{new string('!', 43)}.{forged}"); // Not even base64 where the tag goes.
         // A real entry's text with one word changed (a replica's name), its tag kept.
         await redis.CliAsync("LPUSH", "gateway:audit", real.Replace("\"replica\":\"a\"", "\"replica\":\"z\"", StringComparison.Ordinal));
 
@@ -86,8 +87,8 @@ public sealed class RedisTrustTests : RootConfigTest
             Assert.Equal("a", entry.GetProperty("replica").GetString());
         }
 
-        Assert.Equal(3, await RejectedAsync(gateway, "audit"));
-        Assert.Equal(3, gateway.Logs.Lines.Count(line => line.Contains("gateway:audit", StringComparison.Ordinal) && line.Contains("ignored", StringComparison.Ordinal)));
+        Assert.Equal(4, await RejectedAsync(gateway, "audit"));
+        Assert.Equal(4, gateway.Logs.Lines.Count(line => line.Contains("gateway:audit", StringComparison.Ordinal) && line.Contains("ignored", StringComparison.Ordinal)));
     }
 
     [RealComponentFact("redis-server")]
@@ -173,6 +174,50 @@ public sealed class RedisTrustTests : RootConfigTest
         Assert.Contains(keys, key => key.StartsWith("green:cache:", StringComparison.Ordinal));
         Assert.Contains(keys, key => key.StartsWith("rl:", StringComparison.Ordinal) && key.Contains("{blue:ratelimit:search:", StringComparison.Ordinal));
         Assert.Contains("blue:maintenance:override", keys);
+    }
+
+    [RealComponentFact("redis-server")]
+    public async Task A_redis_user_limited_to_the_gateways_keys_is_enough()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        // The ACL docs/security/redis.md gives: the prefix's keys, the rate limiter's rl:*{prefix…}, the change channel.
+        Assert.Equal("OK", await redis.CliAsync("ACL", "SETUSER", "gw", "on", ">gw-password", "~shop:*", "~rl:*{shop:*", "&shop:changes", "+@all", "-@dangerous"));
+        Assert.Equal("OK", await redis.CliAsync("ACL", "SETUSER", "default", "off"));
+        await using var gateway = await GatewayInstance.StartAsync(Config.Path,
+        [
+            $"--Store:Redis:ConnectionString={redis.ConnectionString},user=gw,password=gw-password", $"--Store:IntegrityKey={RedisServer.IntegrityKey}",
+            "--Store:Redis:KeyPrefix=shop:", "--Store:ReconcileInterval=00:00:00.200",
+        ]);
+
+        using (var put = await gateway.AdminAsync(HttpMethod.Put, "/admin/maintenance", json: """{"enabled":true,"routes":["users-api"],"retryAfterSeconds":30}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        Assert.Equal(503, await gateway.Public.StatusAsync("/api/users/1"));
+        Assert.Single(await AuditAsync(gateway));
+        var statuses = new List<int>();
+        for (var i = 0; i < 11; i++)
+        {
+            statuses.Add(await gateway.Public.StatusAsync("/api/search?q=phones"));
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(200, 10), 429], statuses);
+        using (var stored = await GetProductsAsync(gateway))
+        using (var hit = await GetProductsAsync(gateway))
+        {
+            Assert.NotNull(hit.Headers.Age);
+        }
+
+        var (_, health) = await gateway.HealthReportAsync();
+        Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("store").GetProperty("status").GetString());
+        Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("cache").GetProperty("status").GetString());
+        Assert.DoesNotContain(gateway.Logs.Lines, line => line.Contains("NOPERM", StringComparison.Ordinal));
+
+        // And no more than enough: the user cannot touch another gateway's keys.
+        await using var asGateway = await ConnectionMultiplexer.ConnectAsync($"{redis.ConnectionString},user=gw,password=gw-password");
+        var refused = await Assert.ThrowsAsync<RedisServerException>(() => asGateway.GetDatabase().StringSetAsync("gateway:maintenance:override", "x"));
+        Assert.StartsWith("NOPERM", refused.Message, StringComparison.Ordinal);
     }
 
     private Task<GatewayInstance> StartAsync(RedisServer redis, string replica, params string[] extra) =>
