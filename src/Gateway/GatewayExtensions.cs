@@ -16,6 +16,7 @@ using Gateway.Redirects;
 using Gateway.Routing;
 using Gateway.Store;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway;
 
@@ -43,6 +44,8 @@ public static class GatewayExtensions
             .AddGatewayRedirects()
             .AddGatewayAdmin(configuration)
             .AddGatewayObservability(configuration);
+        // The gateway's metrics registry, for folders that register metrics of their own but sit below Observability (Store).
+        builder.Services.AddSingleton(provider => provider.GetRequiredService<GatewayMetrics>().Registry);
         return builder;
     }
 

@@ -77,7 +77,7 @@ public sealed class RedisRateLimitingTests : RootConfigTest
     }
 
     private Task<GatewayInstance> StartGatewayAsync(RedisServer redis, params string[] extra) =>
-        GatewayInstance.StartAsync(Config.Path, ["--RateLimiting:Store=redis", $"--RateLimiting:Redis:ConnectionString={redis.ConnectionString}", .. extra]);
+        GatewayInstance.StartAsync(Config.Path, ["--RateLimiting:Store=redis", $"--RateLimiting:Redis:ConnectionString={redis.ConnectionString}", $"--Store:IntegrityKey={RedisServer.IntegrityKey}", .. extra]);
 
     private static async Task<HttpResponseMessage> SearchAsync(GatewayInstance gateway, string? apiKey)
     {

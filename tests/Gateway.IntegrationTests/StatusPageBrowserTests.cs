@@ -343,7 +343,7 @@ public sealed partial class StatusPageBrowserTests : PerTestGateway
         }
 
         private Task<GatewayInstance> StartReplicaAsync(string name) =>
-            GatewayInstance.StartAsync(_config, $"--Store:Redis:ConnectionString=127.0.0.1:{_port}", $"--Gateway:Replica={name}",
+            GatewayInstance.StartAsync(_config, $"--Store:Redis:ConnectionString=127.0.0.1:{_port}", $"--Store:IntegrityKey={RedisServer.IntegrityKey}", $"--Gateway:Replica={name}",
                 "--Store:ReconcileInterval=00:00:00.200");
     }
 }

@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Admin;
 
 /// <summary>Every admin change, kept in the shared store (the newest <see cref="Keep"/>), with time, replica and key name.</summary>
-internal sealed partial class AdminAudit(ISharedStore store, IOptions<GatewayOptions> gateway, TimeProvider clock, ILogger<AdminAudit> logger)
+internal sealed partial class AdminAudit(
+    ISharedStore store, IOptions<GatewayOptions> gateway, TimeProvider clock, StoreRejections rejections, ILogger<AdminAudit> logger)
 {
     public const int Keep = 100;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -21,9 +22,26 @@ internal sealed partial class AdminAudit(ISharedStore store, IOptions<GatewayOpt
 
     public void NotKept(string action) => Log.NotKept(logger, action, gateway.Value.Replica);
 
-    /// <summary>Newest first.</summary>
+    /// <summary>Newest first; an entry that does not parse is left out (the store already left out those it did not tag).</summary>
     public async Task<IReadOnlyList<AuditEntry>> ReadAsync() =>
-        (await store.ListAsync(StoreKeys.Audit, Keep)).Select(entry => JsonSerializer.Deserialize<AuditEntry>(entry, Json)!).ToList();
+        (await store.ListAsync(StoreKeys.Audit, Keep)).Select(Parse).OfType<AuditEntry>().ToList();
+
+    private AuditEntry? Parse(string entry)
+    {
+        try
+        {
+            if (JsonSerializer.Deserialize<AuditEntry>(entry, Json) is { Action: not null } parsed)
+            {
+                return parsed;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        rejections.Unreadable(StoreKeys.KindOf(StoreKeys.Audit), StoreKeys.Audit, entry);
+        return null;
+    }
 
     private static partial class Log
     {

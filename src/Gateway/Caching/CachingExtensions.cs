@@ -6,14 +6,15 @@ using Microsoft.AspNetCore.OutputCaching.StackExchangeRedis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Gateway.Caching;
 
 public static class CachingExtensions
 {
-    /// <summary>Key prefix of the cache's entries and tag sets in Redis, beside the store's <c>gateway:</c> keys.</summary>
-    public const string RedisInstanceName = "gateway:cache:";
+    /// <summary>The cache's entries and tag sets in Redis: after <c>Store:Redis:KeyPrefix</c>, beside the store's keys.</summary>
+    public const string RedisKeyPart = "cache:";
 
     /// <summary>
     /// ASP.NET Core output caching with one policy, <c>shared</c>; a route opts in with YARP's <c>"OutputCachePolicy": "shared"</c>.
@@ -41,9 +42,9 @@ public static class CachingExtensions
     {
         services.AddStackExchangeRedisOutputCache(_ => { });
         // The gateway's one multiplexer (fail-fast, quick reconnect), not a second connection of the package's own.
-        services.AddOptions<RedisOutputCacheOptions>().Configure<RedisConnections>((options, connections) =>
+        services.AddOptions<RedisOutputCacheOptions>().Configure<RedisConnections, IOptions<StoreOptions>>((options, connections, store) =>
         {
-            options.InstanceName = RedisInstanceName;
+            options.InstanceName = store.Value.Redis.KeyPrefix + RedisKeyPart;
             options.ConnectionMultiplexerFactory = () => Task.FromResult(connections.Get(connectionString));
         });
 
@@ -52,6 +53,8 @@ public static class CachingExtensions
         services.Remove(redisStore);
         services.AddSingleton(provider => new OutageTolerantCacheStore(
             (IOutputCacheStore)ActivatorUtilities.CreateInstance(provider, redisStore.ImplementationType!),
+            provider.GetRequiredService<IOptions<RedisOutputCacheOptions>>().Value.InstanceName!,
+            provider.GetRequiredService<StoreIntegrity>(), provider.GetRequiredService<StoreRejections>(),
             provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<OutageTolerantCacheStore>>()));
         services.AddSingleton<IOutputCacheStore>(provider => provider.GetRequiredService<OutageTolerantCacheStore>());
         services.AddHealthChecks().AddCheck<CacheStoreHealthCheck>("cache");

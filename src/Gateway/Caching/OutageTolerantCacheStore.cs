@@ -20,12 +20,18 @@ namespace Gateway.Caching;
 /// would otherwise cost every cached request its command timeout, twice (the read, then the write).
 /// A route eviction that fails is kept and done before the next read, so answers made under an old route are not
 /// served once Redis returns with them still in it.
+/// Every answer is stored with an integrity tag over its full key (<see cref="StoreIntegrity"/>): an entry written or
+/// changed in Redis by anyone without <c>Store:IntegrityKey</c> is a miss (the upstream answers and its answer replaces
+/// the entry), reported once, never served.
 /// </summary>
 internal sealed partial class OutageTolerantCacheStore : IOutputCacheStore, IOutputCacheBufferStore, IDisposable
 {
     private readonly IOutputCacheStore _inner;
     private readonly TimeProvider _clock;
     private readonly ILogger<OutageTolerantCacheStore> _logger;
+    private readonly StoreIntegrity _integrity;
+    private readonly StoreRejections _rejections;
+    private readonly string _instanceName;
     private readonly ConcurrentDictionary<string, byte> _pendingEvictions = new(StringComparer.Ordinal);
     private readonly OutageTracker _outage;
     private long _restUntilTicks;
@@ -33,9 +39,14 @@ internal sealed partial class OutageTolerantCacheStore : IOutputCacheStore, IOut
     /// <summary>How long reads and writes skip the store after one failed; then the next request tries it again.</summary>
     public static readonly TimeSpan RestAfterFailure = TimeSpan.FromSeconds(1);
 
-    public OutageTolerantCacheStore(IOutputCacheStore inner, TimeProvider clock, ILogger<OutageTolerantCacheStore> logger)
+    /// <param name="instanceName">The key prefix the inner store writes under: part of what each tag covers.</param>
+    public OutageTolerantCacheStore(
+        IOutputCacheStore inner, string instanceName, StoreIntegrity integrity, StoreRejections rejections, TimeProvider clock, ILogger<OutageTolerantCacheStore> logger)
     {
         _inner = inner;
+        _instanceName = instanceName;
+        _integrity = integrity;
+        _rejections = rejections;
         _clock = clock;
         _outage = new OutageTracker(clock);
         _logger = logger;
@@ -44,58 +55,19 @@ internal sealed partial class OutageTolerantCacheStore : IOutputCacheStore, IOut
     /// <summary>Null while the last operation reached the store; else since when it has not.</summary>
     public StoreOutage? Outage => _outage.Current;
 
-    public async ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
-    {
-        if (Resting())
-        {
-            return null;
-        }
+    public async ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken) =>
+        (await GetOpenedAsync(key, cancellationToken))?.ToArray();
 
-        try
-        {
-            await EvictPendingAsync(cancellationToken);
-            var value = await _inner.GetAsync(key, cancellationToken);
-            Reached();
-            return value;
-        }
-        catch (Exception ex) when (IsUnreachable(ex))
-        {
-            Unreached(ex);
-            return null;
-        }
-    }
-
+    /// <summary>Through <see cref="GetAsync"/>'s path: an entry is checked whole before a byte of it is written out.</summary>
     public async ValueTask<bool> TryGetAsync(string key, PipeWriter destination, CancellationToken cancellationToken)
     {
-        if (_inner is not IOutputCacheBufferStore buffered)
-        {
-            var value = await GetAsync(key, cancellationToken);
-            if (value is null)
-            {
-                return false;
-            }
-
-            await destination.WriteAsync(value, cancellationToken);
-            return true;
-        }
-
-        if (Resting())
+        if (await GetOpenedAsync(key, cancellationToken) is not { } value)
         {
             return false;
         }
 
-        try
-        {
-            await EvictPendingAsync(cancellationToken);
-            var found = await buffered.TryGetAsync(key, destination, cancellationToken);
-            Reached();
-            return found;
-        }
-        catch (Exception ex) when (IsUnreachable(ex))
-        {
-            Unreached(ex);
-            return false;
-        }
+        await destination.WriteAsync(value, cancellationToken);
+        return true;
     }
 
     public async ValueTask SetAsync(string key, byte[] value, string[]? tags, TimeSpan validFor, CancellationToken cancellationToken)
@@ -107,7 +79,7 @@ internal sealed partial class OutageTolerantCacheStore : IOutputCacheStore, IOut
 
         try
         {
-            await _inner.SetAsync(key, value, tags, validFor, cancellationToken);
+            await _inner.SetAsync(key, _integrity.Seal(_instanceName + key, new ReadOnlySequence<byte>(value)), tags, validFor, cancellationToken);
             Reached();
         }
         catch (Exception ex) when (IsUnreachable(ex))
@@ -118,12 +90,6 @@ internal sealed partial class OutageTolerantCacheStore : IOutputCacheStore, IOut
 
     public async ValueTask SetAsync(string key, ReadOnlySequence<byte> value, ReadOnlyMemory<string> tags, TimeSpan validFor, CancellationToken cancellationToken)
     {
-        if (_inner is not IOutputCacheBufferStore buffered)
-        {
-            await SetAsync(key, value.ToArray(), tags.ToArray(), validFor, cancellationToken);
-            return;
-        }
-
         if (Resting())
         {
             return;
@@ -131,7 +97,8 @@ internal sealed partial class OutageTolerantCacheStore : IOutputCacheStore, IOut
 
         try
         {
-            await buffered.SetAsync(key, value, tags, validFor, cancellationToken);
+            // The tag goes first, so the entry is one new array either way; the inner store's own buffer path gains nothing.
+            await _inner.SetAsync(key, _integrity.Seal(_instanceName + key, value), tags.ToArray(), validFor, cancellationToken);
             Reached();
         }
         catch (Exception ex) when (IsUnreachable(ex))
@@ -158,6 +125,42 @@ internal sealed partial class OutageTolerantCacheStore : IOutputCacheStore, IOut
 
     /// <summary>Disposes the Redis store (it stops its background sweep); only at shutdown, when the shared connection closes too.</summary>
     public void Dispose() => (_inner as IDisposable)?.Dispose();
+
+    /// <summary>The entry's answer when its tag matches; null for none, an unreachable store or a refused entry.</summary>
+    private async ValueTask<ReadOnlyMemory<byte>?> GetOpenedAsync(string key, CancellationToken cancellationToken)
+    {
+        if (Resting())
+        {
+            return null;
+        }
+
+        byte[]? stored;
+        try
+        {
+            await EvictPendingAsync(cancellationToken);
+            stored = await _inner.GetAsync(key, cancellationToken);
+            Reached();
+        }
+        catch (Exception ex) when (IsUnreachable(ex))
+        {
+            Unreached(ex);
+            return null;
+        }
+
+        if (stored is null)
+        {
+            return null;
+        }
+
+        var check = _integrity.Open(_instanceName + key, stored, out var value);
+        if (check != SealCheck.Valid)
+        {
+            _rejections.Refused(StoreRejections.Cache, _instanceName + key, stored, check, shown: $"{_instanceName}* (a cached answer)");
+            return null;
+        }
+
+        return value;
+    }
 
     private async ValueTask EvictPendingAsync(CancellationToken cancellationToken)
     {

@@ -20,6 +20,8 @@ public static class DemoSecrets
         "demo-admin-key",
         "demo-readonly-key",
         "gateway-demo-redis-password-change-me",
+        "gateway-demo-store-integrity-key-change-me-0123456789",
+        "test-store-integrity-key-0123456789abcdef",
     };
 
     public static bool IsDemoMode(IConfiguration configuration) =>

@@ -12,13 +12,15 @@ namespace Gateway.Maintenance;
 /// lives in the shared store, so every replica applies it (and a restarted one finds it again). The latest change
 /// wins: an admin change stands until the next admin change, or until the <c>Maintenance</c> section of the file
 /// changes (an override names the section it was made against; one made against another section is not applied).
-/// While the store is unreachable the last window seen stays.
+/// While the store is unreachable the last window seen stays, and so it does when the store holds a value the gateway
+/// did not write (the Redis store refuses a value without its integrity tag) or cannot parse: never applied.
 /// </summary>
 public sealed class MaintenanceState : IReconciled, IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly TimeProvider _clock;
     private readonly ISharedStore _store;
+    private readonly StoreRejections? _rejections;
     private readonly IDisposable? _subscription;
     private readonly Lock _gate = new();
     private MaintenanceOptions _configured;
@@ -31,10 +33,11 @@ public sealed class MaintenanceState : IReconciled, IDisposable
     private volatile MaintenanceWindow _window;
     private volatile AllowList _allow;
 
-    public MaintenanceState(IOptionsMonitor<MaintenanceOptions> settings, ISharedStore store, TimeProvider clock)
+    public MaintenanceState(IOptionsMonitor<MaintenanceOptions> settings, ISharedStore store, TimeProvider clock, StoreRejections? rejections = null)
     {
         _clock = clock;
         _store = store;
+        _rejections = rejections;
         _configured = settings.CurrentValue;
         _configWindow = FromSettings(_configured);
         _section = Digest(_configured);
@@ -85,6 +88,13 @@ public sealed class MaintenanceState : IReconciled, IDisposable
 
         var stored = await _store.GetAsync(StoreKeys.MaintenanceOverride);
         var change = Parse(stored);
+        if (stored is not null && change is null)
+        {
+            // Not ours to read (refused values never get here: the store returns none for them): keep what is in force.
+            _rejections?.Unreadable(StoreKeys.KindOf(StoreKeys.MaintenanceOverride), StoreKeys.MaintenanceOverride, stored);
+            return;
+        }
+
         if (stored is null && held is not null)
         {
             // The store lost it (a Redis restarted without persistence): put back what this replica holds, unless
@@ -104,7 +114,7 @@ public sealed class MaintenanceState : IReconciled, IDisposable
 
     public void Dispose() => _subscription?.Dispose();
 
-    /// <summary>What the store holds; a value this version cannot read counts as none (and is not overwritten).</summary>
+    /// <summary>What the store holds; null for none, and for a value this version cannot read (which is not overwritten).</summary>
     private static MaintenanceOverride? Parse(string? stored)
     {
         try

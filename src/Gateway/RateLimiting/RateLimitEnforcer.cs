@@ -14,16 +14,14 @@ namespace Gateway.RateLimiting;
 /// <summary>
 /// The one place that answers 429. Policies come from the live config, so adding or changing one applies
 /// without a restart (ASP.NET Core's rate-limiting middleware fixes its policy names at start and hides
-/// the remaining quota, which the RateLimit headers need).
+/// the remaining quota, which the RateLimit headers need). While a shared policy's Redis is away the policy decides:
+/// fail open counts the client on this replica alone (the policy's limits per replica), fail closed answers 503.
 /// </summary>
 internal sealed partial class RateLimitEnforcer(
     RequestDelegate next, RateLimitPolicies policies, ClientAddress clients, GatewayMetrics metrics, ILogger<RateLimitEnforcer> logger)
 {
     /// <summary>Route metadata key holding the route's <c>RateLimiterPolicy</c> (moved there so YARP does not look for it in ASP.NET's registry).</summary>
     public const string RouteMetadataKey = "Gateway.RateLimiterPolicy";
-
-    // 1 while the shared store is known to be down: one warning per outage, not one per request.
-    private int _storeDown;
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -41,16 +39,16 @@ internal sealed partial class RateLimitEnforcer(
         }
         catch (Exception ex) when (IsStoreDown(policy, ex))
         {
-            return StoreDownAsync(context, policy, ex);
+            acquiring = ValueTask.FromException<RateLimitLease>(ex);
         }
 
         // In-memory limiters answer at once, and a lease that guards nothing while the request runs (every kind but
         // concurrency) can be released now: the common path then needs no async frame of its own.
         if (acquiring.IsCompletedSuccessfully && !policy.HoldsPermitWhileRunning)
         {
-            StoreAnswered(policy);
+            policy.StoreAnswered();
             using var lease = acquiring.Result;
-            return Refusal(context, route!, policy, client, lease) ?? next(context);
+            return Refusal(context, route!, policy, client, lease, local: !policy.IsShared) ?? next(context);
         }
 
         return AcquireThenInvokeAsync(context, route!, policy, client, acquiring);
@@ -59,31 +57,45 @@ internal sealed partial class RateLimitEnforcer(
     private async Task AcquireThenInvokeAsync(HttpContext context, RouteModel route, RateLimitPolicy policy, string client, ValueTask<RateLimitLease> acquiring)
     {
         RateLimitLease lease;
+        var local = !policy.IsShared;
         try
         {
             lease = await acquiring;
+            policy.StoreAnswered();
         }
         catch (Exception ex) when (IsStoreDown(policy, ex))
         {
-            await StoreDownAsync(context, policy, ex);
-            return;
+            var failOpen = policies.FailsOpen(policy);
+            if (policy.StoreWentDown())
+            {
+                Log.StoreDown(logger, policy.Name, failOpen ? "each client is counted on this replica alone (the policy's limits per replica)" : "its requests are refused with 503", ex.Message);
+            }
+
+            if (!failOpen)
+            {
+                await GatewayProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, GatewayOrigin.RateLimit,
+                    $"The rate-limit store is unavailable and policy '{policy.Name}' refuses rather than admit unchecked.", TimeSpan.FromSeconds(1));
+                return;
+            }
+
+            lease = await policy.AcquireLocallyAsync(client, context.RequestAborted);
+            local = true;
         }
 
-        StoreAnswered(policy);
         // A concurrency permit goes back when the request upgrades (101): a WebSocket session does not hold it, unless
         // the policy says so (HoldPermitWhileUpgraded: then the request, and the lease, last as long as the session).
         using (policy.Settings.HoldPermitWhileUpgraded ? lease : UpgradeRelease.Guard(context, lease))
         {
-            await (Refusal(context, route, policy, client, lease) ?? next(context));
+            await (Refusal(context, route, policy, client, lease, local) ?? next(context));
         }
     }
 
     /// <summary>Sets the RateLimit headers; the 429 answer when the lease was refused, else null.</summary>
-    private Task? Refusal(HttpContext context, RouteModel route, RateLimitPolicy policy, string client, RateLimitLease lease)
+    private Task? Refusal(HttpContext context, RouteModel route, RateLimitPolicy policy, string client, RateLimitLease lease, bool local)
     {
         var headers = context.Response.Headers;
         headers["RateLimit-Policy"] = policy.PolicyHeader;
-        headers["RateLimit"] = string.Create(CultureInfo.InvariantCulture, $"\"{policy.Name}\";r={policy.Remaining(lease, client)};t={policy.ResetSeconds(lease)}");
+        headers["RateLimit"] = string.Create(CultureInfo.InvariantCulture, $"\"{policy.Name}\";r={policy.Remaining(lease, client, local)};t={policy.ResetSeconds(lease)}");
         if (lease.IsAcquired)
         {
             return null;
@@ -94,33 +106,11 @@ internal sealed partial class RateLimitEnforcer(
             $"Too many requests for rate-limit policy '{policy.Name}'; retry after the time in Retry-After.", policy.RetryAfter(lease));
     }
 
-    /// <summary>A shared policy's limiter answered: the store is back (a read first, so the common path writes nothing).</summary>
-    private void StoreAnswered(RateLimitPolicy policy)
-    {
-        if (policy.IsShared && Volatile.Read(ref _storeDown) == 1)
-        {
-            Volatile.Write(ref _storeDown, 0);
-        }
-    }
-
     private static bool IsStoreDown(RateLimitPolicy policy, Exception ex) => policy.IsShared && ex is RedisException or TimeoutException;
-
-    private Task StoreDownAsync(HttpContext context, RateLimitPolicy policy, Exception ex)
-    {
-        if (Interlocked.Exchange(ref _storeDown, 1) == 0)
-        {
-            Log.StoreDown(logger, policy.Name, policies.FailOpen ? "admitting" : "refusing", ex.Message);
-        }
-
-        return policies.FailOpen
-            ? next(context)
-            : GatewayProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, GatewayOrigin.RateLimit,
-                "The rate-limit store is unavailable and this gateway is set to refuse rather than admit unchecked.", TimeSpan.FromSeconds(1));
-    }
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = EventIds.RateLimitStoreDown, Level = LogLevel.Warning, Message = "Rate-limit store unreachable for policy {Policy}; {Decision} requests: {Reason}")]
+        [LoggerMessage(EventId = EventIds.RateLimitStoreDown, Level = LogLevel.Warning, Message = "Rate-limit store unreachable for policy {Policy}; until it returns, {Decision}: {Reason}")]
         public static partial void StoreDown(ILogger logger, string policy, string decision, string reason);
     }
 }

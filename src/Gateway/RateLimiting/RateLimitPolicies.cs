@@ -16,6 +16,7 @@ internal sealed partial class RateLimitPolicies : IAsyncDisposable
     private readonly Lock _rebuildGate = new();
     private readonly RedisConnections _connections;
     private readonly string _storeConnectionString;
+    private readonly string _keyPrefix;
     private volatile Dictionary<string, RateLimitPolicy> _policies = new(StringComparer.OrdinalIgnoreCase);
     private string? _redisConnectionString;
 
@@ -25,13 +26,17 @@ internal sealed partial class RateLimitPolicies : IAsyncDisposable
         _logger = logger;
         _connections = connections;
         _storeConnectionString = store.Value.Redis.ConnectionString;
+        _keyPrefix = store.Value.Redis.KeyPrefix;
         Rebuild(settings.CurrentValue);
         _subscription = settings.OnChange(Rebuild);
     }
 
     public string Store { get; private set; } = "memory";
 
+    /// <summary><c>RateLimiting:Redis:FailOpen</c>: what a shared policy without a FailOpen of its own does while its Redis is away.</summary>
     public bool FailOpen { get; private set; } = true;
+
+    public bool FailsOpen(RateLimitPolicy policy) => policy.Settings.FailOpen ?? FailOpen;
 
     public IReadOnlyCollection<RateLimitPolicy> All => _policies.Values;
 
@@ -51,7 +56,7 @@ internal sealed partial class RateLimitPolicies : IAsyncDisposable
             {
                 next[name] = previous.TryGetValue(name, out var kept) && kept.Settings == policySettings && kept.ConnectionString == _redisConnectionString
                     ? kept
-                    : new RateLimitPolicy(name, policySettings, _redisConnectionString, _connections);
+                    : new RateLimitPolicy(name, policySettings, _redisConnectionString, _connections, _keyPrefix);
             }
 
             Store = shared ? "redis" : "memory";

@@ -8,7 +8,8 @@ namespace Gateway.RateLimiting;
 
 /// <summary>
 /// One named policy in force: a partitioned limiter from System.Threading.RateLimiting (in memory) or
-/// from RedisRateLimiting (shared), one partition per client and policy.
+/// from RedisRateLimiting (shared), one partition per client and policy. A shared policy also has an in-memory
+/// limiter with the same limits, used while its Redis is away when the policy fails open.
 /// </summary>
 internal sealed class RateLimitPolicy : IAsyncDisposable
 {
@@ -18,29 +19,37 @@ internal sealed class RateLimitPolicy : IAsyncDisposable
     private static readonly TimeSpan ConcurrencyKeyLifetime = TimeSpan.FromSeconds(61);
 
     private readonly PartitionedRateLimiter<string> _limiter;
+    private readonly PartitionedRateLimiter<string> _local;
     private readonly PartitionCount _partitions = new();
     private readonly Func<IConnectionMultiplexer>? _concurrencyRedis;
     private readonly string _keyPrefix;
 
+    // 1 while this policy's store is known to be down: one warning per outage, not one per request.
+    private int _storeDown;
+
     /// <param name="redisConnectionString">Null: in memory; else shared through the process's connection to that Redis.</param>
-    public RateLimitPolicy(string name, RateLimitPolicyOptions settings, string? redisConnectionString, RedisConnections connections)
+    /// <param name="storeKeyPrefix">Store:Redis:KeyPrefix, which the policy's Redis keys start with.</param>
+    public RateLimitPolicy(
+        string name, RateLimitPolicyOptions settings, string? redisConnectionString, RedisConnections connections, string storeKeyPrefix = StoreRedisOptions.DefaultKeyPrefix)
     {
         Name = name;
         Settings = settings;
         ConnectionString = redisConnectionString;
         Func<IConnectionMultiplexer>? redis = redisConnectionString is null ? null : () => connections.Get(redisConnectionString);
-        _keyPrefix = $"gateway:ratelimit:{name}:";
+        _keyPrefix = $"{storeKeyPrefix}ratelimit:{name}:";
         var (quota, window) = settings.Shape();
         PolicyHeader = window > 0
             ? string.Create(CultureInfo.InvariantCulture, $"\"{name}\";q={quota};w={window}")
             : string.Create(CultureInfo.InvariantCulture, $"\"{name}\";q={quota}");
         // In memory the limiter is this policy's own, so the client alone keys it, and the partition's factory is made
         // once: PartitionedRateLimiter asks for the partition on every acquire. Redis keys are shared: they carry the policy.
-        // Each partition is counted while it exists (the partition gauge); the framework reclaims idle ones.
-        var local = redis is null ? Counted(LocalLimiterFactory(settings)) : null;
-        _limiter = local is not null
-            ? PartitionedRateLimiter.Create<string, string>(client => RateLimitPartition.Get(client, local))
-            : PartitionedRateLimiter.Create<string, string>(client => SharedPartition(_keyPrefix + client, settings, redis!, _partitions));
+        // Each partition is counted while it exists (the partition gauge); the framework reclaims idle ones. A shared
+        // policy's local limiter serves while its Redis is away (fail open).
+        var local = Counted(LocalLimiterFactory(settings));
+        _local = PartitionedRateLimiter.Create<string, string>(client => RateLimitPartition.Get(client, local));
+        _limiter = redis is null
+            ? _local
+            : PartitionedRateLimiter.Create<string, string>(client => SharedPartition(_keyPrefix + client, settings, redis, _partitions));
         _concurrencyRedis = settings.Kind == RateLimitKind.Concurrency ? redis : null;
     }
 
@@ -82,8 +91,25 @@ internal sealed class RateLimitPolicy : IAsyncDisposable
         return lease;
     }
 
+    /// <summary>This replica's own count of the policy's limits: the in-memory policy's, or a shared one's while its Redis is away.</summary>
+    public ValueTask<RateLimitLease> AcquireLocallyAsync(string client, CancellationToken cancellationToken) =>
+        _local.AcquireAsync(client, 1, cancellationToken);
+
+    /// <summary>True for the failure that begins an outage of this policy's store (log it); false while one is known.</summary>
+    public bool StoreWentDown() => Interlocked.Exchange(ref _storeDown, 1) == 0;
+
+    /// <summary>The store answered: the next failure begins a new outage (a read first, so the common path writes nothing).</summary>
+    public void StoreAnswered()
+    {
+        if (Volatile.Read(ref _storeDown) == 1)
+        {
+            Volatile.Write(ref _storeDown, 0);
+        }
+    }
+
     /// <summary>Permits left for this client after this request (the r of the RateLimit header).</summary>
-    public long Remaining(RateLimitLease lease, string client)
+    /// <param name="local">The lease is this replica's own (<see cref="AcquireLocallyAsync"/>, or an in-memory policy's).</param>
+    public long Remaining(RateLimitLease lease, string client, bool local = false)
     {
         if (!lease.IsAcquired)
         {
@@ -95,7 +121,7 @@ internal sealed class RateLimitPolicy : IAsyncDisposable
             return left;
         }
 
-        return Math.Max(0, _limiter.GetStatistics(client)?.CurrentAvailablePermits ?? 0);
+        return Math.Max(0, (local ? _local : _limiter).GetStatistics(client)?.CurrentAvailablePermits ?? 0);
     }
 
     /// <summary>When the client may try again: the limiter's own answer, else one replenishment step.</summary>
@@ -131,7 +157,14 @@ internal sealed class RateLimitPolicy : IAsyncDisposable
     public int ResetSeconds(RateLimitLease lease) =>
         lease.IsAcquired ? Settings.Shape().WindowSeconds : Math.Max(1, (int)Math.Ceiling(RetryAfter(lease).TotalSeconds));
 
-    public ValueTask DisposeAsync() => _limiter.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _limiter.DisposeAsync();
+        if (_local != _limiter)
+        {
+            await _local.DisposeAsync();
+        }
+    }
 
     /// <summary>
     /// The in-memory limiter of one client. AutoReplenishment is off as <c>RateLimitPartition.GetXxxLimiter</c> would

@@ -25,6 +25,12 @@ public sealed record RateLimitPolicyOptions
     /// </summary>
     public bool HoldPermitWhileUpgraded { get; init; }
 
+    /// <summary>
+    /// While a shared policy's Redis is away: true counts each client on this replica alone (the policy's limits per
+    /// replica), false answers 503. Unset: <c>RateLimiting:Redis:FailOpen</c>.
+    /// </summary>
+    public bool? FailOpen { get; init; }
+
     /// <summary>The quota (q) and window in seconds (w) of the RateLimit-Policy header.</summary>
     internal (int Quota, int WindowSeconds) Shape() => Kind switch
     {

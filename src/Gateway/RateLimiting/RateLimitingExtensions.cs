@@ -47,6 +47,7 @@ public static class RateLimitingExtensions
                 policy.Settings.TokensPerPeriod,
                 replenishmentPeriod = policy.Settings.ReplenishmentPeriod,
                 policy.Settings.HoldPermitWhileUpgraded,
+                failOpen = policies.FailsOpen(policy),
                 rateLimitPolicyHeader = policy.PolicyHeader,
             }),
         }));

@@ -5,21 +5,31 @@ using StackExchange.Redis;
 namespace Gateway.Store;
 
 /// <summary>
-/// The shared store in Redis. Reachability is what the last operation found: the first failure after a success logs
-/// one warning (not one per request), the first success after it one information line.
+/// The shared store in Redis, every key under <c>Store:Redis:KeyPrefix</c>. Reachability is what the last operation
+/// found: the first failure after a success logs one warning (not one per request), the first success after it one
+/// information line. Every value is written with an integrity tag (<see cref="StoreIntegrity"/>) and read back only
+/// with a matching one: a value someone else wrote is left out (a missing value, a shorter list) and reported once.
 /// </summary>
 internal sealed partial class RedisStore : ISharedStore, IDisposable
 {
-    private static readonly RedisChannel Channel = RedisChannel.Literal(StoreKeys.ChangeChannel);
+    private readonly RedisChannel _channel;
     private readonly Func<IConnectionMultiplexer> _connection;
+    private readonly string _prefix;
+    private readonly StoreIntegrity _integrity;
+    private readonly StoreRejections _rejections;
     private readonly ILogger<RedisStore> _logger;
     private readonly Lock _subscribing = new();
     private readonly OutageTracker _outage;
     private ISubscriber? _subscriber;
 
-    public RedisStore(Func<IConnectionMultiplexer> connection, TimeProvider clock, ILogger<RedisStore> logger)
+    public RedisStore(
+        Func<IConnectionMultiplexer> connection, string keyPrefix, StoreIntegrity integrity, StoreRejections rejections, TimeProvider clock, ILogger<RedisStore> logger)
     {
         _connection = connection;
+        _prefix = keyPrefix;
+        _channel = RedisChannel.Literal(keyPrefix + StoreKeys.ChangeChannel);
+        _integrity = integrity;
+        _rejections = rejections;
         _outage = new OutageTracker(clock);
         _logger = logger;
     }
@@ -34,31 +44,46 @@ internal sealed partial class RedisStore : ISharedStore, IDisposable
 
     private IDatabase Database => _connection().GetDatabase();
 
-    public Task<string?> GetAsync(string key) => RunAsync(async () => (string?)await Database.StringGetAsync(key));
+    public Task<string?> GetAsync(string key) => RunAsync(async () =>
+        (string?)await Database.StringGetAsync(_prefix + key) is { } stored ? Open(key, _prefix + key, stored) : null);
 
-    public Task SetAsync(string key, string value) => RunAsync(() => Database.StringSetAsync(key, value));
+    public Task SetAsync(string key, string value) => RunAsync(() => Database.StringSetAsync(_prefix + key, Seal(key, value)));
 
-    public Task SetIfAbsentAsync(string key, string value) => RunAsync(() => Database.StringSetAsync(key, value, when: When.NotExists));
+    public Task SetIfAbsentAsync(string key, string value) =>
+        RunAsync(() => Database.StringSetAsync(_prefix + key, Seal(key, value), when: When.NotExists));
 
     public Task PushCappedAsync(string key, string value, int keep) => RunAsync(async () =>
     {
         var transaction = Database.CreateTransaction();
-        _ = transaction.ListLeftPushAsync(key, value);
-        _ = transaction.ListTrimAsync(key, 0, keep - 1);
+        _ = transaction.ListLeftPushAsync(_prefix + key, Seal(key, value));
+        _ = transaction.ListTrimAsync(_prefix + key, 0, keep - 1);
         return await transaction.ExecuteAsync();
     });
 
     public Task<IReadOnlyList<string>> ListAsync(string key, int count) => RunAsync(async () =>
-        (IReadOnlyList<string>)(await Database.ListRangeAsync(key, 0, count - 1)).Select(value => value.ToString()).ToList());
+        (IReadOnlyList<string>)(await Database.ListRangeAsync(_prefix + key, 0, count - 1))
+            .Select(value => Open(key, _prefix + key, value.ToString())).OfType<string>().ToList());
 
-    public Task SetFieldAsync(string key, string field, string value) => RunAsync(() => Database.HashSetAsync(key, field, value));
+    public Task SetFieldAsync(string key, string field, string value) =>
+        RunAsync(() => Database.HashSetAsync(_prefix + key, field, _integrity.Seal(FieldOf(key, field), value)));
 
     public Task<IReadOnlyDictionary<string, string>> FieldsAsync(string key) => RunAsync(async () =>
-        (IReadOnlyDictionary<string, string>)(await Database.HashGetAllAsync(key)).ToDictionary(entry => entry.Name.ToString(), entry => entry.Value.ToString()));
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in await Database.HashGetAllAsync(_prefix + key))
+        {
+            if (Open(key, FieldOf(key, entry.Name.ToString()), entry.Value.ToString()) is { } value)
+            {
+                fields[entry.Name.ToString()] = value;
+            }
+        }
 
-    public Task RemoveFieldAsync(string key, string field) => RunAsync(() => Database.HashDeleteAsync(key, field));
+        return (IReadOnlyDictionary<string, string>)fields;
+    });
 
-    public Task PublishChangeAsync(string what) => RunAsync(() => _connection().GetSubscriber().PublishAsync(Channel, what));
+    public Task RemoveFieldAsync(string key, string field) => RunAsync(() => Database.HashDeleteAsync(_prefix + key, field));
+
+    public Task PublishChangeAsync(string what) => RunAsync(() => _connection().GetSubscriber().PublishAsync(_channel, what));
 
     /// <summary>Subscribes once; StackExchange.Redis re-subscribes by itself after a reconnect.</summary>
     public async Task EnsureSubscribedAsync()
@@ -77,7 +102,7 @@ internal sealed partial class RedisStore : ISharedStore, IDisposable
         {
             await RunAsync(async () =>
             {
-                await _subscriber.SubscribeAsync(Channel, (_, _) => Changed?.Invoke());
+                await _subscriber.SubscribeAsync(_channel, (_, _) => Changed?.Invoke());
                 return true;
             });
         }
@@ -93,6 +118,24 @@ internal sealed partial class RedisStore : ISharedStore, IDisposable
     }
 
     public void Dispose() => Changed = null;
+
+    /// <summary>What a hash field's tag covers: the hash's full key and the field (no key holds a zero character).</summary>
+    private string FieldOf(string key, string field) => $"{_prefix}{key}\0{field}";
+
+    private string Seal(string key, string value) => _integrity.Seal(_prefix + key, value);
+
+    /// <summary>The value when its tag matches; else null, reported once.</summary>
+    private string? Open(string key, string where, string stored)
+    {
+        var check = _integrity.Open(where, stored, out var value);
+        if (check == SealCheck.Valid)
+        {
+            return value;
+        }
+
+        _rejections.Refused(StoreKeys.KindOf(key), _prefix + key, stored, check);
+        return null;
+    }
 
     private async Task<T> RunAsync<T>(Func<Task<T>> operation)
     {

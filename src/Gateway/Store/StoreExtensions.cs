@@ -1,13 +1,16 @@
+using System.Text.RegularExpressions;
 using Gateway.Configuration;
+using Gateway.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Gateway.Store;
 
-public static class StoreExtensions
+public static partial class StoreExtensions
 {
     /// <summary>The rate limiter's keys of before the store had a name of its own; still read.</summary>
     private const string LegacyStoreKey = "RateLimiting:Store";
@@ -20,11 +23,14 @@ public static class StoreExtensions
         services.AddSingleton<IConfigCheck, StoreCheck>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RedisConnections>();
+        services.AddSingleton<StoreRejections>();
+        services.AddSingleton(provider => new StoreIntegrity(provider.GetRequiredService<IOptions<StoreOptions>>().Value.IntegrityKey));
         var connectionString = RedisConnectionString(configuration);
         services.AddSingleton<ISharedStore>(provider => connectionString is null
             ? new MemoryStore()
             : new RedisStore(() => provider.GetRequiredService<RedisConnections>().Get(connectionString),
-                provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<RedisStore>>()));
+                provider.GetRequiredService<IOptions<StoreOptions>>().Value.Redis.KeyPrefix, provider.GetRequiredService<StoreIntegrity>(),
+                provider.GetRequiredService<StoreRejections>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<RedisStore>>()));
         services.AddHostedService<StoreSync>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         return services;
@@ -74,6 +80,22 @@ public static class StoreExtensions
             {
                 errors.Add($"{section.Path}:Redis:ConnectionString: {problem}");
             }
+
+            if (!KeyPrefixPattern().IsMatch(settings.Redis.KeyPrefix))
+            {
+                errors.Add($"{section.Path}:Redis:KeyPrefix: '{settings.Redis.KeyPrefix}' must be 1 to 64 letters, digits, '_', '-' or '.', in parts ending with ':' (for example 'gateway:' or 'shop:gateway:')");
+            }
+
+            if (RedisConnectionString(candidate) is not null && settings.IntegrityKey.Length == 0)
+            {
+                errors.Add($"{section.Path}:IntegrityKey: required with Redis: every value kept there is tagged with it, so one written by anyone else is refused (at least {DemoSecrets.MinimumLength} characters, the same on every replica)");
+            }
+
+            DemoSecrets.Check(candidate, $"{section.Path}:IntegrityKey", settings.IntegrityKey, errors);
         }
     }
+
+    /// <summary>No glob characters (an ACL key pattern is the prefix and '*'), no spaces or control characters.</summary>
+    [GeneratedRegex(@"^(?=.{1,64}\z)([A-Za-z0-9_.-]+:)+\z")]
+    private static partial Regex KeyPrefixPattern();
 }

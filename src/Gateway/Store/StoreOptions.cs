@@ -12,4 +12,10 @@ public sealed class StoreOptions
 
     /// <summary>How often each replica re-reads the shared state and publishes its counts (publish/subscribe is the fast path).</summary>
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The secret every value kept in Redis is tagged with (HMAC-SHA256), so a value written by anyone else is refused.
+    /// Required with Redis; the same on every replica; never in Redis.
+    /// </summary>
+    public string IntegrityKey { get; init; } = "";
 }

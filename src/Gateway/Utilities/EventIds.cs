@@ -18,6 +18,7 @@ internal static class EventIds
     public const int StoreReconcileFailed = 5003;
     public const int ReplicaCountsUnreadable = 5004;
     public const int AuditNotKept = 5005;
+    public const int StoreEntryRefused = 5006;
     public const int CacheEvicted = 6001;
     public const int CacheEvictionFailed = 6002;
     public const int CacheStoreUnreachable = 6003;

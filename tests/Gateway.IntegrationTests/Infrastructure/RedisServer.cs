@@ -18,6 +18,17 @@ public sealed class RedisServer : IAsyncDisposable
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
+    /// <summary>The tests' <c>Store:IntegrityKey</c>: a gateway with a Redis store needs one (it is in DemoSecrets.Shipped).</summary>
+    public const string IntegrityKey = "test-store-integrity-key-0123456789abcdef";
+
+    /// <summary>The arguments that make a gateway keep its shared state in this server, under an optional key prefix.</summary>
+    public string[] GatewayArgs(string? keyPrefix = null) =>
+    [
+        $"--Store:Redis:ConnectionString={ConnectionString}",
+        $"--Store:IntegrityKey={IntegrityKey}",
+        .. keyPrefix is null ? Array.Empty<string>() : [$"--Store:Redis:KeyPrefix={keyPrefix}"],
+    ];
+
     /// <param name="port">A port to reuse (a Redis that comes back where it was, empty); a free one when null.</param>
     public static async Task<RedisServer> StartAsync(int? port = null)
     {

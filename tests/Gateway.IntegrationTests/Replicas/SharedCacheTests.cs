@@ -36,7 +36,7 @@ public sealed class SharedCacheTests : RootConfigTest
         Assert.Equal(1, await CacheResultAsync(a, "miss"));
         Assert.Equal(1, await CacheResultAsync(b, "hit"));
         Assert.Equal(0, await UpstreamCallsAsync(b));
-        Assert.NotEqual("", await redis.CliAsync("--scan", "--pattern", $"{Caching.CachingExtensions.RedisInstanceName}*"));
+        Assert.NotEqual("", await redis.CliAsync("--scan", "--pattern", $"gateway:cache:*"));
 
         using var conditional = await GetAsync(b, request => request.Headers.IfNoneMatch.Add(miss.Headers.ETag!));
         Assert.Equal(HttpStatusCode.NotModified, conditional.StatusCode);
@@ -136,7 +136,7 @@ public sealed class SharedCacheTests : RootConfigTest
         await a.EditConfigAsync(Config, json => json["ReverseProxy"]!["Routes"]!["products"]!["Order"] = -1);
         await Eventually.HoldsAsync(() => Task.FromResult(a.Logs.Lines.Any(line => line.Contains("could not be dropped", StringComparison.Ordinal))),
             "the eviction fails while Redis is paused");
-        Assert.NotEqual("0", await redis.CliAsync("EXISTS", $"{Caching.CachingExtensions.RedisInstanceName}__MSOCT_products")); // Blocks until the pause ends.
+        Assert.NotEqual("0", await redis.CliAsync("EXISTS", $"gateway:cache:__MSOCT_products")); // Blocks until the pause ends.
 
         // The old entry is still in Redis, but the first read drops it first: the upstream answers, not the old entry.
         using var after = await GetAsync(a);
@@ -146,7 +146,7 @@ public sealed class SharedCacheTests : RootConfigTest
     }
 
     private async Task<GatewayInstance> StartAsync(RedisServer redis, string replica) =>
-        await GatewayInstance.StartAsync(Config.Path, $"--Store:Redis:ConnectionString={redis.ConnectionString}", $"--Gateway:Replica={replica}");
+        await GatewayInstance.StartAsync(Config.Path, [.. redis.GatewayArgs(), $"--Gateway:Replica={replica}"]);
 
     private static async Task<HttpResponseMessage> GetAsync(GatewayInstance gateway, Action<HttpRequestMessage>? configure = null)
     {

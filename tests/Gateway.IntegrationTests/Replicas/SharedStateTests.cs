@@ -247,5 +247,5 @@ public sealed class SharedStateTests(ITestOutputHelper output) : RootConfigTest
     }
 
     private Task<GatewayInstance> StartAsync(RedisServer redis, string replica, params string[] extra) =>
-        GatewayInstance.StartAsync(Config.Path, [$"--Store:Redis:ConnectionString={redis.ConnectionString}", $"--Gateway:Replica={replica}", .. extra]);
+        GatewayInstance.StartAsync(Config.Path, [.. redis.GatewayArgs(), $"--Gateway:Replica={replica}", .. extra]);
 }

@@ -1,4 +1,5 @@
 using Gateway.Caching;
+using Gateway.Store;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
@@ -12,7 +13,7 @@ public sealed class OutageTolerantCacheStoreTests
     {
         var redis = new FailingStore();
         var clock = new ManualClock();
-        using var store = new OutageTolerantCacheStore(redis, clock, NullLogger<OutageTolerantCacheStore>.Instance);
+        using var store = Wrap(redis, clock);
 
         Assert.Null(await store.GetAsync("a", CancellationToken.None));
         Assert.Equal(1, redis.Calls);
@@ -29,6 +30,11 @@ public sealed class OutageTolerantCacheStoreTests
         Assert.Equal(2, redis.Calls);
         Assert.Null(store.Outage);
     }
+
+    private static OutageTolerantCacheStore Wrap(IOutputCacheStore redis, TimeProvider clock) =>
+        new(redis, "gateway:cache:", new StoreIntegrity("unit-test-integrity-key"),
+            new StoreRejections(Prometheus.Metrics.NewCustomRegistry(), NullLogger<StoreRejections>.Instance),
+            clock, NullLogger<OutageTolerantCacheStore>.Instance);
 
     private sealed class ManualClock : TimeProvider
     {

@@ -1,7 +1,5 @@
-using Gateway.Configuration;
 using Gateway.RateLimiting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using Gateway.Tests.TestSupport;
 
 namespace Gateway.Tests.RateLimiting;
 
@@ -51,16 +49,11 @@ public sealed class RateLimitingExtensionsTests
             ["RateLimiting:Redis:ConnectionString"] = "127.0.0.1:6379",
         }));
 
-    private static List<string> Check(Dictionary<string, string?> data)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(data).Build();
-        using var provider = new ServiceCollection().AddGatewayRateLimiting(configuration).BuildServiceProvider();
-        var errors = new List<string>();
-        foreach (var check in provider.GetServices<IConfigCheck>())
-        {
-            check.Check(configuration, errors);
-        }
+    [Theory]
+    [InlineData("true")]
+    [InlineData("false")]
+    public void A_policy_may_say_what_it_does_while_its_redis_is_away(string failOpen) =>
+        Assert.Empty(Check(new Dictionary<string, string?>(Valid) { ["RateLimiting:Policies:per-client:FailOpen"] = failOpen }));
 
-        return errors;
-    }
+    private static List<string> Check(Dictionary<string, string?> data) => ConfigChecks.Errors((services, configuration) => services.AddGatewayRateLimiting(configuration), data);
 }
