@@ -26,7 +26,7 @@ public sealed partial class RedisAclTests : RootConfigTest
         await Eventually.HoldsAsync(async () => await CliAsync(port, Inspector, Inspector, "PING") == "PONG", "redis-server answers the inspector");
         Config.Edit(AddPolicyRoutes);
 
-        await using (var gateway = await GatewayInstance.StartAsync(Config.Path, $"--Store:Redis:ConnectionString={ComposeConnectionString(port)}"))
+        await using (var gateway = await GatewayInstance.StartAsync(Config.Path, $"--Store:Redis:ConnectionString={ComposeConnectionString(port)}", $"--Store:IntegrityKey={RedisServer.IntegrityKey}"))
         {
             await Eventually.HoldsAsync(async () => (await gateway.HealthReportAsync()).Report.GetProperty("status").GetString() == "Healthy", "the gateway reaches Redis");
             using (var put = await gateway.AdminAsync(HttpMethod.Put, "/admin/maintenance", json: """{"enabled":true,"routes":["chaos"],"message":"acl","retryAfterSeconds":30}"""))
