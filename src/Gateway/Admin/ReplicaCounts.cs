@@ -77,7 +77,7 @@ internal sealed partial class ReplicaCounts(
         }
         catch (JsonException ex)
         {
-            Log.Unreadable(logger, name, ex.Message);
+            Log.Unreadable(logger, LogText.Escape(name), ex.Message); // the name comes from the shared store
             return null;
         }
     }

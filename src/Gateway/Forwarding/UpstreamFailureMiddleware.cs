@@ -52,7 +52,7 @@ internal sealed partial class UpstreamFailureMiddleware(RequestDelegate next, IL
     {
         var routeTimeoutFired = context.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken.IsCancellationRequested == true;
         var routeId = context.GetRouteModel().Config.RouteId;
-        var reason = failure.Exception?.Message ?? "no destination to send to";
+        var reason = LogText.Escape(failure.Exception?.Message ?? "no destination to send to"); // may quote an upstream's header line
         // Kestrel's own verdict on the client's body (413 over the limit, 408 too slow) outranks YARP's guess.
         var observed = failure.Exception is BadHttpRequestException bad ? bad.StatusCode : context.Response.StatusCode;
         if (Decide(failure.Error, observed, routeTimeoutFired) is not { } decision)

@@ -41,7 +41,7 @@ internal sealed class AccessLog(ILoggerFactory loggers, IOptionsMonitor<AccessLo
         var durationMs = Math.Round(elapsed.TotalMilliseconds, 1);
         double? upstreamMs = upstream is { } up ? Math.Round(up.TotalMilliseconds, 1) : null;
         var bytes = BodyBytes(context, bodyBytes);
-        var line = new AccessLogLine(time, context.Request.Method, route?.Config.RouteId ?? "none", context.Request.Path.Value ?? "/",
+        var line = new AccessLogLine(time, context.Request.Method, route?.Config.RouteId ?? "none", LogText.Path(context.Request.Path),
             status, statusClass, origin, destination, durationMs, upstreamMs, context.Features.Get<UpstreamRetryFeature>()?.Retries ?? 0, bytes, client, traceId, span?.SpanId.ToHexString());
         _logger.Log(LogLevel.Information, LineEvent, line, null, AccessLogLine.Format);
     }

@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.Http;
 namespace Gateway.Redirects;
 
 /// <summary>
-/// The one place that answers a redirect itself (301/302/307/308, origin <c>redirect</c>): before routing, on the
+/// The one place that answers a redirect itself (301/302/307/308, origin <c>redirect</c>; 400 for a matched value with a
+/// control character): before routing, on the
 /// public port only, so a rule wins over the route that would otherwise take the path. With no rules, one check.
 /// </summary>
 internal sealed class RedirectMiddleware(RequestDelegate next, RedirectRules rules)
@@ -22,6 +23,13 @@ internal sealed class RedirectMiddleware(RequestDelegate next, RedirectRules rul
         {
             if (rule.Match(context.Request) is { } redirect)
             {
+                if (redirect.Location is null)
+                {
+                    // The rule's own refusal (origin redirect): the target is valid HTTP, only no Location can carry this value.
+                    return GatewayProblems.WriteAsync(context, StatusCodes.Status400BadRequest, GatewayOrigin.Redirect,
+                        "A value the redirect rule takes from the path contains a control character.");
+                }
+
                 context.SetOrigin(GatewayOrigin.Redirect);
                 context.Response.StatusCode = redirect.Status;
                 context.Response.Headers.Location = redirect.Location;

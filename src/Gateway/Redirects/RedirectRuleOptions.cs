@@ -10,8 +10,9 @@ public sealed record RedirectRuleOptions
     public List<string> Hosts { get; init; } = [];
 
     /// <summary>
-    /// Where to: a path or an absolute URL (a host rewrite), with the pattern's values in braces, for example
-    /// <c>/docs/v2/{rest}</c> or <c>https://docs.example.com/{rest}</c>.
+    /// Where to: a path or an absolute (or scheme-relative) URL, a host rewrite, with the pattern's values in braces
+    /// after the host, for example <c>/docs/v2/{rest}</c> or <c>https://docs.example.com/{rest}</c>. Only this text
+    /// decides whether the redirect leaves the host: values are percent-encoded where they land.
     /// </summary>
     public string Destination { get; init; } = "";
 

@@ -52,6 +52,7 @@ public sealed class StatusGuideBookTests
     [InlineData(302, GatewayOrigin.Redirect)]
     [InlineData(400, GatewayOrigin.Gateway)]
     [InlineData(400, GatewayOrigin.Limits)]
+    [InlineData(400, GatewayOrigin.Redirect)]
     [InlineData(401, GatewayOrigin.Auth)]
     [InlineData(403, GatewayOrigin.Auth)]
     [InlineData(404, GatewayOrigin.NoRoute)]
