@@ -30,6 +30,21 @@ public sealed class ConnectionLimitsTests : PerTestGateway
         }
     }
 
+    // The other two keys are set on this class's command line, which wins over the file.
+    [Theory]
+    [InlineData("MaxConcurrentUpgradedConnections", "-1")]
+    public async Task A_limit_Kestrel_would_refuse_is_a_rejected_edit_naming_the_key(string key, string value)
+    {
+        Config.Edit(json => json["Kestrel"]!["Limits"]![key] = value);
+        await Eventually.HoldsAsync(async () =>
+        {
+            var (_, report) = await Gateway.HealthReportAsync();
+            return report.GetProperty("checks").GetProperty("config").GetProperty("description").GetString()!
+                .Contains($"Kestrel:Limits:{key}: '{value}' is not", StringComparison.Ordinal);
+        }, $"the edit of {key} is rejected naming the key");
+        Assert.Equal(200, await StatusAsync("/api/users/1"));
+    }
+
     [Fact]
     public async Task An_idle_keep_alive_connection_is_closed_after_the_configured_timeout()
     {
