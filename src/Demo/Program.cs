@@ -4,58 +4,64 @@ using Samples.Chaos;
 using Samples.Traffic;
 using Samples.UsersApi;
 
-// The native demo: the sample upstreams and the gateway in one process, on the root appsettings.json.
-const string UsersUrl = "http://127.0.0.1:5001";
-const string SecondUsersUrl = "http://127.0.0.1:5003";
-const string ChaosUrl = "http://127.0.0.1:5002";
-var withTraffic = !args.Contains("--no-traffic");
-// Demo mode: the repository's own keys may serve, and the gateway says so at start and on /healthz.
-string[] gatewayArgs = [$"--{DemoSecrets.DemoModeKey}=true", .. args.Where(arg => arg != "--no-traffic")];
+// A config file that cannot serve ends the demo with one line and exit code 2 (GatewayProgram), not a stack trace.
+return await GatewayProgram.RunAsync(RunDemoAsync);
 
-var builder = WebApplication.CreateSlimBuilder(gatewayArgs);
-builder.AddGateway();
+async Task RunDemoAsync()
+{
+    // The native demo: the sample upstreams and the gateway in one process, on the root appsettings.json.
+    const string UsersUrl = "http://127.0.0.1:5001";
+    const string SecondUsersUrl = "http://127.0.0.1:5003";
+    const string ChaosUrl = "http://127.0.0.1:5002";
+    var withTraffic = !args.Contains("--no-traffic");
+    // Demo mode: the repository's own keys may serve, and the gateway says so at start and on /healthz.
+    string[] gatewayArgs = [$"--{DemoSecrets.DemoModeKey}=true", .. args.Where(arg => arg != "--no-traffic")];
 
-// The users API signs tokens with the key the gateway validates (read at start: restart after changing it).
-await using var users = UsersApiApp.Create(["--urls", UsersUrl, $"--Auth:SigningKey={builder.Configuration["Auth:SigningKey"]}"]);
-// The users cluster's second destination: the gateway fails over and retries here when users-1 is out.
-await using var secondUsers = UsersApiApp.Create(["--urls", SecondUsersUrl, "--Replica=users-2", $"--Auth:SigningKey={builder.Configuration["Auth:SigningKey"]}"]);
-await using var chaos = ChaosApp.Create(["--urls", ChaosUrl]);
-await users.StartAsync();
-await secondUsers.StartAsync();
-await chaos.StartAsync();
-await using var gateway = builder.Build();
-gateway.UseGateway();
-await gateway.StartAsync();
+    var builder = WebApplication.CreateSlimBuilder(gatewayArgs);
+    builder.AddGateway();
 
-var listeners = gateway.Services.GetRequiredService<GatewayListeners>();
-Console.WriteLine($"""
+    // The users API signs tokens with the key the gateway validates (read at start: restart after changing it).
+    await using var users = UsersApiApp.Create(["--urls", UsersUrl, $"--Auth:SigningKey={builder.Configuration["Auth:SigningKey"]}"]);
+    // The users cluster's second destination: the gateway fails over and retries here when users-1 is out.
+    await using var secondUsers = UsersApiApp.Create(["--urls", SecondUsersUrl, "--Replica=users-2", $"--Auth:SigningKey={builder.Configuration["Auth:SigningKey"]}"]);
+    await using var chaos = ChaosApp.Create(["--urls", ChaosUrl]);
+    await users.StartAsync();
+    await secondUsers.StartAsync();
+    await chaos.StartAsync();
+    await using var gateway = builder.Build();
+    gateway.UseGateway();
+    await gateway.StartAsync();
 
-    Gateway demo is running (Ctrl+C stops everything)
-      public gateway   {listeners.PublicUrl}
-      admin            {listeners.AdminUrl}healthz
-      users API        {UsersUrl}  (upstream, reached through the gateway at /api/*; users-2 at {SecondUsersUrl} takes over when it is out)
-      chaos service    {ChaosUrl}  (upstream, reached through the gateway at /chaos/*)
-      route config     {Path.GetFullPath("appsettings.json")}  (edit it: routes change live)
-      status page      {listeners.AdminUrl}  (admin key: demo-admin-key)
-      traffic          {(withTraffic ? "the default scenario (src/Samples.Traffic/scenarios/default.json), a summary every 10 s" : "off (--no-traffic)")}
+    var listeners = gateway.Services.GetRequiredService<GatewayListeners>();
+    Console.WriteLine($"""
 
-    Try:
-      curl -i {listeners.PublicUrl}api/users/1
-      curl -i {listeners.PublicUrl}chaos/slow?ms=5000     # 504 after the route's 2 s timeout
-      curl -i {listeners.PublicUrl}unreachable/x          # 502: nothing listens upstream
-      curl -i {listeners.PublicUrl}unhealthy/x            # 503 with Retry-After: no healthy destination
+        Gateway demo is running (Ctrl+C stops everything)
+          public gateway   {listeners.PublicUrl}
+          admin            {listeners.AdminUrl}healthz
+          users API        {UsersUrl}  (upstream, reached through the gateway at /api/*; users-2 at {SecondUsersUrl} takes over when it is out)
+          chaos service    {ChaosUrl}  (upstream, reached through the gateway at /chaos/*)
+          route config     {Path.GetFullPath("appsettings.json")}  (edit it: routes change live)
+          status page      {listeners.AdminUrl}  (admin key: demo-admin-key)
+          traffic          {(withTraffic ? "the default scenario (src/Samples.Traffic/scenarios/default.json), a summary every 10 s" : "off (--no-traffic)")}
 
-    """);
+        Try:
+          curl -i {listeners.PublicUrl}api/users/1
+          curl -i {listeners.PublicUrl}chaos/slow?ms=5000     # 504 after the route's 2 s timeout
+          curl -i {listeners.PublicUrl}unreachable/x          # 502: nothing listens upstream
+          curl -i {listeners.PublicUrl}unhealthy/x            # 503 with Retry-After: no healthy destination
 
-// The generator runs in-process until the demo stops (Ctrl+C), then prints its total.
-var traffic = withTraffic
-    ? new TrafficGenerator(new TrafficOptions { Gateway = listeners.PublicUrl, Output = Console.Out, SummaryInterval = TimeSpan.FromSeconds(10) })
-        .RunAsync(gateway.Lifetime.ApplicationStopping)
-    : Task.CompletedTask;
+        """);
 
-// Returns once ApplicationStopping has fired, which has stopped the generator too.
-await gateway.WaitForShutdownAsync();
-await traffic;
-await chaos.StopAsync();
-await secondUsers.StopAsync();
-await users.StopAsync();
+    // The generator runs in-process until the demo stops (Ctrl+C), then prints its total.
+    var traffic = withTraffic
+        ? new TrafficGenerator(new TrafficOptions { Gateway = listeners.PublicUrl, Output = Console.Out, SummaryInterval = TimeSpan.FromSeconds(10) })
+            .RunAsync(gateway.Lifetime.ApplicationStopping)
+        : Task.CompletedTask;
+
+    // Returns once ApplicationStopping has fired, which has stopped the generator too.
+    await gateway.WaitForShutdownAsync();
+    await traffic;
+    await chaos.StopAsync();
+    await secondUsers.StopAsync();
+    await users.StopAsync();
+}

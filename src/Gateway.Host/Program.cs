@@ -1,8 +1,11 @@
 using Gateway;
+using Gateway.Hosting;
 
-var builder = WebApplication.CreateSlimBuilder(args);
-builder.AddGateway();
-
-var app = builder.Build();
-app.UseGateway();
-await app.RunAsync();
+return await GatewayProgram.RunAsync(async () =>
+{
+    var builder = WebApplication.CreateSlimBuilder(args);
+    builder.AddGateway();
+    var app = builder.Build();
+    app.UseGateway();
+    await app.RunAsync();
+});

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Configuration;
 using Gateway.IntegrationTests.Infrastructure;
 
 namespace Gateway.IntegrationTests;
@@ -73,7 +74,7 @@ public sealed class ConfigReloadTests : PerTestGateway
         json["ReverseProxy"]!["Routes"]!["chaos"]!["Timeout"] = "soon";
         config.Write(json);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => GatewayInstance.StartAsync(config.Path));
+        var error = await Assert.ThrowsAsync<ConfigFileException>(() => GatewayInstance.StartAsync(config.Path));
         Assert.Contains("ReverseProxy:Routes:chaos:Timeout", error.Message, StringComparison.Ordinal);
     }
 

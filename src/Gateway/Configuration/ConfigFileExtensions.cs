@@ -18,10 +18,9 @@ public static class ConfigFileExtensions
     public static ConfigFileSource AddGatewayConfigFile(this WebApplicationBuilder builder)
     {
         var path = builder.Configuration[ConfigFileKey] ?? Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json");
-        if (!File.Exists(path))
+        if (!Path.Exists(path) && new FileInfo(path).LinkTarget is null)
         {
-            throw new FileNotFoundException(
-                $"The gateway's config file {Path.GetFullPath(path)} does not exist. Run from the repository root or set {ConfigFileKey}.", path);
+            throw new ConfigFileException(Path.GetFullPath(path), $"does not exist; run from the repository root or set {ConfigFileKey}");
         }
 
         var source = new ConfigFileSource(path);
@@ -53,8 +52,8 @@ public static class ConfigFileExtensions
         var errors = RunChecks(checks, app.Configuration);
         if (errors.Count > 0)
         {
-            throw new InvalidOperationException(
-                $"The config file {source.Path} is not valid:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors));
+            // One line: each error is one ("; " between them).
+            throw new ConfigFileException(source.Path, "is not valid: " + string.Join("; ", errors.Select(error => error.ReplaceLineEndings(" "))));
         }
     }
 

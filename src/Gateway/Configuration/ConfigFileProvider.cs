@@ -1,12 +1,19 @@
-using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Configuration;
 
+/// <summary>
+/// The watched config file. A reload runs on a timer's thread, where an exception would end the process: every
+/// failure there (a file that cannot be read or parsed, a check that throws, a listener that throws while applying)
+/// is a rejected edit, and the last good config keeps serving.
+/// </summary>
 internal sealed class ConfigFileProvider : ConfigurationProvider, IDisposable
 {
+    /// <summary>How every error of a listener that failed to apply a checked edit starts (<see cref="ConfigSections"/>: <c>apply</c>).</summary>
+    public const string ApplyErrorPrefix = "apply: ";
+
     private const int ReadAttempts = 5;
     private readonly ConfigFileSource _source;
     private readonly PhysicalFileProvider _directory;
@@ -27,13 +34,17 @@ internal sealed class ConfigFileProvider : ConfigurationProvider, IDisposable
             () => _debounce.Change(source.Debounce, Timeout.InfiniteTimeSpan));
     }
 
-    /// <summary>Initial load: there is no last good content yet, so a broken file stops the start.</summary>
+    /// <summary>Initial load: there is no last good content yet, so a broken file stops the start (one line, see <see cref="ConfigFileException"/>).</summary>
     public override void Load()
     {
-        var text = File.ReadAllText(_source.Path);
+        if (!ConfigFileText.TryRead(_source.Path, out var text, out var reason))
+        {
+            throw new ConfigFileException(_source.Path, reason);
+        }
+
         if (!ConfigJson.TryParse(text, out var data, out var error))
         {
-            throw new InvalidDataException($"{_source.Path}: {error}");
+            throw new ConfigFileException(_source.Path, $"is {error}");
         }
 
         _lastText = text;
@@ -45,39 +56,92 @@ internal sealed class ConfigFileProvider : ConfigurationProvider, IDisposable
     {
         lock (_reloadGate)
         {
-            var text = ReadWithRetries();
-            if (text is null)
+            try
             {
-                return;
+                ReloadOnce();
+            }
+            catch (Exception ex)
+            {
+                // The last line: nothing below should throw, but an exception here would end the process.
+                Reject([$"{ApplyErrorPrefix}the reload failed unexpectedly ({Describe(ex)}); the last good config keeps serving"], ex);
+            }
+        }
+    }
+
+    private void ReloadOnce()
+    {
+        var text = ReadWithRetries(out var readError);
+        if (text is null)
+        {
+            Reject([readError!]);
+            return;
+        }
+
+        if (text == _lastText)
+        {
+            // The last good content is back (an undo, a git checkout): it is what serves, so say so.
+            if (_source.Status.Last is { Succeeded: false })
+            {
+                _source.Status.RecordApplied(DateTimeOffset.UtcNow);
+                _source.Logger?.LogConfigApplied(_source.Path);
             }
 
-            if (text == _lastText)
-            {
-                // The last good content is back (an undo, a git checkout): it is what serves, so say so.
-                if (_source.Status.Last is { Succeeded: false })
-                {
-                    _source.Status.RecordApplied(DateTimeOffset.UtcNow);
-                    _source.Logger?.LogConfigApplied(_source.Path);
-                }
+            return;
+        }
 
-                return;
-            }
+        var errors = Check(text, out var data);
+        if (errors.Count > 0)
+        {
+            Reject(errors);
+            return;
+        }
 
-            var errors = Check(text, out var data);
-            if (errors.Count > 0)
-            {
-                _source.Status.RecordRejected(DateTimeOffset.UtcNow, errors);
-                _source.Logger?.LogConfigRejected(_source.Path, string.Join(Environment.NewLine + "  ", errors));
-                return;
-            }
-
+        var lastGood = Data;
+        Data = data;
+        // Listeners (YARP, options monitors, OnChange callbacks) apply the new data synchronously here; count it applied after them.
+        if (Notify() is not { } failure)
+        {
             _lastText = text;
-            Data = data;
-            // Listeners (YARP, options monitors) apply the new data synchronously here; count it applied after them.
-            OnReload();
             _source.Status.RecordApplied(DateTimeOffset.UtcNow);
             _source.Logger?.LogConfigApplied(_source.Path);
+            return;
         }
+
+        // Some listeners applied the edit, one did not: give every listener the last good data again, so none is left on the edit.
+        Data = lastGood;
+        var outcome = Notify() is { } restore
+            ? $"restoring the last good config failed too ({string.Join("; ", restore.Errors)})"
+            : "the last good config was restored in every listener";
+        Reject([.. failure.Errors, $"{ApplyErrorPrefix}the edit passed every check but could not be applied; {outcome}"], failure.Exception);
+    }
+
+    /// <summary>Tells every listener; null when all applied the data, else what failed (an exception, or a listener's own report).</summary>
+    private (List<string> Errors, Exception? Exception)? Notify()
+    {
+        var reported = _source.Status.BeginApply();
+        try
+        {
+            OnReload();
+        }
+        catch (Exception ex)
+        {
+            // CancellationTokenSource runs every callback, then throws them all together: each failed listener is named.
+            var thrown = (ex is AggregateException aggregate ? aggregate.Flatten().InnerExceptions : [ex])
+                .Select(inner => $"{ApplyErrorPrefix}{Describe(inner)}");
+            return ([.. thrown, .. reported.Select(error => ApplyErrorPrefix + error)], ex);
+        }
+        finally
+        {
+            _source.Status.EndApply();
+        }
+
+        return reported.Count > 0 ? ([.. reported.Select(error => ApplyErrorPrefix + error)], null) : null;
+    }
+
+    private void Reject(IReadOnlyList<string> errors, Exception? exception = null)
+    {
+        _source.Status.RecordRejected(DateTimeOffset.UtcNow, errors);
+        _source.Logger?.LogConfigRejected(exception, _source.Path, string.Join(Environment.NewLine + "  ", errors));
     }
 
     private IReadOnlyList<string> Check(string text, out IDictionary<string, string?> data)
@@ -87,32 +151,44 @@ internal sealed class ConfigFileProvider : ConfigurationProvider, IDisposable
             return [parseError];
         }
 
-        return _source.Validate?.Invoke(this, data) ?? [];
+        try
+        {
+            return _source.Validate?.Invoke(this, data) ?? [];
+        }
+        catch (Exception ex)
+        {
+            return [$"{ApplyErrorPrefix}a config check failed unexpectedly ({Describe(ex)})"];
+        }
     }
 
-    /// <summary>Editors truncate and then write: a file read mid-save is retried, a vanished one waits for the next event.</summary>
-    private string? ReadWithRetries()
+    /// <summary>
+    /// Editors truncate and then write, some delete and create: an empty, missing or locked file is read again a few
+    /// times (a second in all) before it is a rejected edit; a directory, a dangling link, an oversized or non-UTF-8 file is one at once.
+    /// </summary>
+    private string? ReadWithRetries(out string? error)
     {
         for (var attempt = 1; ; attempt++)
         {
-            try
+            var read = ConfigFileText.TryRead(_source.Path, out var text, out var reason);
+            var transient = read ? text!.Length == 0 : reason!.StartsWith("does not exist", StringComparison.Ordinal) || reason.StartsWith("cannot be read", StringComparison.Ordinal);
+            if (!transient || attempt == ReadAttempts)
             {
-                var text = File.ReadAllText(_source.Path, Encoding.UTF8);
-                if (text.Length > 0 || attempt == ReadAttempts)
-                {
-                    return text;
-                }
-            }
-            catch (IOException) when (attempt < ReadAttempts)
-            {
-            }
-            catch (IOException)
-            {
-                return null;
+                error = read ? null : ConfigFileText.Error(_source.Path, reason!);
+                return text;
             }
 
             Thread.Sleep(100 * attempt);
         }
+    }
+
+    private static string Describe(Exception ex)
+    {
+        while (ex is System.Reflection.TargetInvocationException { InnerException: { } inner })
+        {
+            ex = inner;
+        }
+
+        return $"{ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}";
     }
 
     public void Dispose()

@@ -15,6 +15,9 @@ public sealed class ConfigFileSource : IConfigurationSource
         Path = System.IO.Path.GetFullPath(path);
     }
 
+    /// <summary>1 MiB: the shipped file is about 5 KB; a larger one is a mistake (or an attack), never read whole.</summary>
+    public const int MaxFileBytes = 1024 * 1024;
+
     public string Path { get; }
 
     /// <summary>Quiet time after the last change event before the file is read (editors write in steps).</summary>

@@ -10,5 +10,5 @@ internal static partial class ConfigLog
 
     [LoggerMessage(EventId = EventIds.ConfigRejected, Level = LogLevel.Error,
         Message = "Rejected the edited config file {Path}; the last good config keeps serving. What is wrong:\n  {Errors}")]
-    public static partial void LogConfigRejected(this ILogger logger, string path, string errors);
+    public static partial void LogConfigRejected(this ILogger logger, Exception? exception, string path, string errors);
 }

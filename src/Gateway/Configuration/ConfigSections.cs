@@ -2,12 +2,15 @@ namespace Gateway.Configuration;
 
 /// <summary>
 /// Which top-level section of the config file a rejection's error names, as a bounded metric label: one of the
-/// sections the gateway reads, "json" for a file that does not parse, "other" for anything else. An edit can
-/// write any text; the label can only be one of these.
+/// sections the gateway reads, "file" for a file that cannot be read (missing, a directory, too large, not UTF-8),
+/// "json" for a file that does not parse, "apply" for an edit that passed the checks but failed while being applied,
+/// "other" for anything else. An edit can write any text; the label can only be one of these.
 /// </summary>
 public static class ConfigSections
 {
+    public const string File = "file";
     public const string Json = "json";
+    public const string Apply = "apply";
     public const string Other = "other";
 
     /// <summary>Every section a feature of the gateway reads (their SectionName constants), plus Logging.</summary>
@@ -26,9 +29,19 @@ public static class ConfigSections
         }
 
         var first = errors[0];
+        if (first.StartsWith(ConfigFileText.ErrorPrefix, StringComparison.Ordinal))
+        {
+            return File;
+        }
+
         if (first.StartsWith(ConfigJson.ParseErrorPrefix, StringComparison.Ordinal))
         {
             return Json;
+        }
+
+        if (first.StartsWith(ConfigFileProvider.ApplyErrorPrefix, StringComparison.Ordinal))
+        {
+            return Apply;
         }
 
         if (first.StartsWith("Route '", StringComparison.Ordinal) || first.StartsWith("Cluster '", StringComparison.Ordinal))

@@ -24,12 +24,11 @@ internal sealed class FileProxyConfigProvider : IProxyConfigProvider, IDisposabl
 
     public IProxyConfig GetConfig() => _current.GetConfig();
 
+    /// <summary>Throws on a section the checks should have refused: the config file's provider then restores the last good config everywhere.</summary>
     private void Refresh()
     {
-        if (ReadValid() is { } snapshot)
-        {
-            _current.Update(snapshot.Routes, snapshot.Clusters);
-        }
+        var snapshot = ReadValid() ?? throw new InvalidOperationException($"The {ProxyConfigReader.SectionName} section is not valid; the routes were not changed.");
+        _current.Update(snapshot.Routes, snapshot.Clusters);
     }
 
     private ProxySnapshot? ReadValid()

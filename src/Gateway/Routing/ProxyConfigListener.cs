@@ -25,7 +25,8 @@ internal sealed partial class ProxyConfigListener(ConfigReloadStatus status, ILo
         var errors = exception is AggregateException aggregate
             ? aggregate.InnerExceptions.Select(inner => inner.Message).ToArray()
             : [exception.Message];
-        status.RecordRejected(DateTimeOffset.UtcNow, errors);
+        // During a reload the config file's provider restores the last good config everywhere, not only in YARP.
+        status.RecordListenerFailure(errors);
         LogRefused(logger, string.Join("; ", errors));
     }
 

@@ -7,6 +7,7 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _errors = new();
     private int _disposed;
 
     public ServerProcess(string executable, IEnumerable<string> arguments)
@@ -23,14 +24,26 @@ public sealed class ServerProcess : IAsyncDisposable
 
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, line) => Keep(line.Data);
-        _process.ErrorDataReceived += (_, line) => Keep(line.Data);
+        _process.ErrorDataReceived += (_, line) =>
+        {
+            Keep(line.Data);
+            if (line.Data is not null && _errors.Count < 2000)
+            {
+                _errors.Enqueue(line.Data);
+            }
+        };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
 
     public string Output => string.Join('\n', _output);
 
+    /// <summary>Standard error alone (also in <see cref="Output"/>), line by line.</summary>
+    public IReadOnlyList<string> ErrorLines => [.. _errors];
+
     public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
 
     /// <summary>For a command that ends by itself; its whole output is in <see cref="Output"/> after this.</summary>
     public Task WaitForExitAsync() => _process.WaitForExitAsync();

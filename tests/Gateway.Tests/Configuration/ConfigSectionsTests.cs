@@ -7,6 +7,8 @@ public sealed class ConfigSectionsTests
 {
     [Theory]
     [InlineData("not valid JSON: line 3, column 1: ...", "json")]
+    [InlineData("file: /etc/gateway/appsettings.json is a directory, not a file", "file")]
+    [InlineData("apply: InvalidOperationException: a listener failed", "apply")]
     [InlineData("Route 'users-api': ClusterId 'userz' is not a cluster in ReverseProxy:Clusters (known: chaos)", "ReverseProxy")]
     [InlineData("Cluster 'users', destination 'users-1': Address 'x' is not an absolute http(s) URL", "ReverseProxy")]
     [InlineData("ReverseProxy:Routes:users-api:Match:Pth: unknown key", "ReverseProxy")]
