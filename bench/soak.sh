@@ -56,7 +56,7 @@ start_users
 dotnet "$(bin Samples.Chaos)" --urls "http://127.0.0.1:$CHAOS" >"$WORK/chaos.log" 2>&1 &
 PIDS+=($!)
 # Run from $WORK so the gateway finds no appsettings.json of its own: everything comes from the copy.
-(cd "$WORK" && exec dotnet "$(bin Gateway.Host)" "--Gateway:ConfigFile=$CONFIG" \
+(cd "$WORK" && exec dotnet "$(bin Gateway.Host)" "--Gateway:ConfigFile=$CONFIG" --Gateway:DemoMode=true \
   "--Gateway:Urls:Public=http://127.0.0.1:$PUBLIC" "--Gateway:Urls:Admin=http://127.0.0.1:$ADMIN") >"$WORK/gateway.log" 2>&1 &
 GATEWAY_PID=$!
 PIDS+=("$GATEWAY_PID")
