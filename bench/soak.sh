@@ -11,34 +11,14 @@ set -euo pipefail
 SOAK_SECONDS=${SOAK_SECONDS:-300}
 RATE=${RATE:-200}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-WORK=$(mktemp -d /tmp/gateway-soak.XXXXXX)
-PIDS=()
+BENCH_NAME=soak
+# shellcheck source=../lib/processes.sh
+source "$ROOT/bench/lib/processes.sh"
 
-cleanup() {
-  for pid in "${PIDS[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  wait 2>/dev/null || true
-  echo "soak: logs and samples kept in $WORK"
-}
-trap cleanup EXIT INT TERM
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_http() { # url, seconds
-  for _ in $(seq 1 $(( $2 * 10 ))); do
-    curl -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "soak: $1 did not answer within $2 s" >&2
-  return 1
-}
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 echo "soak: building Release"
-for project in Gateway.Host Samples.UsersApi Samples.Chaos Samples.Traffic; do
-  dotnet build -c Release --nologo -v quiet "$ROOT/src/$project" >"$WORK/build-$project.log"
-done
-bin() { echo "$ROOT/src/$1/bin/Release/net10.0/$1.dll"; }
+build_release Gateway.Host Samples.UsersApi Samples.Chaos Samples.Traffic
 
 PUBLIC=$(free_port); ADMIN=$(free_port); USERS=$(free_port); CHAOS=$(free_port); NOWHERE=$(free_port)
 CONFIG="$WORK/appsettings.json"

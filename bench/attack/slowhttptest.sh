@@ -11,33 +11,13 @@ set -euo pipefail
 ATTACK_SECONDS=${ATTACK_SECONDS:-30}
 ATTACK_CONNECTIONS=${ATTACK_CONNECTIONS:-500}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-WORK=$(mktemp -d /tmp/gateway-slowhttp.XXXXXX)
-PIDS=()
-
-cleanup() {
-  for pid in "${PIDS[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  wait 2>/dev/null || true
-  echo "slowhttptest: logs kept in $WORK"
-}
-trap cleanup EXIT INT TERM
+BENCH_NAME=slowhttptest
+# shellcheck source=../lib/processes.sh
+source "$ROOT/bench/lib/processes.sh"
 
 command -v slowhttptest >/dev/null || { echo "slowhttptest is not installed (apt-get install slowhttptest)" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_http() {
-  for _ in $(seq 1 300); do
-    curl -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "slowhttptest: $1 did not answer" >&2
-  return 1
-}
 
-for project in Gateway.Host Samples.UsersApi Samples.Chaos; do
-  dotnet build -c Release --nologo -v quiet "$ROOT/src/$project" >"$WORK/build-$project.log"
-done
-bin() { echo "$ROOT/src/$1/bin/Release/net10.0/$1.dll"; }
+build_release Gateway.Host Samples.UsersApi Samples.Chaos
 
 PUBLIC=$(free_port); ADMIN=$(free_port); USERS=$(free_port); CHAOS=$(free_port); NOWHERE=$(free_port)
 CONFIG="$WORK/appsettings.json"
@@ -53,8 +33,8 @@ PIDS+=($!)
   "--Gateway:Urls:Public=http://127.0.0.1:$PUBLIC" "--Gateway:Urls:Admin=http://127.0.0.1:$ADMIN") >"$WORK/gateway.log" 2>&1 &
 PIDS+=($!)
 URL="http://127.0.0.1:$PUBLIC"
-wait_http "http://127.0.0.1:$USERS/api/users/1"
-wait_http "$URL/api/users/1"
+wait_http "http://127.0.0.1:$USERS/api/users/1" 30
+wait_http "$URL/api/users/1" 30
 echo "gateway on $URL; Kestrel limits: $(python3 -c "import json;print(json.load(open('$CONFIG'))['Kestrel']['Limits'])")"
 
 # One request after another for as long as the marker file exists: "status seconds" per line.
