@@ -131,8 +131,9 @@ public sealed class SharedCacheTests : RootConfigTest
             Assert.NotNull(hit.Headers.Age);
         }
 
-        // Redis stops answering (its data kept) for long enough that the route edit's eviction times out.
-        await redis.CliAsync("CLIENT", "PAUSE", "4000", "ALL");
+        // Redis stops answering (its data kept) for long enough that the route edit's eviction times out (1 s command
+        // timeout): 10 s, as noticing the edit, applying it and starting the eviction took over 3 s on a busy machine.
+        await redis.CliAsync("CLIENT", "PAUSE", "10000", "ALL");
         await a.EditConfigAsync(Config, json => json["ReverseProxy"]!["Routes"]!["products"]!["Order"] = -1);
         await Eventually.HoldsAsync(() => Task.FromResult(a.Logs.Lines.Any(line => line.Contains("could not be dropped", StringComparison.Ordinal))),
             "the eviction fails while Redis is paused");
