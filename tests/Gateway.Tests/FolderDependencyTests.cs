@@ -82,33 +82,58 @@ public sealed partial class FolderDependencyTests
         }
     }
 
+    [Theory]
+    [InlineData("using Gateway.Maintenance;", "Maintenance")]
+    [InlineData("var s = Gateway.Maintenance.MaintenanceState.Off;", "Maintenance")]
+    [InlineData("using static Gateway.Errors.StatusGuide.Guide;", "Errors")]
+    [InlineData("global::Gateway.Store.RedisStore store", "Store")]
+    [InlineData("Maintenance.MaintenanceState state", "Maintenance")]
+    [InlineData("result.Errors.Add(x); Errors.Add(y);", "")]
+    [InlineData("Store.Unknown x", "")]
+    public void A_reference_is_found_with_or_without_the_root_namespace(string text, string expected)
+    {
+        var types = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal)
+        {
+            ["Maintenance"] = ["MaintenanceState"],
+            ["Errors"] = ["Guide"],
+            ["Store"] = ["RedisStore"],
+        };
+        Assert.Equal(expected, string.Join(",", References(text, types).Order(StringComparer.Ordinal)));
+    }
+
     private static Dictionary<string, HashSet<string>> ReadGraph()
     {
         var source = Path.Combine(Repository.Root, "src", "Gateway");
-        var graph = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var file in Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)
+        var files = Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)
             .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
-        {
-            var text = File.ReadAllText(file);
-            if (Namespace().Match(text) is not { Success: true } declared || declared.Groups["folder"].Value.Length == 0)
-            {
-                continue; // the composition root (namespace Gateway) wires every folder by design
-            }
+                && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(File.ReadAllText)
+            .Select(text => (Text: text, Folder: Namespace().Match(text) is { Success: true } declared ? declared.Groups["folder"].Value : ""))
+            .ToList();
 
-            var folder = declared.Groups["folder"].Value;
+        // The types each folder declares, so a reference written without "Gateway." (Maintenance.MaintenanceState,
+        // legal inside namespace Gateway.*) is told from a member that happens to share a folder's name.
+        var types = files.Where(file => file.Folder.Length > 0)
+            .GroupBy(file => file.Folder, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.SelectMany(file => Declaration().Matches(file.Text).Select(match => match.Groups["type"].Value)).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+
+        var graph = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var (text, folder) in files.Where(file => file.Folder.Length > 0))
+        {
+            // The composition root (namespace Gateway) wires every folder by design and is left out.
             var dependencies = graph.TryGetValue(folder, out var existing) ? existing : graph[folder] = new HashSet<string>(StringComparer.Ordinal);
-            foreach (Match reference in Reference().Matches(text))
-            {
-                if (reference.Groups["folder"].Value != folder)
-                {
-                    dependencies.Add(reference.Groups["folder"].Value);
-                }
-            }
+            dependencies.UnionWith(References(text, types).Where(reference => reference != folder));
         }
 
         return graph;
     }
+
+    private static IEnumerable<string> References(string text, IReadOnlyDictionary<string, HashSet<string>> types) =>
+        Reference().Matches(text).Select(match => match.Groups["folder"].Value)
+            .Concat(Unprefixed().Matches(text)
+                .Where(match => types.TryGetValue(match.Groups["folder"].Value, out var declared) && declared.Contains(match.Groups["type"].Value))
+                .Select(match => match.Groups["folder"].Value))
+            .Distinct(StringComparer.Ordinal);
 
     [GeneratedRegex(@"^namespace Gateway(?:\.(?<folder>[A-Za-z]+))?[.\w]*;", RegexOptions.Multiline)]
     private static partial Regex Namespace();
@@ -116,4 +141,11 @@ public sealed partial class FolderDependencyTests
     // "using Gateway.Maintenance;", "using Gateway.Errors.StatusGuide;" or a qualified "Gateway.Maintenance.MaintenanceState".
     [GeneratedRegex(@"\bGateway\.(?<folder>[A-Z][A-Za-z]+)\b(?=[.;])")]
     private static partial Regex Reference();
+
+    // "Maintenance.MaintenanceState" not preceded by a dot or a word character (so not "result.Errors").
+    [GeneratedRegex(@"(?<![\w.])(?<folder>[A-Z][A-Za-z]+)\.(?<type>[A-Z]\w*)")]
+    private static partial Regex Unprefixed();
+
+    [GeneratedRegex(@"\b(?:class|struct|interface|enum|record(?: struct| class)?)\s+(?<type>[A-Z]\w*)")]
+    private static partial Regex Declaration();
 }
