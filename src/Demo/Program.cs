@@ -10,9 +10,6 @@ return await GatewayProgram.RunAsync(RunDemoAsync);
 async Task RunDemoAsync()
 {
     // The native demo: the sample upstreams and the gateway in one process, on the root appsettings.json.
-    const string UsersUrl = "http://127.0.0.1:5001";
-    const string SecondUsersUrl = "http://127.0.0.1:5003";
-    const string ChaosUrl = "http://127.0.0.1:5002";
     var withTraffic = !args.Contains("--no-traffic");
     // Demo mode: the repository's own keys may serve, and the gateway says so at start and on /healthz.
     string[] gatewayArgs = [$"--{DemoSecrets.DemoModeKey}=true", .. args.Where(arg => arg != "--no-traffic")];
@@ -20,11 +17,19 @@ async Task RunDemoAsync()
     var builder = WebApplication.CreateSlimBuilder(gatewayArgs);
     builder.AddGateway();
 
+    // The sample upstreams listen where the config's clusters send requests (5001, 5003, 5002 in the root file): one
+    // command-line setting moves an upstream and its destination together (ReadmeStatusTableTests runs on free ports).
+    string DestinationOf(string cluster, string destination, string otherwise) =>
+        builder.Configuration[$"ReverseProxy:Clusters:{cluster}:Destinations:{destination}:Address"] ?? otherwise;
+    var usersUrl = DestinationOf("users", "users-1", "http://127.0.0.1:5001");
+    var secondUsersUrl = DestinationOf("users", "users-2", "http://127.0.0.1:5003");
+    var chaosUrl = DestinationOf("chaos", "chaos-1", "http://127.0.0.1:5002");
+
     // The users API signs tokens with the key the gateway validates (read at start: restart after changing it).
-    await using var users = UsersApiApp.Create(["--urls", UsersUrl, $"--Auth:SigningKey={builder.Configuration["Auth:SigningKey"]}"]);
+    await using var users = UsersApiApp.Create(["--urls", usersUrl, $"--Auth:SigningKey={builder.Configuration["Auth:SigningKey"]}"]);
     // The users cluster's second destination: the gateway fails over and retries here when users-1 is out.
-    await using var secondUsers = UsersApiApp.Create(["--urls", SecondUsersUrl, "--Replica=users-2", $"--Auth:SigningKey={builder.Configuration["Auth:SigningKey"]}"]);
-    await using var chaos = ChaosApp.Create(["--urls", ChaosUrl]);
+    await using var secondUsers = UsersApiApp.Create(["--urls", secondUsersUrl, "--Replica=users-2", $"--Auth:SigningKey={builder.Configuration["Auth:SigningKey"]}"]);
+    await using var chaos = ChaosApp.Create(["--urls", chaosUrl]);
     await users.StartAsync();
     await secondUsers.StartAsync();
     await chaos.StartAsync();
@@ -38,8 +43,8 @@ async Task RunDemoAsync()
         Gateway demo is running (Ctrl+C stops everything)
           public gateway   {listeners.PublicUrl}
           admin            {listeners.AdminUrl}healthz
-          users API        {UsersUrl}  (upstream, reached through the gateway at /api/*; users-2 at {SecondUsersUrl} takes over when it is out)
-          chaos service    {ChaosUrl}  (upstream, reached through the gateway at /chaos/*)
+          users API        {usersUrl}  (upstream, reached through the gateway at /api/*; users-2 at {secondUsersUrl} takes over when it is out)
+          chaos service    {chaosUrl}  (upstream, reached through the gateway at /chaos/*)
           route config     {Path.GetFullPath("appsettings.json")}  (edit it: routes change live)
           status page      {listeners.AdminUrl}  (admin key: demo-admin-key)
           traffic          {(withTraffic ? "the default scenario (src/Samples.Traffic/scenarios/default.json), a summary every 10 s" : "off (--no-traffic)")}
