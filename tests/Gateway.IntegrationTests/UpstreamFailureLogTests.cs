@@ -49,21 +49,11 @@ public sealed class UpstreamFailureLogTests
     }
 
     /// <summary>A gateway on the root config whose client keeps one connection, so a later answer on it means the earlier request is done.</summary>
-    private sealed class FailureRun : IAsyncDisposable
+    private sealed class FailureRun(Upstreams upstreams, TestConfig config, GatewayInstance gateway) : IAsyncDisposable
     {
-        private readonly Upstreams _upstreams;
-        private readonly TestConfig _config;
-        private readonly HttpClient _client;
+        private readonly HttpClient _client = new(new SocketsHttpHandler { MaxConnectionsPerServer = 1, AllowAutoRedirect = false }) { BaseAddress = gateway.Public.BaseAddress };
 
-        private FailureRun(Upstreams upstreams, TestConfig config, GatewayInstance gateway)
-        {
-            _upstreams = upstreams;
-            _config = config;
-            Gateway = gateway;
-            _client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1, AllowAutoRedirect = false }) { BaseAddress = gateway.Public.BaseAddress };
-        }
-
-        public GatewayInstance Gateway { get; }
+        public GatewayInstance Gateway => gateway;
 
         public static async Task<FailureRun> StartAsync(params string[] args)
         {
@@ -92,9 +82,9 @@ public sealed class UpstreamFailureLogTests
         public async ValueTask DisposeAsync()
         {
             _client.Dispose();
-            await Gateway.DisposeAsync();
-            await _upstreams.DisposeAsync();
-            _config.Dispose();
+            await gateway.DisposeAsync();
+            await upstreams.DisposeAsync();
+            config.Dispose();
         }
     }
 }
