@@ -1,5 +1,7 @@
+using Demo;
 using Gateway;
 using Gateway.Hosting;
+using Gateway.Observability;
 using Samples.Chaos;
 using Samples.Traffic;
 using Samples.UsersApi;
@@ -11,11 +13,14 @@ async Task RunDemoAsync()
 {
     // The native demo: the sample upstreams and the gateway in one process, on the root appsettings.json.
     var withTraffic = !args.Contains("--no-traffic");
+    var accessLog = args.Contains(DemoConsole.AccessLogSwitch);
     // Demo mode: the repository's own keys may serve, and the gateway says so at start and on /healthz.
-    string[] gatewayArgs = [$"--{DemoSecrets.DemoModeKey}=true", .. args.Where(arg => arg != "--no-traffic")];
+    string[] gatewayArgs = [$"--{DemoSecrets.DemoModeKey}=true", .. args.Where(arg => arg is not ("--no-traffic" or DemoConsole.AccessLogSwitch))];
+    Console.WriteLine("Starting the gateway, two users APIs and the chaos service ...");
 
     var builder = WebApplication.CreateSlimBuilder(gatewayArgs);
     builder.AddGateway();
+    builder.AddDemoConsole(accessLog);
 
     // The sample upstreams listen where the config's clusters send requests (5001, 5003, 5002 in the root file): one
     // command-line setting moves an upstream and its destination together (ReadmeStatusTableTests runs on free ports).
@@ -47,7 +52,8 @@ async Task RunDemoAsync()
           chaos service    {chaosUrl}  (upstream, reached through the gateway at /chaos/*)
           route config     {Path.GetFullPath("appsettings.json")}  (edit it: routes change live)
           status page      {listeners.AdminUrl}  (admin key: demo-admin-key)
-          traffic          {(withTraffic ? "the default scenario (src/Samples.Traffic/scenarios/default.json), a summary every 10 s" : "off (--no-traffic)")}
+          traffic          {(withTraffic ? "the default scenario (src/Samples.Traffic/scenarios/default.json)" : "off (--no-traffic)")}
+          console          a line every 10 s of what the gateway answered, by class and origin{(accessLog ? "; the access log is on" : "; --access-log adds a line per error response")}
 
         Try:
           curl -i {listeners.PublicUrl}api/users/1
@@ -57,14 +63,18 @@ async Task RunDemoAsync()
 
         """);
 
+    // The gateway's own counts make the one summary line (a user's curls count too); the generator prints only its start and total.
+    var summary = new ConsoleSummary(gateway.Services.GetRequiredService<GatewayMetrics>())
+        .RunAsync(Console.Out, DemoConsole.SummaryInterval, gateway.Lifetime.ApplicationStopping);
     // The generator runs in-process until the demo stops (Ctrl+C), then prints its total.
     var traffic = withTraffic
-        ? new TrafficGenerator(new TrafficOptions { Gateway = listeners.PublicUrl, Output = Console.Out, SummaryInterval = TimeSpan.FromSeconds(10) })
+        ? new TrafficGenerator(new TrafficOptions { Gateway = listeners.PublicUrl, Output = Console.Out, Summaries = false })
             .RunAsync(gateway.Lifetime.ApplicationStopping)
         : Task.CompletedTask;
 
-    // Returns once ApplicationStopping has fired, which has stopped the generator too.
+    // Returns once ApplicationStopping has fired, which has stopped the generator and the summary too.
     await gateway.WaitForShutdownAsync();
+    await summary;
     await traffic;
     await chaos.StopAsync();
     await secondUsers.StopAsync();

@@ -88,7 +88,7 @@ public sealed class TrafficGenerator
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"traffic: {RatePerSecond:0.##}/s to {_options.Gateway} from {_scenarioSource}; incidents {(_options.Incidents && Scenario.Incidents.Count > 0 ? $"on (time x{_options.IncidentTimeScale:0.##})" : "off")}; {(_options.Duration is { } d ? $"for {d.TotalSeconds:0.#} s" : "until stopped (Ctrl+C)")}{(metrics is null ? "" : $"; metrics on {string.Join(' ', metrics.Urls)}/metrics")}")).ConfigureAwait(false);
 
-        var summaries = SummarizeAsync(run, output, start, stopSummaries.Token);
+        var summaries = _options.Summaries ? SummarizeAsync(run, output, start, stopSummaries.Token) : Task.CompletedTask;
         await run.SendAsync(clock, stopSending.Token).ConfigureAwait(false);
 
         if (!cancellationToken.IsCancellationRequested)

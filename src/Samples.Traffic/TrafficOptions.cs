@@ -26,6 +26,9 @@ public sealed class TrafficOptions
 
     public TimeSpan SummaryInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>False: no line per interval, only the start line and the total (for a host that prints its own summary, as the demo does).</summary>
+    public bool Summaries { get; set; } = true;
+
     /// <summary>False: the steady mix only.</summary>
     public bool Incidents { get; set; } = true;
 

@@ -137,6 +137,31 @@ public sealed partial class TrafficGeneratorTests : PerTestGateway
         }
     }
 
+    [Fact]
+    public async Task Without_summaries_only_the_start_line_and_the_total_are_written_for_a_host_with_its_own_summary()
+    {
+        using var output = new StringWriter();
+        var generator = new TrafficGenerator(new TrafficOptions
+        {
+            Gateway = Client.BaseAddress!,
+            Scenario = Scenario.Parse("""{ "ratePerSecond": 50, "requests": [ { "weight": 1, "path": "/api/users/1" } ] }"""),
+            Duration = TimeSpan.FromSeconds(1),
+            // Ten intervals pass in the run: each would have written a line.
+            SummaryInterval = TimeSpan.FromMilliseconds(100),
+            Summaries = false,
+            Output = output,
+        });
+
+        await generator.RunAsync(CancellationToken.None).WaitAsync(HangGuard);
+
+        var lines = Lines(output.ToString());
+        Assert.True(generator.Tally.Snapshot().Code(200) > 0, output.ToString());
+        Assert.Empty(SummaryLines(output.ToString()));
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("traffic: 50/s", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("total ", lines[1], StringComparison.Ordinal);
+    }
+
     private static string[] Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static List<string> SummaryLines(string output) => [.. Lines(output).Where(line => SummaryLine().IsMatch(line))];

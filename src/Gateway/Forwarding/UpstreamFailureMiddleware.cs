@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Gateway.Errors;
 using Gateway.Limits;
+using Gateway.Observability;
 using Gateway.Utilities;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Timeouts;
@@ -61,12 +63,33 @@ internal sealed partial class UpstreamFailureMiddleware(RequestDelegate next, IL
             return Task.CompletedTask;
         }
 
-        Log.Answered(logger, decision.Status, decision.Origin.ToLabel(), routeId, failure.Error, reason);
+        LogOnce(context, decision, routeId, failure.Error, reason);
 
         // Whatever YARP copied from a half-read upstream answer must not leak into ours.
         context.Response.Clear();
         var retryAfter = decision.Origin == GatewayOrigin.NoHealthy ? HealthCheckInterval(context) : (TimeSpan?)null;
         return GatewayProblems.WriteAsync(context, decision.Status, decision.Origin, decision.Detail, retryAfter);
+    }
+
+    /// <summary>
+    /// The access log carries the failure in the response's line when it writes one (see <see cref="UpstreamFailureFeature"/>);
+    /// only a response without a line gets this warning, once the response has completed and the access log has had its say.
+    /// </summary>
+    private void LogOnce(HttpContext context, GatewayDecision decision, string routeId, ForwarderError error, string reason)
+    {
+        var failure = new UpstreamFailureFeature(error.ToString(), reason);
+        context.Features.Set(failure);
+        var destination = context.GetReverseProxyFeature().ProxiedDestination?.DestinationId ?? "-";
+        var traceId = Activity.Current?.TraceId.ToHexString() ?? context.TraceIdentifier;
+        context.Response.OnCompleted(() =>
+        {
+            if (!failure.Logged)
+            {
+                Log.Answered(logger, decision.Status, decision.Origin.ToLabel(), routeId, destination, error, reason, traceId);
+            }
+
+            return Task.CompletedTask;
+        });
     }
 
     /// <summary>A client may retry once the next active probe could have found a healthy destination.</summary>
@@ -77,8 +100,8 @@ internal sealed partial class UpstreamFailureMiddleware(RequestDelegate next, IL
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = EventIds.UpstreamFailureAnswered, Level = LogLevel.Warning, Message = "Answered {Status} ({Origin}) on route {RouteId}: forwarding failed with {Error}: {Reason}")]
-        public static partial void Answered(ILogger logger, int status, string origin, string routeId, ForwarderError error, string reason);
+        [LoggerMessage(EventId = EventIds.UpstreamFailureAnswered, Level = LogLevel.Warning, Message = "Answered {Status} ({Origin}) on route {RouteId} dest={Destination}: forwarding failed with {Error}: {Reason} trace={trace_id}")]
+        public static partial void Answered(ILogger logger, int status, string origin, string routeId, string destination, ForwarderError error, string reason, string trace_id);
 
         [LoggerMessage(EventId = EventIds.UpstreamFailureUnanswered, Level = LogLevel.Information, Message = "Forwarding on route {RouteId} ended with {Error} and nothing left to answer: {Reason}")]
         public static partial void Unanswered(ILogger logger, string routeId, ForwarderError error, string reason);

@@ -41,9 +41,16 @@ internal sealed class AccessLog(ILoggerFactory loggers, IOptionsMonitor<AccessLo
         var durationMs = Math.Round(elapsed.TotalMilliseconds, 1);
         double? upstreamMs = upstream is { } up ? Math.Round(up.TotalMilliseconds, 1) : null;
         var bytes = BodyBytes(context, bodyBytes);
+        // A gateway-made 502/503/504 is told here, in its line, and not again by the forwarding warning.
+        var failure = context.Features.Get<UpstreamFailureFeature>();
         var line = new AccessLogLine(time, context.Request.Method, route?.Config.RouteId ?? "none", LogText.Path(context.Request.Path),
-            status, statusClass, origin, destination, durationMs, upstreamMs, context.Features.Get<UpstreamRetryFeature>()?.Retries ?? 0, bytes, client, traceId, span?.SpanId.ToHexString());
+            status, statusClass, origin, destination, durationMs, upstreamMs, context.Features.Get<UpstreamRetryFeature>()?.Retries ?? 0, bytes, client, traceId, span?.SpanId.ToHexString(),
+            failure?.Error, failure?.Reason);
         _logger.Log(LogLevel.Information, LineEvent, line, null, AccessLogLine.Format);
+        if (failure is not null)
+        {
+            failure.Logged = true;
+        }
     }
 
     /// <summary>Kestrel drops what is written for a HEAD request: nothing was sent.</summary>

@@ -7,17 +7,19 @@ namespace Gateway.Observability;
 /// One access-log line as structured state: every field keeps its type for JSON (UpstreamMs a number, or null when no
 /// upstream was called), and the text line prints "-" where a field has no value, which a LoggerMessage template cannot.
 /// The trace fields carry OpenTelemetry's log data model names (trace_id, span_id), so a log pipeline links a line to its trace.
+/// Error and Reason say why a forward failed (a gateway-made 502/503/504); the text line shows them only then.
 /// </summary>
 internal sealed class AccessLogLine(
     string time, string method, string route, string path, int status, string statusClass, string origin, string destination,
-    double durationMs, double? upstreamMs, int retries, long? bytes, string client, string traceId, string? spanId) : IReadOnlyList<KeyValuePair<string, object?>>
+    double durationMs, double? upstreamMs, int retries, long? bytes, string client, string traceId, string? spanId,
+    string? error = null, string? reason = null) : IReadOnlyList<KeyValuePair<string, object?>>
 {
     public const string Template =
-        "{Time} {Method} {Route} {Path} {Status} {StatusClass} {Origin} dest={Destination} {DurationMs}ms upstream={UpstreamMs} retries={Retries} bytes={Bytes} client={Client} trace={trace_id} span={span_id}";
+        "{Time} {Method} {Route} {Path} {Status} {StatusClass} {Origin} dest={Destination} {DurationMs}ms upstream={UpstreamMs} retries={Retries} bytes={Bytes} client={Client} trace={trace_id} span={span_id} error={Error} reason={Reason}";
 
     public static readonly Func<AccessLogLine, Exception?, string> Format = (line, _) => line.ToString();
 
-    public int Count => 16;
+    public int Count => 18;
 
     public KeyValuePair<string, object?> this[int index] => index switch
     {
@@ -36,7 +38,9 @@ internal sealed class AccessLogLine(
         12 => new("Client", client),
         13 => new("trace_id", traceId),
         14 => new("span_id", spanId),
-        15 => new("{OriginalFormat}", Template),
+        15 => new("Error", error),
+        16 => new("Reason", reason),
+        17 => new("{OriginalFormat}", Template),
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
 
@@ -51,5 +55,5 @@ internal sealed class AccessLogLine(
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{time} {method} {route} {path} {status} {statusClass} {origin} dest={destination} {durationMs}ms upstream={(upstreamMs is { } ms ? ms.ToString(CultureInfo.InvariantCulture) + "ms" : "-")} retries={retries} bytes={bytes?.ToString(CultureInfo.InvariantCulture) ?? "-"} client={client} trace={traceId} span={spanId ?? "-"}");
+        $"{time} {method} {route} {path} {status} {statusClass} {origin} dest={destination} {durationMs}ms upstream={(upstreamMs is { } ms ? ms.ToString(CultureInfo.InvariantCulture) + "ms" : "-")} retries={retries} bytes={bytes?.ToString(CultureInfo.InvariantCulture) ?? "-"} client={client} trace={traceId} span={spanId ?? "-"}{(error is null ? "" : $" error={error} reason=\"{reason}\"")}");
 }
