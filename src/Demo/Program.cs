@@ -1,5 +1,6 @@
 using Demo;
 using Gateway;
+using Gateway.Configuration;
 using Gateway.Hosting;
 using Gateway.Observability;
 using Samples.Chaos;
@@ -50,7 +51,7 @@ async Task RunDemoAsync()
           admin            {listeners.AdminUrl}healthz
           users API        {usersUrl}  (upstream, reached through the gateway at /api/*; users-2 at {secondUsersUrl} takes over when it is out)
           chaos service    {chaosUrl}  (upstream, reached through the gateway at /chaos/*)
-          route config     {Path.GetFullPath("appsettings.json")}  (edit it: routes change live)
+          route config     {Path.GetFullPath(builder.Configuration[ConfigFileExtensions.ConfigFileKey] ?? "appsettings.json")}  (edit it: routes change live)
           status page      {listeners.AdminUrl}  (admin key: demo-admin-key)
           traffic          {(withTraffic ? "the default scenario (src/Samples.Traffic/scenarios/default.json)" : "off (--no-traffic)")}
           console          a line every 10 s of what the gateway answered, by class and origin{(accessLog ? "; the access log is on" : "; --access-log adds a line per error response")}
