@@ -94,19 +94,7 @@ public sealed partial class WhoAnsweredTests : PerTestGateway
             context.Response.Headers["Proxy-Status"] = UpstreamProxyStatus;
             return Results.Text("cached");
         }));
-        await Gateway.EditConfigAsync(Config, json =>
-        {
-            json["ReverseProxy"]!["Clusters"]!["status-upstream"] = new JsonObject
-            {
-                ["Destinations"] = new JsonObject { ["one"] = new JsonObject { ["Address"] = upstream.Url } },
-            };
-            json["ReverseProxy"]!["Routes"]!["status-cached"] = new JsonObject
-            {
-                ["ClusterId"] = "status-upstream",
-                ["OutputCachePolicy"] = "shared",
-                ["Match"] = new JsonObject { ["Path"] = "/status-cached" },
-            };
-        });
+        await CachedRouteAsync(upstream, "/status-cached");
 
         using var miss = await Client.GetAsync(new Uri("/status-cached", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, miss.StatusCode);
@@ -120,6 +108,34 @@ public sealed partial class WhoAnsweredTests : PerTestGateway
         Assert.Equal(UpstreamProxyStatus, Header(hit, "Proxy-Status"));
     }
 
+    [Fact]
+    public async Task A_stored_answer_is_not_served_past_its_max_age()
+    {
+        var answers = 0;
+        await using var upstream = await TestUpstream.StartAsync(app => app.MapGet("/short-lived", (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "public, max-age=2";
+            return Results.Text($"{Interlocked.Increment(ref answers)}");
+        }));
+        await CachedRouteAsync(upstream, "/short-lived");
+
+        using (var first = await Client.GetAsync(new Uri("/short-lived", UriKind.Relative)))
+        {
+            Assert.Equal("gateway; fwd=uri-miss; stored", Header(first, "Cache-Status"));
+        }
+
+        var seen = new List<string>();
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var response = await Client.GetAsync(new Uri("/short-lived", UriKind.Relative));
+            var member = Header(response, "Cache-Status") ?? "";
+            seen.Add($"{member} (Age {response.Headers.Age?.TotalSeconds})");
+            Assert.DoesNotContain("ttl=-", member, StringComparison.Ordinal); // a stale answer served as a hit
+            Assert.True(response.Headers.Age is null || response.Headers.Age <= TimeSpan.FromSeconds(2), string.Join("; ", seen));
+            return member.StartsWith("gateway; fwd=", StringComparison.Ordinal);
+        }, () => "the upstream is asked again once max-age=2 has passed: " + string.Join("; ", seen.TakeLast(3)));
+    }
+
     private static void AssertHit(string? member, int maxTtl)
     {
         var match = HitMember().Match(member ?? "");
@@ -127,6 +143,21 @@ public sealed partial class WhoAnsweredTests : PerTestGateway
         var ttl = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.InRange(ttl, maxTtl - 5, maxTtl);
     }
+
+    /// <summary>A route on the shared cache to <paramref name="path"/> of a test's own upstream.</summary>
+    private Task CachedRouteAsync(TestUpstream upstream, string path) => Gateway.EditConfigAsync(Config, json =>
+    {
+        json["ReverseProxy"]!["Clusters"]!["test-upstream"] = new JsonObject
+        {
+            ["Destinations"] = new JsonObject { ["one"] = new JsonObject { ["Address"] = upstream.Url } },
+        };
+        json["ReverseProxy"]!["Routes"]![$"cached{path.Replace('/', '-')}"] = new JsonObject
+        {
+            ["ClusterId"] = "test-upstream",
+            ["OutputCachePolicy"] = "shared",
+            ["Match"] = new JsonObject { ["Path"] = path },
+        };
+    });
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values) ? string.Join(", ", values) : null;

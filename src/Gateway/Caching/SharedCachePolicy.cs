@@ -138,7 +138,15 @@ internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePo
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Again once the answer is complete, for an answer without a body (decided earlier by <see cref="CacheLifetimeTransform"/>).</summary>
     public ValueTask ServeResponseAsync(OutputCacheContext context, CancellationToken cancellation)
+    {
+        DecideStorage(context);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Stored for its freshness lifetime, or not at all; from the response headers only, so it can run as they arrive.</summary>
+    internal static void DecideStorage(OutputCacheContext context)
     {
         var lifetime = StorableFor(context.HttpContext.Response, HasAuthorization(context.HttpContext.Request));
         if (lifetime is { } fresh)
@@ -149,8 +157,6 @@ internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePo
         {
             context.AllowCacheStorage = false;
         }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>How long a shared cache may keep this answer, or null when it must not store it.</summary>
