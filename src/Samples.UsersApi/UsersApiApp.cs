@@ -34,6 +34,10 @@ public static class UsersApiApp
         app.MapJobEndpoints();
         app.MapDemoEndpoints();
         app.MapProductEndpoints();
+
+        // Last: HEAD and OPTIONS are derived from every endpoint mapped above.
+        var routes = (IEndpointRouteBuilder)app;
+        routes.DataSources.Add(new HeadAndOptionsEndpoints([.. routes.DataSources]));
         return app;
     }
 }

@@ -60,7 +60,14 @@ public sealed class HeaderHygieneTests : PerTestGateway
     [Fact]
     public async Task A_header_the_upstream_nominates_in_Connection_does_not_reach_the_client()
     {
-        await using var upstream = await HopUpstream.StartAsync();
+        // An upstream that nominates one of its response headers as hop-by-hop.
+        await using var upstream = await TestUpstream.StartAsync(app => app.MapGet("/hop", (HttpResponse response) =>
+        {
+            response.Headers.Connection = "X-Hop";
+            response.Headers["X-Hop"] = "secret";
+            response.Headers["X-Kept"] = "end-to-end";
+            return "ok";
+        }));
         await Gateway.EditConfigAsync(Config, json =>
         {
             json["ReverseProxy"]!["Routes"]!["hop"] = new JsonObject { ["ClusterId"] = "hop", ["Match"] = new JsonObject { ["Path"] = "/hop" } };
@@ -135,35 +142,5 @@ public sealed class HeaderHygieneTests : PerTestGateway
         using var response = await Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return new((await response.Content.ReadFromJsonAsync<Dictionary<string, string>>())!, StringComparer.OrdinalIgnoreCase);
-    }
-
-    /// <summary>An upstream that nominates one of its response headers as hop-by-hop.</summary>
-    private sealed class HopUpstream : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private HopUpstream(WebApplication app) => _app = app;
-
-        public string Url => _app.Urls.Single();
-
-        public static async Task<HopUpstream> StartAsync()
-        {
-            var app = WebApplication.CreateSlimBuilder(["--urls", "http://127.0.0.1:0"]).Build();
-            app.MapGet("/hop", (HttpResponse response) =>
-            {
-                response.Headers.Connection = "X-Hop";
-                response.Headers["X-Hop"] = "secret";
-                response.Headers["X-Kept"] = "end-to-end";
-                return "ok";
-            });
-            await app.StartAsync();
-            return new HopUpstream(app);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
     }
 }

@@ -99,6 +99,7 @@ public sealed class OutputCacheTests : PerTestGateway
         using var response = await Client.SendAsync(request);
 
         Assert.Equal(AnswerCount(stored) + 1, AnswerCount(response));
+        Assert.Equal("gateway; fwd=request", response.Headers.GetValues("Cache-Status").Single()); // RFC 9211: forwarded for the request's sake
         var (_, metrics) = await MetricsScrape.ReadAsync(Gateway);
         Assert.Equal(1, CacheResult(metrics, "bypass"));
     }
@@ -118,6 +119,29 @@ public sealed class OutputCacheTests : PerTestGateway
         var (_, metrics) = await MetricsScrape.ReadAsync(Gateway);
         Assert.Equal(2, CacheResult(metrics, "miss"));
         Assert.Equal(0, CacheResult(metrics, "hit"));
+    }
+
+    [Fact]
+    public async Task A_head_answer_is_kept_apart_and_never_answers_a_get_with_an_empty_body()
+    {
+        using var head = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, Products));
+        using var get = await Client.GetAsync(new Uri(Products, UriKind.Relative));
+        using var headAgain = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, Products));
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        var body = await get.Content.ReadAsByteArrayAsync();
+        Assert.NotEmpty(body);
+        Assert.Equal(body.Length, get.Content.Headers.ContentLength);
+        Assert.Equal(AnswerCount(head) + 1, AnswerCount(get)); // the GET was not answered from the HEAD's entry
+        Assert.Null(get.Headers.Age);
+        Assert.Equal(AnswerCount(head), AnswerCount(headAgain)); // the HEAD's own entry answers the next HEAD
+        Assert.NotNull(headAgain.Headers.Age);
+        Assert.Empty(await headAgain.Content.ReadAsByteArrayAsync());
+        // RFC 9110 §8.6: a HEAD answer may leave Content-Length out (the cache does), but never state another length.
+        if (headAgain.Content.Headers.TryGetValues("Content-Length", out var length))
+        {
+            Assert.Equal($"{body.Length}", length.Single());
+        }
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace Gateway.IntegrationTests;
 /// <summary>Every gateway-made problem's type resolves on the gateway to an explanation, with the route's real facts.</summary>
 public sealed class StatusGuideTests : PerTestGateway
 {
-    private static readonly int[] GuideCodes = [100, 101, 200, 201, 202, 204, 206, 301, 302, 304, 400, 401, 403, 404, 405, 408, 409, 410, 413, 422, 429, 431, 500, 502, 503, 504];
+    private static readonly int[] GuideCodes = [100, 101, 200, 201, 202, 204, 206, 301, 302, 304, 400, 401, 403, 404, 405, 408, 409, 410, 413, 414, 422, 429, 431, 500, 502, 503, 504];
 
     // Access log for everything, so each origin's line can be checked.
     protected override string[] GatewayArgs => ["--AccessLog:MinStatus=0"];
@@ -130,6 +130,41 @@ public sealed class StatusGuideTests : PerTestGateway
 
         using var unknown = await GetAsync("/_gateway/status/299", "application/json");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    /// <summary>
+    /// Issue 25: a 20 KB query got Kestrel's 414 with an empty body, and the guide had no page for it. The codes Kestrel
+    /// makes before the gateway now have pages that say so, with the limits this gateway runs with (the root config's).
+    /// </summary>
+    [Theory]
+    [InlineData(400, "a header line without a colon", "Kestrel:Limits")]
+    [InlineData(408, "RequestHeadersTimeout", "00:00:05 here")]
+    [InlineData(414, "MaxRequestLineSize", "8192 bytes here")]
+    [InlineData(431, "MaxRequestHeadersTotalSize", "32768 bytes here")]
+    public async Task The_codes_kestrel_makes_before_the_gateway_are_explained_with_the_limits_in_force(int code, string cause, string limit)
+    {
+        using var json = await GetAsync($"/_gateway/status/{code}", "application/json");
+        Assert.Equal(HttpStatusCode.OK, json.StatusCode);
+        var note = (await json.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("beforeGateway").GetString()!;
+        Assert.Contains(cause, note, StringComparison.Ordinal);
+        Assert.Contains(limit, note, StringComparison.Ordinal);
+        Assert.Contains("empty body", note, StringComparison.Ordinal);
+
+        using var html = await GetAsync($"/_gateway/status/{code}", "text/html");
+        Assert.Contains("Made by Kestrel before the gateway", await html.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_20_KB_query_is_kestrels_empty_414_and_its_page_exists()
+    {
+        var answer = await Reliability.RawHttp.SendAsync(Client.BaseAddress!,
+            $"GET /api/search?q={new string('a', 20_000)} HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.True(answer.Status == 414, answer.Raw.Length > 300 ? answer.Raw[..300] : answer.Raw);
+        Assert.Equal("", answer.Body);
+        Assert.Contains("Connection: close", answer.Raw, StringComparison.OrdinalIgnoreCase);
+
+        using var list = await GetAsync("/_gateway/status", "text/html");
+        Assert.Contains("414 URI Too Long", await list.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace Gateway.Caching;
 
@@ -32,6 +33,7 @@ public static class CachingExtensions
         }
 
         services.AddSingleton<IConfigChangeListener, CacheEviction>();
+        services.AddSingleton<ITransformProvider, CacheLifetimeTransform>();
         return services;
     }
 

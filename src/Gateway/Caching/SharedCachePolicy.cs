@@ -1,3 +1,4 @@
+using System.Globalization;
 using Gateway.Errors;
 using Gateway.Observability;
 using Microsoft.AspNetCore.Http;
@@ -44,6 +45,16 @@ internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePo
         {
             context.EnableOutputCaching = false;
             metrics.CacheRequests.WithLabels(route, CacheResults.Bypass).Inc();
+            http.Response.OnStarting(static state =>
+            {
+                var http = (HttpContext)state;
+                if (FromUpstream(http))
+                {
+                    WhoAnswered.CacheForwarded(http.Response, ForwardedForRequest, stored: false);
+                }
+
+                return Task.CompletedTask;
+            }, http);
             return ValueTask.CompletedTask;
         }
 
@@ -65,15 +76,60 @@ internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePo
         context.Tags.Add(route);
         http.Response.OnStarting(static state =>
         {
-            var (http, metrics, route) = ((HttpContext, GatewayMetrics, string))state;
+            var (context, metrics, route) = ((OutputCacheContext, GatewayMetrics, string))state;
+            var http = context.HttpContext;
             var result = http.GetOrigin() != GatewayOrigin.Cache ? CacheResults.Miss
                 : http.Response.StatusCode == StatusCodes.Status304NotModified ? CacheResults.NotModified
                 : CacheResults.Hit;
             metrics.CacheRequests.WithLabels(route, result).Inc();
+            SayWhoAnswered(context, result);
             return Task.CompletedTask;
-        }, (http, metrics, route));
+        }, (context, metrics, route));
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>
+    /// Cache-Status (RFC 9211) on what the cache answered (a hit, also its 304) and on what it forwarded and got from the
+    /// upstream; never on an answer the gateway made itself (RFC 9211 §2). Runs as the headers go out: after the cache
+    /// copied the headers it stores, so a stored entry never carries this request's member.
+    /// </summary>
+    private static void SayWhoAnswered(OutputCacheContext context, string result)
+    {
+        var http = context.HttpContext;
+        var response = http.Response;
+        if (result != CacheResults.Miss)
+        {
+            WhoAnswered.CacheHit(response, SecondsFresh(response, context.ResponseTime ?? DateTimeOffset.UtcNow));
+            if (HttpMethods.IsHead(http.Request.Method))
+            {
+                // The cache states its stored body's length, 0 for a HEAD's entry: wrong for HEAD (RFC 9110 §8.6), so none.
+                response.ContentLength = null;
+            }
+        }
+        else if (FromUpstream(http))
+        {
+            var stored = context.AllowCacheStorage && StorableFor(response, HasAuthorization(http.Request)) is not null;
+            WhoAnswered.CacheForwarded(response, ForwardedForUriMiss, stored);
+        }
+    }
+
+    /// <summary>RFC 9211 ttl: the freshness lifetime the stored answer states, less its age (Age, or since its Date on a 304).</summary>
+    internal static long SecondsFresh(HttpResponse response, DateTimeOffset now)
+    {
+        var lifetime = CacheControlHeaderValue.TryParse(response.Headers.CacheControl.ToString(), out var cacheControl)
+            ? cacheControl.SharedMaxAge ?? cacheControl.MaxAge ?? TimeSpan.Zero
+            : TimeSpan.Zero;
+        var age = long.TryParse(response.Headers.Age.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds
+            : HeaderUtilities.TryParseDate(response.Headers.Date.ToString(), out var date) ? Math.Max(0, (long)(now - date).TotalSeconds)
+            : 0;
+        return (long)lifetime.TotalSeconds - age;
+    }
+
+    // RFC 9211 §2.2's reasons for going forward.
+    private const string ForwardedForUriMiss = "uri-miss";
+    private const string ForwardedForRequest = "request";
+
+    private static bool FromUpstream(HttpContext context) => context.GetOrigin() is null or GatewayOrigin.Upstream;
 
     /// <summary>Called when a fresh entry answers (a 200 or, for a matching If-None-Match, a 304): the gateway decided it.</summary>
     public ValueTask ServeFromCacheAsync(OutputCacheContext context, CancellationToken cancellation)
@@ -82,7 +138,15 @@ internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePo
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Again once the answer is complete, for an answer without a body (decided earlier by <see cref="CacheLifetimeTransform"/>).</summary>
     public ValueTask ServeResponseAsync(OutputCacheContext context, CancellationToken cancellation)
+    {
+        DecideStorage(context);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Stored for its freshness lifetime, or not at all; from the response headers only, so it can run as they arrive.</summary>
+    internal static void DecideStorage(OutputCacheContext context)
     {
         var lifetime = StorableFor(context.HttpContext.Response, HasAuthorization(context.HttpContext.Request));
         if (lifetime is { } fresh)
@@ -93,8 +157,6 @@ internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePo
         {
             context.AllowCacheStorage = false;
         }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>How long a shared cache may keep this answer, or null when it must not store it.</summary>

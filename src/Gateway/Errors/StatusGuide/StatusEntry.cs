@@ -2,7 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace Gateway.Errors.StatusGuide;
 
-/// <summary>One status code of the guide, as written once in status-codes.json (HTML and JSON are rendered from it).</summary>
+/// <summary>
+/// One status code of the guide, as written once in status-codes.json (HTML and JSON are rendered from it).
+/// <see cref="BeforeGateway"/>, when set, says how Kestrel makes the code itself before any gateway step (an empty body,
+/// no origin), with the limit in force filled in.
+/// </summary>
 public sealed record StatusEntry(
     int Code,
     string Reason,
@@ -12,4 +16,5 @@ public sealed record StatusEntry(
     string WhoActs,
     StatusAdvice WhatToDo,
     IReadOnlyList<StatusHeader> Headers,
-    IReadOnlyDictionary<string, string> Origins);
+    IReadOnlyDictionary<string, string> Origins,
+    string? BeforeGateway = null);

@@ -32,6 +32,11 @@ internal sealed partial class StatusFacts(
             ["cluster"] = "(unknown cluster)",
             ["timeout"] = "(no timeout known)",
             ["bodyLimit"] = Bytes(kestrel.Value.Limits.MaxRequestBodySize),
+            // The limits Kestrel enforces before the gateway runs (400/408/414/431 with an empty body).
+            ["requestLineLimit"] = Bytes(kestrel.Value.Limits.MaxRequestLineSize),
+            ["headersLimit"] = Bytes(kestrel.Value.Limits.MaxRequestHeadersTotalSize),
+            ["headerCountLimit"] = Bytes(kestrel.Value.Limits.MaxRequestHeaderCount),
+            ["headersTimeout"] = Span(kestrel.Value.Limits.RequestHeadersTimeout),
             ["healthCheckInterval"] = Span(healthChecks.Value.DefaultInterval),
             ["destinationHealth"] = "the operators see each destination's health on the gateway's admin port",
         };

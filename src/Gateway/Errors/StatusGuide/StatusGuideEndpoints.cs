@@ -43,11 +43,11 @@ public static class StatusGuideEndpoints
                 return GatewayProblems.Result(StatusCodes.Status404NotFound, GatewayOrigin.NoRoute, $"The guide has no page for {code}; see {BasePath} for the codes it explains.");
             }
 
-            var explanation = origin is not null && entry.Origins.TryGetValue(origin, out var text)
-                ? StatusFacts.Fill(text, facts.Facts(route, ListenerFeature.Of(context) == GatewayListener.Admin))
-                : null;
+            var live = new Lazy<Dictionary<string, string>>(() => facts.Facts(route, ListenerFeature.Of(context) == GatewayListener.Admin));
+            var explanation = origin is not null && entry.Origins.TryGetValue(origin, out var text) ? StatusFacts.Fill(text, live.Value) : null;
+            var beforeGateway = entry.BeforeGateway is { } kestrelText ? StatusFacts.Fill(kestrelText, live.Value) : null;
             return WantsHtml(context.Request)
-                ? Html(CodePage(entry, origin, route, explanation))
+                ? Html(CodePage(entry, origin, route, explanation, beforeGateway))
                 : Results.Json(new
                 {
                     entry.Code,
@@ -59,6 +59,7 @@ public static class StatusGuideEndpoints
                     entry.WhatToDo,
                     entry.Headers,
                     reachedFrom = explanation is null ? null : new { origin, route, explanation },
+                    beforeGateway,
                     origins = entry.Origins.Keys,
                     list = BasePath,
                 });
@@ -88,7 +89,7 @@ public static class StatusGuideEndpoints
         return Results.Content(page, "text/html; charset=utf-8");
     }
 
-    private static string CodePage(StatusEntry entry, string? origin, string? route, string? explanation)
+    private static string CodePage(StatusEntry entry, string? origin, string? route, string? explanation, string? beforeGateway)
     {
         var e = HtmlEncoder.Default;
         var html = new StringBuilder();
@@ -98,6 +99,11 @@ public static class StatusGuideEndpoints
         {
             html.Append(CultureInfo.InvariantCulture,
                 $"<section class=\"why\"><h2>Why you got it here</h2><p>Origin <code>{e.Encode(origin!)}</code>{(route is null ? "" : $", route <code>{e.Encode(route)}</code>")}.</p><p>{e.Encode(explanation)}</p></section>");
+        }
+
+        if (beforeGateway is not null)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<h2>Made by Kestrel before the gateway</h2><p>{e.Encode(beforeGateway)}</p>");
         }
 
         html.Append(CultureInfo.InvariantCulture, $"<h2>Who should act</h2><p>{e.Encode(entry.WhoActs)}</p>");

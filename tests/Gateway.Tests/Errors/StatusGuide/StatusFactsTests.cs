@@ -67,6 +67,21 @@ public sealed partial class StatusFactsTests
         Assert.Equal(bodyLimit, (await FactsAsync("users", [Route() with { MaxRequestBodySize = routeLimit }]))["bodyLimit"]);
 
     [Fact]
+    public async Task Kestrels_own_limits_are_the_ones_in_force()
+    {
+        var kestrel = new KestrelServerOptions();
+        kestrel.Limits.MaxRequestLineSize = 4096;
+        kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(5);
+
+        var facts = await FactsAsync(null, [], kestrel: kestrel);
+
+        Assert.Equal("4096", facts["requestLineLimit"]);
+        Assert.Equal("32768", facts["headersLimit"]); // Kestrel's defaults where nothing is set.
+        Assert.Equal("100", facts["headerCountLimit"]);
+        Assert.Equal("00:00:05", facts["headersTimeout"]);
+    }
+
+    [Fact]
     public async Task Kestrel_without_a_body_limit_has_none()
     {
         var kestrel = new KestrelServerOptions();
@@ -167,7 +182,8 @@ public sealed partial class StatusFactsTests
     {
         var facts = await FactsAsync(null, []);
         var placeholders = new StatusGuideBook().Codes
-            .SelectMany(entry => entry.Origins.Select(origin => (entry.Code, Origin: origin.Key, Text: origin.Value)))
+            .SelectMany(entry => entry.Origins.Select(origin => (entry.Code, Origin: origin.Key, Text: origin.Value))
+                .Append((entry.Code, Origin: "(before the gateway)", Text: entry.BeforeGateway ?? "")))
             .SelectMany(page => Placeholder().Matches(page.Text).Select(match => (page.Code, page.Origin, Name: match.Groups[1].Value)));
 
         Assert.All(placeholders, used => Assert.True(facts.ContainsKey(used.Name), $"{used.Code} {used.Origin}: {{{used.Name}}} is not a fact"));

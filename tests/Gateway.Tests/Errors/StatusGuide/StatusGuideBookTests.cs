@@ -44,6 +44,20 @@ public sealed class StatusGuideBookTests
         Assert.All(Book.Codes, entry => Assert.All(entry.Origins.Keys, origin => Assert.Contains(origin, labels)));
     }
 
+    /// <summary>Kestrel answers these before any gateway step, with an empty body and no origin: their pages must say so.</summary>
+    [Fact]
+    public void The_codes_kestrel_makes_before_the_gateway_say_so_and_no_other_does()
+    {
+        var made = Book.Codes.Where(entry => entry.BeforeGateway is not null).Select(entry => entry.Code);
+
+        Assert.Equal([400, 408, 414, 431], made);
+        Assert.All(Book.Codes.Where(entry => entry.BeforeGateway is not null), entry =>
+        {
+            Assert.Contains("Kestrel:Limits", entry.BeforeGateway, StringComparison.Ordinal);
+            Assert.Contains("empty body", entry.BeforeGateway, StringComparison.Ordinal);
+        });
+    }
+
     /// <summary>Every status the gateway answers itself links to <c>/_gateway/status/{code}?origin=...</c>: that page must explain it.</summary>
     [Theory]
     [InlineData(200, GatewayOrigin.Cache)]

@@ -1,0 +1,42 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+
+namespace Gateway.Errors;
+
+/// <summary>
+/// The one writer of the standard headers that say who answered: <c>Proxy-Status</c> (RFC 9209) and <c>Cache-Status</c>
+/// (RFC 9211). Both are structured-field Lists with one member per intermediary, the one nearest the origin first
+/// (RFC 9209 §2, RFC 9211 §2): the gateway's member (its name, then parameters) is appended after any member an
+/// upstream sent, which is kept.
+/// </summary>
+public static class WhoAnswered
+{
+    /// <summary>The gateway's member name in both lists: an sf-token.</summary>
+    public const string Name = "gateway";
+
+    public const string ProxyStatusHeader = "Proxy-Status";
+    public const string CacheStatusHeader = "Cache-Status";
+
+    /// <summary>RFC 9209 §2.3.19: the gateway made the answer itself without asking the next hop (a redirect rule).</summary>
+    public const string ProxyInternalResponse = "proxy_internal_response";
+
+    /// <summary><c>Proxy-Status: gateway; error=&lt;type&gt;</c>, <paramref name="errorType"/> one of RFC 9209 §2.3's tokens.</summary>
+    public static void ProxyError(HttpResponse response, string errorType) =>
+        Append(response.Headers, ProxyStatusHeader, $"{Name}; error={errorType}");
+
+    /// <summary><c>Cache-Status: gateway; hit; ttl=N</c>: answered from a stored response (also a 304), N seconds of freshness left (negative when stale).</summary>
+    public static void CacheHit(HttpResponse response, long ttlSeconds) =>
+        Append(response.Headers, CacheStatusHeader, string.Create(CultureInfo.InvariantCulture, $"{Name}; hit; ttl={ttlSeconds}"));
+
+    /// <summary><c>Cache-Status: gateway; fwd=&lt;reason&gt;</c>, with <c>stored</c> when the answer was kept for later requests.</summary>
+    public static void CacheForwarded(HttpResponse response, string reason, bool stored) =>
+        Append(response.Headers, CacheStatusHeader, stored ? $"{Name}; fwd={reason}; stored" : $"{Name}; fwd={reason}");
+
+    /// <summary>One field line: the members already there (several lines are one List, RFC 9651 §3.1), then ours.</summary>
+    private static void Append(IHeaderDictionary headers, string header, string member)
+    {
+        var existing = headers[header];
+        headers[header] = StringValues.IsNullOrEmpty(existing) ? member : $"{string.Join(", ", existing.Where(value => !string.IsNullOrWhiteSpace(value)))}, {member}";
+    }
+}
