@@ -9,12 +9,12 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Admin;
 
 /// <summary>
-/// Whole-gateway numbers for the status page: every replica publishes its response counts and its last five minutes
-/// (<see cref="ResponseHistory"/>) to the shared store each reconcile interval, and a replica answering
-/// <c>/admin/status</c> sums the published ones, its own included, so every replica gives the same total for the same
-/// moment (its live counts only before its first publish). A replica not heard from for three intervals (at least
-/// 10 s) is left out of the totals; its buckets stay in the history until they are older than the window (the answers
-/// it gave did happen), then it is dropped from the store. A restarted replica takes its published buckets back.
+/// Whole-gateway numbers for the status page: every replica publishes its response counts to the shared store each
+/// reconcile interval, and its last five minutes (<see cref="ResponseHistory"/>) once per 5-second bucket, and a
+/// replica answering <c>/admin/status</c> sums the published ones, its own included, so every replica gives the same
+/// numbers for the same moment (its live counts only before its first publish). A replica not heard from for three
+/// intervals (at least 10 s) is left out of the totals and dropped from the store; its buckets stay in the history
+/// until they are older than the window (the answers it gave did happen). A restarted replica takes its buckets back.
 /// </summary>
 internal sealed partial class ReplicaCounts(
     ISharedStore store, GatewayMetrics metrics, IOptions<GatewayOptions> gateway, IOptions<StoreOptions> options, TimeProvider clock,
@@ -24,6 +24,7 @@ internal sealed partial class ReplicaCounts(
 
     private readonly ResponseHistory _history = new();
     private bool _seeded;
+    private long _historyPublished = -1;
 
     public string Replica => gateway.Value.Replica;
 
@@ -48,20 +49,27 @@ internal sealed partial class ReplicaCounts(
             return;
         }
 
+        var now = clock.GetUtcNow();
+        await store.SetFieldAsync(StoreKeys.ReplicaCounts, Replica, JsonSerializer.Serialize(new Published(now, counts), Json));
         if (!_seeded)
         {
             // What this replica published before a restart: its answers then stay in the chart.
-            var published = await store.FieldsAsync(StoreKeys.ReplicaCounts);
-            if (published.TryGetValue(Replica, out var json) && Parse(Replica, json) is { History: { } earlier })
+            var published = await store.FieldsAsync(StoreKeys.ReplicaHistory);
+            if (published.TryGetValue(Replica, out var json) && ParseHistory(Replica, json) is { } earlier)
             {
-                _history.Seed(earlier, clock.GetUtcNow());
+                _history.Seed(earlier.Buckets, now);
             }
 
             _seeded = true;
         }
 
-        var now = clock.GetUtcNow();
-        await store.SetFieldAsync(StoreKeys.ReplicaCounts, Replica, JsonSerializer.Serialize(new Published(now, counts, _history.Buckets(now)), Json));
+        // Once a bucket: the buckets before this one are complete (a few KB each, so not every interval).
+        var slot = ResponseHistory.SlotOf(now);
+        if (slot != _historyPublished)
+        {
+            await store.SetFieldAsync(StoreKeys.ReplicaHistory, Replica, JsonSerializer.Serialize(new PublishedHistory(now, _history.Buckets(now)), Json));
+            _historyPublished = slot;
+        }
     }
 
     /// <summary>The sum over every replica seen, who they were, and the last five minutes; this replica's alone when the store is away.</summary>
@@ -80,40 +88,40 @@ internal sealed partial class ReplicaCounts(
             var published = await store.FieldsAsync(StoreKeys.ReplicaCounts);
             var total = ResponseCounts.Empty();
             var seen = new List<ReplicaSeen>();
-            var histories = new List<IReadOnlyList<HistoryBucket>> { ownHistory };
-            var publishedAt = new List<DateTimeOffset>();
             foreach (var (name, json) in published)
             {
-                var other = Parse(name, json);
-                if (other is null || now - other.At > ForgetAfter)
+                if (Parse(name, json) is not { } other || now - other.At > StaleAfter)
                 {
                     await store.RemoveFieldAsync(StoreKeys.ReplicaCounts, name);
                     continue;
                 }
 
-                if (name != Replica)
-                {
-                    // An older replica publishes no history: it is in the totals, not in the chart.
-                    histories.Add(other.History ?? []);
-                }
-
-                if (now - other.At > StaleAfter)
-                {
-                    continue;
-                }
-
                 total = total.Plus(other.Counts);
                 seen.Add(new ReplicaSeen(name, other.At, other.Counts.Requests, This: name == Replica));
-                if (name != Replica)
-                {
-                    publishedAt.Add(other.At);
-                }
             }
 
             if (!seen.Any(replica => replica.This))
             {
                 total = total.Plus(own);
                 seen.Add(new ReplicaSeen(Replica, now, own.Requests, This: true));
+            }
+
+            var histories = new List<IReadOnlyList<HistoryBucket>> { ownHistory };
+            var publishedAt = new List<DateTimeOffset>();
+            foreach (var (name, json) in await store.FieldsAsync(StoreKeys.ReplicaHistory))
+            {
+                if (ParseHistory(name, json) is not { } other || now - other.At > ForgetAfter)
+                {
+                    await store.RemoveFieldAsync(StoreKeys.ReplicaHistory, name);
+                }
+                else if (name != Replica)
+                {
+                    histories.Add(other.Buckets);
+                    if (seen.Any(replica => replica.Name == name))
+                    {
+                        publishedAt.Add(other.At);
+                    }
+                }
             }
 
             var history = StatusHistory.Sum(histories, StatusHistory.CompleteEnd(now, publishedAt));
@@ -125,11 +133,16 @@ internal sealed partial class ReplicaCounts(
         }
     }
 
-    private Published? Parse(string name, string json)
+    private Published? Parse(string name, string json) => Read<Published>(name, json) is { Counts: not null } published ? published : null;
+
+    private PublishedHistory? ParseHistory(string name, string json) => Read<PublishedHistory>(name, json) is { Buckets: not null } history ? history : null;
+
+    private T? Read<T>(string name, string json)
+        where T : class
     {
         try
         {
-            return JsonSerializer.Deserialize<Published>(json, Json) is { Counts: not null } published ? published : null;
+            return JsonSerializer.Deserialize<T>(json, Json);
         }
         catch (JsonException ex)
         {
@@ -138,8 +151,9 @@ internal sealed partial class ReplicaCounts(
         }
     }
 
-    /// <summary>What a replica publishes; <paramref name="History"/> is null from a replica older than the history.</summary>
-    private sealed record Published(DateTimeOffset At, ResponseCounts Counts, IReadOnlyList<HistoryBucket>? History = null);
+    private sealed record Published(DateTimeOffset At, ResponseCounts Counts);
+
+    private sealed record PublishedHistory(DateTimeOffset At, IReadOnlyList<HistoryBucket> Buckets);
 
     private static partial class Log
     {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Gateway.Observability;
 
 namespace Gateway.Admin;
@@ -5,6 +6,7 @@ namespace Gateway.Admin;
 /// <summary>Sums of gateway_responses_total by class, origin and route: one replica's, read from its live counter, or several added up.</summary>
 internal sealed record ResponseCounts(Dictionary<string, double> ByClass, Dictionary<string, double> ByOrigin, Dictionary<string, RouteCounts> ByRoute)
 {
+    [JsonIgnore]
     public double Requests => ByClass.Values.Sum();
 
     public static ResponseCounts Empty() => new([], [], []);

@@ -216,10 +216,11 @@
       const state = [el("span", stateName, `state ${STATE_CLASS[stateName] || "bad"}`)];
       if (route.stateReason) state.push(el("span", route.stateReason, "reason"));
       const destinations = [el("span", `cluster ${route.cluster}`, "cluster")];
-      route.destinations.forEach((d) => destinations.push(el("span", healthText(d), "dest " + (d.health === "unhealthy" ? "bad" : "ok"))));
+      // Unknown (no check has said either way) is not shown as healthy.
+      route.destinations.forEach((d) => destinations.push(el("span", healthText(d), "dest " + ({ unhealthy: "bad", healthy: "ok" }[d.health] || "unknown"))));
       const recent = route.recent;
       const answers = !recent || !recent.requests ? "none"
-        : `${fmt(recent.requests, 0)} in the last ${recent.seconds >= 300 ? "5 minutes" : "minute"}, ${fmt((100 * recent.errors) / recent.requests)}% 5xx`;
+        : `${fmt(recent.requests, 0)} in the last ${recent.seconds >= 300 ? "5 minutes" : "minute"}, ${fmt((100 * recent.errors) / recent.requests, 0)}% 5xx`;
       const button = el("button", route.maintenance ? "End maintenance" : "Start maintenance");
       button.append(el("span", ` for ${route.id}`, "visually-hidden"));
       button.type = "button";
