@@ -23,6 +23,7 @@ internal sealed partial class ReplicaCounts(
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly ResponseHistory _history = new();
+    private readonly Lock _sampling = new();
     private bool _seeded;
     private long _historyPublished = -1;
 
@@ -36,9 +37,13 @@ internal sealed partial class ReplicaCounts(
     /// <summary>Reads this replica's counter into its history (every second, and before each publish and answer).</summary>
     public ResponseCounts Sample()
     {
-        var counts = ResponseCounts.From(metrics);
-        _history.Record(counts, clock.GetUtcNow());
-        return counts;
+        // Read and recorded as one step: an older reading recorded after a newer one would count the difference twice.
+        lock (_sampling)
+        {
+            var counts = ResponseCounts.From(metrics);
+            _history.Record(counts, clock.GetUtcNow());
+            return counts;
+        }
     }
 
     public async Task ReconcileAsync(CancellationToken cancellationToken)

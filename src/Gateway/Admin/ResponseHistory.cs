@@ -32,6 +32,11 @@ internal sealed class ResponseHistory
     {
         lock (_lock)
         {
+            if (cumulative.Requests < _read.Requests)
+            {
+                return; // an older reading than the last one (the counter only grows): its answers are counted already
+            }
+
             var growth = cumulative.Since(_read);
             _read = cumulative;
             Add(SlotOf(now), growth, now);

@@ -14,7 +14,8 @@ namespace Gateway.Admin;
 
 /// <summary>
 /// The built-in status page on the admin port: three embedded files (no CDN, works offline) and
-/// <c>GET /admin/status</c>, read from the same counters /metrics exports (no second bookkeeping).
+/// <c>GET /admin/status</c>, read from the same counters /metrics exports (no second bookkeeping: the last five
+/// minutes are successive readings of them, <see cref="ResponseHistory"/>).
 /// </summary>
 internal static class StatusPageEndpoints
 {

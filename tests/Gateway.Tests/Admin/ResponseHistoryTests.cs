@@ -26,6 +26,17 @@ public sealed class ResponseHistoryTests
     }
 
     [Fact]
+    public void An_older_reading_recorded_after_a_newer_one_counts_nothing_twice()
+    {
+        var history = new ResponseHistory();
+        history.Record(Counts(ok: 5), Start.AddSeconds(1));
+        history.Record(Counts(ok: 3), Start.AddSeconds(1));
+        history.Record(Counts(ok: 6), Start.AddSeconds(2));
+
+        Assert.Equal(6, Assert.Single(history.Buckets(Start.AddSeconds(2))).Counts.Requests);
+    }
+
+    [Fact]
     public void Only_the_last_five_minutes_and_the_bucket_filling_now_are_kept()
     {
         var history = new ResponseHistory();
