@@ -25,6 +25,7 @@ public static class AdminExtensions
         services.AddSingleton<AdminAudit>();
         services.AddSingleton<ReplicaCounts>();
         services.AddSingleton<IReconciled>(provider => provider.GetRequiredService<ReplicaCounts>());
+        services.AddHostedService<ResponseHistorySampler>();
         services.AddSingleton<IConfigCheck, AdminCheck>();
         services.AddHealthChecks().AddCheck<ConfigReloadHealthCheck>("config");
         return services;

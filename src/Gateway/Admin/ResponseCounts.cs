@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Gateway.Observability;
 
 namespace Gateway.Admin;
@@ -5,6 +6,7 @@ namespace Gateway.Admin;
 /// <summary>Sums of gateway_responses_total by class, origin and route: one replica's, read from its live counter, or several added up.</summary>
 internal sealed record ResponseCounts(Dictionary<string, double> ByClass, Dictionary<string, double> ByOrigin, Dictionary<string, RouteCounts> ByRoute)
 {
+    [JsonIgnore]
     public double Requests => ByClass.Values.Sum();
 
     public static ResponseCounts Empty() => new([], [], []);
@@ -21,7 +23,7 @@ internal sealed record ResponseCounts(Dictionary<string, double> ByClass, Dictio
             {
                 ByClass = { [labels[statusClass]] = value },
                 ByOrigin = { [labels[origin]] = value },
-                ByRoute = { [labels[route]] = new RouteCounts(value, labels[statusClass] == "5xx" ? value : 0) },
+                ByRoute = { [labels[route]] = new RouteCounts(value, labels[statusClass] == "5xx" ? value : 0, labels[origin] == "maintenance" ? value : 0) },
             });
         }
 
@@ -36,22 +38,48 @@ internal sealed record ResponseCounts(Dictionary<string, double> ByClass, Dictio
         return sum;
     }
 
-    private void Add(ResponseCounts other)
+    /// <summary>
+    /// What grew since <paramref name="before"/>, an earlier reading of the same counter: only what is above 0, and
+    /// no key that did not grow (a bucket keeps what happened in it, nothing else).
+    /// </summary>
+    public ResponseCounts Since(ResponseCounts before)
     {
-        Sum(ByClass, other.ByClass);
-        Sum(ByOrigin, other.ByOrigin);
+        var growth = Empty();
+        growth.Add(this, before, sign: -1);
+        return growth;
+    }
+
+    /// <summary>Adds <paramref name="other"/> into this one (a bucket filling up).</summary>
+    public void Add(ResponseCounts other) => Add(other, Empty(), sign: 1);
+
+    private void Add(ResponseCounts other, ResponseCounts minus, int sign)
+    {
+        Sum(ByClass, other.ByClass, minus.ByClass, sign);
+        Sum(ByOrigin, other.ByOrigin, minus.ByOrigin, sign);
         foreach (var (id, counts) in other.ByRoute)
         {
             var known = ByRoute.GetValueOrDefault(id) ?? new RouteCounts(0, 0);
-            ByRoute[id] = new RouteCounts(known.Requests + counts.Requests, known.Errors + counts.Errors);
+            var less = minus.ByRoute.GetValueOrDefault(id) ?? new RouteCounts(0, 0);
+            var sum = new RouteCounts(
+                known.Requests + Math.Max(0, counts.Requests + (sign * less.Requests)),
+                known.Errors + Math.Max(0, counts.Errors + (sign * less.Errors)),
+                known.Maintenance + Math.Max(0, counts.Maintenance + (sign * less.Maintenance)));
+            if (sum.Requests > 0 || sign > 0)
+            {
+                ByRoute[id] = sum;
+            }
         }
     }
 
-    private static void Sum(Dictionary<string, double> into, Dictionary<string, double> from)
+    private static void Sum(Dictionary<string, double> into, Dictionary<string, double> from, Dictionary<string, double> minus, int sign)
     {
         foreach (var (key, value) in from)
         {
-            into[key] = into.GetValueOrDefault(key) + value;
+            var sum = into.GetValueOrDefault(key) + Math.Max(0, value + (sign * minus.GetValueOrDefault(key)));
+            if (sum > 0 || sign > 0)
+            {
+                into[key] = sum;
+            }
         }
     }
 }

@@ -14,7 +14,8 @@ namespace Gateway.Admin;
 
 /// <summary>
 /// The built-in status page on the admin port: three embedded files (no CDN, works offline) and
-/// <c>GET /admin/status</c>, read from the same counters /metrics exports (no second bookkeeping).
+/// <c>GET /admin/status</c>, read from the same counters /metrics exports (no second bookkeeping: the last five
+/// minutes are successive readings of them, <see cref="ResponseHistory"/>).
 /// </summary>
 internal static class StatusPageEndpoints
 {
@@ -48,7 +49,7 @@ internal static class StatusPageEndpoints
         admin.MapGet("/routes", (IProxyStateLookup proxy, MaintenanceState maintenance, ConfigReloadStatus reloads) =>
             TypedResults.Ok(new
             {
-                routes = Routes(proxy, maintenance).Select(route => route.Describe(null)),
+                routes = Routes(proxy, maintenance).Select(route => route.Describe(null, null)),
                 clusters = Clusters(proxy),
                 lastConfigReload = reloads.Last,
                 configReloads = new { applied = reloads.Applied, rejected = reloads.Rejected },
@@ -56,7 +57,8 @@ internal static class StatusPageEndpoints
 
         admin.MapGet("/status", async (IProxyStateLookup proxy, MaintenanceState maintenance, ConfigReloadStatus reloads, ReplicaCounts replicas, ISharedStore store) =>
         {
-            var (counts, seen, complete) = await replicas.ReadAsync();
+            var (counts, seen, complete, history) = await replicas.ReadAsync();
+            var step = ResponseHistory.Step.TotalSeconds;
             return TypedResults.Ok(new
             {
                 time = maintenance.Now,
@@ -64,9 +66,29 @@ internal static class StatusPageEndpoints
                 // The totals are the whole gateway's: every replica the store knows of (complete = false while it is away).
                 replicas = new { complete, seen },
                 store = new { kind = store.Kind, reachable = store.Outage is null, unreachableSince = store.Outage?.Since },
+                // Since each replica started (what /metrics counts).
                 totals = new { byClass = counts.ByClass, byOrigin = counts.ByOrigin, requests = counts.Requests },
+                // The last five minutes in 5-second buckets, kept by the gateway: every tab and every reload shows the same.
+                history = new
+                {
+                    stepSeconds = step,
+                    from = history.From,
+                    to = history.To,
+                    buckets = history.Buckets.Select(bucket => new { requests = bucket.Requests, byClass = bucket.ByClass, byOrigin = bucket.ByOrigin }),
+                    totals = new { byClass = history.Total.ByClass, byOrigin = history.Total.ByOrigin, requests = history.Total.Requests },
+                },
+                // The one rate the page shows: the newest complete bucket (the chart's last point), per second.
+                rate = new
+                {
+                    seconds = step,
+                    from = history.To - ResponseHistory.Step,
+                    to = history.To,
+                    perSecond = history.Newest.Requests / step,
+                    byClass = PerSecond(history.Newest.ByClass, step),
+                    byOrigin = PerSecond(history.Newest.ByOrigin, step),
+                },
                 maintenance = MaintenanceEndpoints.Describe(maintenance),
-                routes = Routes(proxy, maintenance).Select(route => route.Describe(counts)),
+                routes = Routes(proxy, maintenance).Select(route => route.Describe(counts, history)),
                 clusters = Clusters(proxy),
                 lastConfigReload = reloads.Last,
                 configReloads = new { applied = reloads.Applied, rejected = reloads.Rejected },
@@ -87,6 +109,9 @@ internal static class StatusPageEndpoints
         });
         return admin;
     }
+
+    private static Dictionary<string, double> PerSecond(Dictionary<string, double> counts, double seconds) =>
+        counts.ToDictionary(entry => entry.Key, entry => Math.Round(entry.Value / seconds, 2), StringComparer.Ordinal);
 
     private static IEnumerable<RouteView> Routes(IProxyStateLookup proxy, MaintenanceState maintenance)
     {
@@ -128,10 +153,14 @@ internal static class StatusPageEndpoints
 
     private sealed record RouteView(RouteModel Route, ClusterState? Cluster, bool InMaintenance)
     {
-        public object Describe(ResponseCounts? counts)
+        public object Describe(ResponseCounts? counts, StatusHistory? history)
         {
             var config = Route.Config;
-            var (requests, errors) = counts?.ByRoute.GetValueOrDefault(config.RouteId) ?? new RouteCounts(0, 0);
+            var (requests, errors, _) = counts?.ByRoute.GetValueOrDefault(config.RouteId) ?? new RouteCounts(0, 0);
+            var (recent, over) = history?.Recent(config.RouteId) ?? (new RouteCounts(0, 0), TimeSpan.Zero);
+            var destinations = Cluster?.Destinations.Values.ToList() ?? [];
+            var verdict = RouteState.Judge(InMaintenance, destinations.Select(destination => destination.DestinationId).ToList(),
+                destinations.Where(destination => !ScrapeTimeMetrics.IsHealthy(destination)).Select(destination => destination.DestinationId).ToList(), recent, over);
             return new
             {
                 id = config.RouteId,
@@ -146,8 +175,14 @@ internal static class StatusPageEndpoints
                 maxRequestBodySize = config.MaxRequestBodySize,
                 maintenance = InMaintenance,
                 destinations = Destinations(Cluster),
+                // Since each replica started.
                 requests = counts is null ? (double?)null : requests,
                 errors = counts is null ? (double?)null : errors,
+                // serving, degraded, failing or maintenance, and why (RouteState); null where no counts were read.
+                state = history is null ? null : verdict.State,
+                stateReason = history is null ? null : verdict.Reason,
+                // What the state was judged on: the last minute, or 5 minutes while the minute had too few answers (maintenance's 503s left out).
+                recent = history is null ? null : new { seconds = over.TotalSeconds, requests = recent.Served, errors = recent.Failed },
             };
         }
     }

@@ -11,13 +11,14 @@ public static class StoreKeys
     public const string MaintenanceOverride = "maintenance:override";
     public const string Audit = "audit";
     public const string ReplicaCounts = "replicas";
+    public const string ReplicaHistory = "replicas:history";
 
     /// <summary>The label a rejected entry of this key is counted under (a fixed set: <see cref="StoreRejections.Kinds"/>).</summary>
     public static string KindOf(string key) => key switch
     {
         MaintenanceOverride => "maintenance",
         Audit => "audit",
-        ReplicaCounts => "replicas",
+        ReplicaCounts or ReplicaHistory => "replicas",
         _ => "other",
     };
 }

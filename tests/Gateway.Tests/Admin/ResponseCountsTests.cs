@@ -17,7 +17,7 @@ public sealed class ResponseCountsTests
 
         Assert.Equal(6, counts.Requests);
         Assert.Equal(2, counts.ByOrigin["maintenance"]);
-        Assert.Equal(new RouteCounts(5, 2), counts.ByRoute["users-api"]);
+        Assert.Equal(new RouteCounts(5, 2, Maintenance: 2), counts.ByRoute["users-api"]);
     }
 
     [Fact]

@@ -1,18 +1,13 @@
 "use strict";
-// The status page: polls GET /admin/status (cumulative counters, the same ones /metrics exports, summed over every
-// replica the shared store knows) and turns successive snapshots into per-second rates; reads GET /admin/audit less
-// often. The admin key lives in sessionStorage only.
+// The status page: polls GET /admin/status and draws what the gateway says. The last 5 minutes (5-second buckets,
+// summed over every replica) and the rate come from the gateway, so every tab and every reload shows the same chart;
+// so does each route's state. Reads GET /admin/audit less often. The admin key lives in sessionStorage only.
 (() => {
   const KEY = "gateway-admin-key";
   const POLL_MS = 1500;
   const AUDIT_MS = 5000;
   const AUDIT_ROWS = 10;
-  // An answer this close to the last sample (a button's poll right after the timer's) is shown but not sampled: over
-  // so short an interval one replica's published count arriving reads as a spike.
-  const MIN_SAMPLE_MS = 750;
-  const WINDOW_MS = 5 * 60 * 1000;
   const CLASSES = ["1xx", "2xx", "3xx", "4xx", "5xx"];
-  const history = [];
   let timer = null;
   let last = null;
   // One question of each kind at a time: while the store is away an answer can take seconds, and asking again on
@@ -84,67 +79,14 @@
     }
     last = result.json;
     const now = Date.now();
-    const previous = history[history.length - 1];
-    const replicas = last.replicas || { complete: true, seen: [] };
-    if (!previous || now - previous.t >= MIN_SAMPLE_MS) {
-      history.push({
-        t: now, byClass: last.totals.byClass, byOrigin: last.totals.byOrigin, replicas,
-        reset: previous !== undefined && replicasChanged(previous.replicas, replicas),
-      });
-      while (history.length > 2 && history[0].t < now - WINDOW_MS) history.shift();
-    }
     render(last);
     if (now - auditAskedAt >= AUDIT_MS) pollAudit();
   }
 
-  // The totals are a sum over the replicas seen: when one joins, leaves (or the store goes away, leaving this one) or
-  // restarts (its count drops while its time does not go back), the two sums are not comparable.
-  function replicasChanged(before, now) {
-    if (before.complete !== now.complete || before.seen.length !== now.seen.length) return true;
-    const was = new Map(before.seen.map((replica) => [replica.name, replica]));
-    return now.seen.some((replica) => {
-      const old = was.get(replica.name);
-      return !old || (replica.requests < old.requests && Date.parse(replica.countedAt) >= Date.parse(old.countedAt));
-    });
-  }
-
-  // Successive samples as counts per interval. Between resets the true totals only grow, but an answer may carry an
-  // older published count of another replica than the last answer did: the highest total seen is the baseline, so
-  // such a dip counts 0 and the next answer no spike. A reset's interval is not counted at all.
-  function intervals() {
-    const points = [];
-    const resets = [];
-    let high = null;
-    history.forEach((sample, i) => {
-      if (i === 0 || sample.reset) {
-        if (i > 0) resets.push(sample.t);
-        high = { byClass: { ...sample.byClass }, byOrigin: { ...sample.byOrigin } };
-        return;
-      }
-      const point = { t: sample.t, seconds: (sample.t - history[i - 1].t) / 1000, byClass: {}, byOrigin: {} };
-      for (const key of ["byClass", "byOrigin"]) {
-        for (const name of Object.keys({ ...sample[key], ...high[key] })) {
-          const value = sample[key][name] || 0;
-          const before = high[key][name] || 0;
-          point[key][name] = Math.max(0, value - before);
-          high[key][name] = Math.max(value, before);
-        }
-      }
-      points.push(point);
-    });
-    return { points, resets };
-  }
-
-  const perSecond = (point, key) => (point
-    ? Object.fromEntries(Object.entries(point[key]).map(([name, count]) => [name, count / point.seconds]))
-    : {});
-
   function render(status) {
     $("updated").textContent = `Updated ${new Date().toLocaleTimeString()}`;
     renderScope(status);
-    const { points, resets } = intervals();
-    renderChart(points, resets);
-    renderOrigins(points);
+    renderTraffic(status.history, status.rate);
     renderMaintenance(status.maintenance);
     renderRoutes(status);
     renderConfig(status.lastConfigReload, status.configReloads);
@@ -164,66 +106,67 @@
       : "");
   }
 
-  function renderChart(points, resets) {
+  // The scale's top: a round number above the highest bar, so it reads as a scale, not as a rate.
+  function scaleTop(value) {
+    const power = 10 ** Math.floor(Math.log10(Math.max(value, 1)));
+    return [1, 2, 5, 10].map((m) => m * power).find((top) => top >= value) || 10 * power;
+  }
+
+  function renderTraffic(history, rate) {
     const svg = $("chart");
     svg.replaceChildren();
-    const width = 600, height = 220, top = 10;
-    const now = Date.now();
-    // Until five minutes of samples exist, the chart spans what there is (at least 30 s) instead of a sliver.
-    const span = Math.max(30000, Math.min(WINDOW_MS, now - history[0].t));
-    const x = (t) => width - ((now - t) / span) * width;
-    const rates = points.map((p) => perSecond(p, "byClass"));
-    const totals = rates.map((values) => CLASSES.reduce((sum, c) => sum + (values[c] || 0), 0));
-    const max = Math.max(1, ...totals);
-    const y = (v) => height - (v / max) * (height - top);
+    const width = 600, height = 220;
+    const step = history.stepSeconds;
+    const buckets = history.buckets;
+    const slot = width / buckets.length;
+    const top = scaleTop(Math.max(...buckets.map((b) => b.requests / step)));
     const ns = "http://www.w3.org/2000/svg";
-    const base = points.map(() => 0);
-    for (const cls of CLASSES) {
-      if (points.length < 2) break;
-      const upper = rates.map((values, i) => base[i] + (values[cls] || 0));
-      const path = points.map((p, i) => `${x(p.t)},${y(upper[i])}`)
-        .concat(points.slice().reverse().map((p, j) => `${x(p.t)},${y(base[points.length - 1 - j])}`));
-      const polygon = document.createElementNS(ns, "polygon");
-      polygon.setAttribute("points", path.join(" "));
-      polygon.setAttribute("fill", `var(--c${cls})`);
-      polygon.setAttribute("fill-opacity", "0.8");
-      svg.appendChild(polygon);
-      upper.forEach((v, i) => (base[i] = v));
+    for (const y of [0, height / 2]) {
+      const grid = document.createElementNS(ns, "line");
+      grid.setAttribute("x1", 0); grid.setAttribute("x2", width); grid.setAttribute("y1", y + 0.5); grid.setAttribute("y2", y + 0.5);
+      grid.setAttribute("class", "grid");
+      svg.appendChild(grid);
     }
-    for (const t of resets.filter((r) => x(r) >= 0)) {
-      const line = document.createElementNS(ns, "line");
-      line.setAttribute("x1", x(t)); line.setAttribute("x2", x(t)); line.setAttribute("y1", top); line.setAttribute("y2", height);
-      line.setAttribute("class", "reset");
-      svg.appendChild(line);
-    }
-    const label = document.createElementNS(ns, "text");
-    label.setAttribute("x", "6"); label.setAttribute("y", "20"); label.setAttribute("font-size", "12");
-    label.textContent = `${fmt(max)} /s`;
-    svg.appendChild(label);
+    // One bar per 5-second bucket, its classes stacked.
+    buckets.forEach((bucket, i) => {
+      let base = height;
+      for (const cls of CLASSES) {
+        const value = (bucket.byClass[cls] || 0) / step;
+        if (!value) continue;
+        const h = (value / top) * height;
+        const bar = document.createElementNS(ns, "rect");
+        bar.setAttribute("x", i * slot + 0.5); bar.setAttribute("width", slot - 1);
+        bar.setAttribute("y", base - h); bar.setAttribute("height", h);
+        bar.setAttribute("fill", `var(--c${cls})`);
+        svg.appendChild(bar);
+        base -= h;
+      }
+    });
+    setText($("axis-top"), `${fmt(top)}/s`);
+    setText($("axis-middle"), `${fmt(top / 2)}/s`);
 
-    const current = rates.length ? rates[rates.length - 1] : {};
-    const now1 = CLASSES.reduce((sum, c) => sum + (current[c] || 0), 0);
-    $("chart-summary").textContent = (points.length
-      ? `Now ${fmt(now1)} responses/s: ` + CLASSES.map((c) => `${c} ${fmt(current[c] || 0)}`).join(", ")
-      : "Collecting the first samples")
-      + (resets.length ? "; a dashed line marks where the replicas changed (that interval is not counted)" : "");
-    const legend = $("legend");
-    legend.replaceChildren(...CLASSES.map((c) => {
+    // The one rate on the page: the newest complete bucket, which is the chart's last bar.
+    const rateNode = $("rate");
+    const parts = CLASSES.filter((c) => rate.byClass[c]).map((c) => `${c} ${fmt(rate.byClass[c])}`);
+    rateNode.replaceChildren(el("strong", fmt(rate.perSecond)), ` responses/s now${parts.length ? ` (${parts.join(" · ")})` : ""}`,
+      el("span", ` over the last ${rate.seconds} s, the chart's last bar · ${fmt(history.totals.requests, 0)} in the last 5 minutes`, "muted"));
+    const from = new Date(history.from).toLocaleTimeString(), to = new Date(history.to).toLocaleTimeString();
+    setText($("chart-summary"), `Responses per second in ${step}-second bars from ${from} to ${to}, stacked by class.`);
+    $("legend").replaceChildren(...CLASSES.map((c) => {
       const item = el("li");
       const swatch = el("span", "", "swatch");
       swatch.style.background = `var(--c${c})`;
-      item.append(swatch, `${c} ${fmt(current[c] || 0)}/s`);
+      item.append(swatch, `${c}: ${fmt(history.totals.byClass[c] || 0, 0)}`);
       return item;
     }));
+    renderOrigins(history.totals);
   }
 
-  function renderOrigins(points) {
-    const latest = history[history.length - 1].byOrigin;
-    const current = perSecond(points[points.length - 1], "byOrigin");
-    const rows = Object.keys(latest).sort().map((origin) => {
+  function renderOrigins(totals) {
+    const rows = Object.keys(totals.byOrigin).sort().map((origin) => {
       const row = el("tr");
-      const counted = points.reduce((sum, p) => sum + (p.byOrigin[origin] || 0), 0);
-      row.append(el("th", origin), el("td", fmt(counted, 0)), el("td", fmt(current[origin] || 0)));
+      const count = totals.byOrigin[origin];
+      row.append(el("th", origin), el("td", fmt(count, 0)), el("td", `${fmt((100 * count) / totals.requests)}%`));
       row.firstChild.scope = "row";
       return row;
     });
@@ -245,31 +188,45 @@
     return by.length ? `${destination.id} unhealthy (${by.join(" and ")})` : `${destination.id} ${destination.health}`;
   }
 
+  // A table cell that also names its column where the rows are stacked as cards (narrow screens).
+  const cell = (label, content, className) => {
+    const td = el("td", typeof content === "string" ? content : undefined, className);
+    if (typeof content !== "string") td.append(...content);
+    td.dataset.label = label;
+    return td;
+  };
+
+  const STATE_CLASS = { serving: "ok", degraded: "warn", maintenance: "warn", failing: "bad" };
+
   function renderRoutes(status) {
     const m = status.maintenance;
     const rows = status.routes.map((route) => {
       const row = el("tr");
+      row.dataset.route = route.id;
       const policies = [
         route.rateLimiterPolicy && `rate limit: ${route.rateLimiterPolicy}`,
         route.timeout && `timeout: ${route.timeout}`,
         route.authorizationPolicy && `auth: ${route.authorizationPolicy}`,
-      ].filter(Boolean).join("; ") || "none";
-      const healthy = route.destinations.every((d) => d.health !== "unhealthy");
-      const state = el("td", route.maintenance ? "maintenance" : healthy ? "serving" : "no healthy destination",
-        "state " + (route.maintenance ? "warn" : healthy ? "ok" : "bad"));
-      const destinations = el("td");
-      route.destinations.forEach((d) => destinations.append(el("div", healthText(d), "state " + (d.health === "unhealthy" ? "bad" : "ok"))));
-      const ratio = route.requests ? `${fmt((100 * route.errors) / route.requests)}% 5xx` : "no requests";
-      const action = el("td");
-      const button = el("button", route.maintenance ? `End maintenance for ${route.id}` : `Start maintenance for ${route.id}`);
+      ].filter(Boolean).join("; ");
+      const id = el("th");
+      id.scope = "row";
+      id.append(el("span", route.id, "route-id"), el("code", route.path || (route.hosts || []).join(", "), "path"));
+      if (policies) id.append(el("span", policies, "policies"));
+      const stateName = route.state || (route.maintenance ? "maintenance" : "serving");
+      const state = [el("span", stateName, `state ${STATE_CLASS[stateName] || "bad"}`)];
+      if (route.stateReason) state.push(el("span", route.stateReason, "reason"));
+      const destinations = [el("span", `cluster ${route.cluster}`, "cluster")];
+      // Unknown (no check has said either way) is not shown as healthy.
+      route.destinations.forEach((d) => destinations.push(el("span", healthText(d), "dest " + ({ unhealthy: "bad", healthy: "ok" }[d.health] || "unknown"))));
+      const recent = route.recent;
+      const answers = !recent || !recent.requests ? "none"
+        : `${fmt(recent.requests, 0)} in the last ${recent.seconds >= 300 ? "5 minutes" : "minute"}, ${fmt((100 * recent.errors) / recent.requests, 0)}% 5xx`;
+      const button = el("button", route.maintenance ? "End maintenance" : "Start maintenance");
+      button.append(el("span", ` for ${route.id}`, "visually-hidden"));
       button.type = "button";
       button.disabled = route.maintenance && m.scope === "gateway";
       button.addEventListener("click", () => toggleRoute(route.id, !route.maintenance));
-      action.append(button);
-      const id = el("th", route.id);
-      id.scope = "row";
-      row.append(id, el("td", route.path || ""), el("td", route.cluster), el("td", policies), state, destinations,
-        el("td", fmt(route.requests, 0)), el("td", ratio), action);
+      row.append(id, cell("State", state), cell("Destinations", destinations), cell("Recent answers", answers), cell("Maintenance", [button]));
       return row;
     });
     $("routes").tBodies[0].replaceChildren(...rows);
@@ -324,7 +281,7 @@
       const stamp = el("time", when(entry.time));
       stamp.dateTime = entry.time;
       time.append(stamp);
-      row.append(time, el("td", entry.replica), el("td", entry.key, "key"), el("td", entry.action), el("td", changeText(entry)));
+      row.append(time, cell("Replica", entry.replica), cell("Key", [el("span", entry.key, "key")]), cell("Action", entry.action), cell("Change", changeText(entry)));
       return row;
     }));
   }
