@@ -19,7 +19,7 @@ public sealed class PrometheusDashboardsTests : PerTestGateway
     [RealComponentFact("prometheus")]
     public async Task Prometheus_totals_match_the_client_and_every_dashboard_query_has_data()
     {
-        var trafficMetrics = new Uri($"http://127.0.0.1:{ClosedPort.Next()}");
+        var trafficMetrics = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         await using var prometheus = await PrometheusServer.StartAsync(Gateway.Admin.BaseAddress!, trafficMetrics);
         var counted = await SendKnownMixAsync();
 

@@ -43,7 +43,7 @@ public sealed class PrometheusServer : IAsyncDisposable
             File.Copy(rules, Path.Combine(directory, "rules", Path.GetFileName(rules)));
         }
 
-        var port = ClosedPort.Next();
+        var port = FreePort.Next();
         var process = new ServerProcess("prometheus",
         [
             $"--config.file={Path.Combine(directory, "prometheus.yml")}",

@@ -32,7 +32,7 @@ public sealed class RedisServer : IAsyncDisposable
     /// <param name="port">A port to reuse (a Redis that comes back where it was, empty); a free one when null.</param>
     public static async Task<RedisServer> StartAsync(int? port = null)
     {
-        port ??= ClosedPort.Next();
+        port ??= FreePort.Next();
         var process = new ServerProcess("redis-server", ["--port", $"{port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
         var server = new RedisServer(process, port.Value);
         await Eventually.HoldsAsync(server.PingsAsync, $"redis-server answers PING on port {port}", seconds: 10);

@@ -14,7 +14,7 @@ public sealed class UpstreamRestartTests : PerTestGateway
     private static readonly int[] Expected = [200, 502, 503];
 
     private readonly Bodies _bodies = new(nameof(UpstreamRestartTests));
-    private readonly int _port = ClosedPort.Next();
+    private readonly int _port = FreePort.Next();
     private WebApplication? _users;
 
     /// <summary>The paths the running users API instance received, in order (a new queue for each start).</summary>

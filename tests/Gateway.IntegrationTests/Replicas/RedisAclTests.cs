@@ -20,7 +20,7 @@ public sealed partial class RedisAclTests : RootConfigTest
     [RealComponentFact("redis-server")]
     public async Task The_gateway_does_all_it_does_in_redis_as_the_acl_user_and_nothing_more()
     {
-        var port = ClosedPort.Next();
+        var port = FreePort.Next();
         await using var redis = new ServerProcess("redis-server",
             ["--port", $"{port}", "--bind", "127.0.0.1", .. ComposeRedisArguments(), "--user", Inspector, "on", $">{Inspector}", "~*", "&*", "+@all"]);
         await Eventually.HoldsAsync(async () => await CliAsync(port, Inspector, Inspector, "PING") == "PONG", "redis-server answers the inspector");
