@@ -57,9 +57,8 @@ internal static class MaintenanceEndpoints
         }
         catch (StoreUnavailableException unavailable)
         {
-            context.Response.Headers.RetryAfter = "5";
             return GatewayProblems.Result(StatusCodes.Status503ServiceUnavailable, GatewayOrigin.Gateway,
-                $"{unavailable.Message} The change was not made on any replica; try again when it returns.");
+                $"{unavailable.Message} The change was not made on any replica; try again when it returns.", StoreUnavailableException.RetryAfter);
         }
 
         try

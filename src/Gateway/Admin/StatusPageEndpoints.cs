@@ -103,8 +103,7 @@ internal static class StatusPageEndpoints
             }
             catch (StoreUnavailableException unavailable)
             {
-                context.Response.Headers.RetryAfter = "5";
-                return GatewayProblems.Result(StatusCodes.Status503ServiceUnavailable, GatewayOrigin.Gateway, unavailable.Message);
+                return GatewayProblems.Result(StatusCodes.Status503ServiceUnavailable, GatewayOrigin.Gateway, unavailable.Message, StoreUnavailableException.RetryAfter);
             }
         });
         return admin;

@@ -1,6 +1,6 @@
 namespace Gateway.Configuration;
 
-/// <summary>Outcome of the latest load of the route file, for health checks, logs and (later) metrics.</summary>
+/// <summary>Outcome of the latest load of the route file, for health checks, logs and metrics.</summary>
 public sealed class ConfigReloadStatus
 {
     private ConfigLoadAttempt? _last;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
 using Gateway.Errors.StatusGuide;
 using Gateway.Hosting;
+using Gateway.Utilities;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
@@ -19,8 +19,7 @@ public static class GatewayProblems
         context.Response.StatusCode = status;
         if (retryAfter is { } wait)
         {
-            var seconds = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds));
-            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers.RetryAfter = RetryAfterSeconds.Text(wait);
         }
 
         var problem = new ProblemDetails

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Gateway.Store;
+using Gateway.Utilities;
 using RedisRateLimiting;
 using StackExchange.Redis;
 
@@ -155,7 +156,7 @@ internal sealed class RateLimitPolicy : IAsyncDisposable
 
     /// <summary>Seconds until the quota resets (the t of the RateLimit header); a window at most.</summary>
     public int ResetSeconds(RateLimitLease lease) =>
-        lease.IsAcquired ? Settings.Shape().WindowSeconds : Math.Max(1, (int)Math.Ceiling(RetryAfter(lease).TotalSeconds));
+        lease.IsAcquired ? Settings.Shape().WindowSeconds : RetryAfterSeconds.Of(RetryAfter(lease));
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,5 @@
+using Gateway.Utilities;
+
 namespace Gateway.RateLimiting;
 
 /// <summary>One policy; which fields matter depends on <see cref="Kind"/>.</summary>
@@ -34,9 +36,9 @@ public sealed record RateLimitPolicyOptions
     /// <summary>The quota (q) and window in seconds (w) of the RateLimit-Policy header.</summary>
     internal (int Quota, int WindowSeconds) Shape() => Kind switch
     {
-        RateLimitKind.TokenBucket => (TokenLimit, Seconds(ReplenishmentPeriod * Math.Ceiling(TokenLimit / (double)Math.Max(1, TokensPerPeriod)))),
+        RateLimitKind.TokenBucket => (TokenLimit, RetryAfterSeconds.Of(ReplenishmentPeriod * Math.Ceiling(TokenLimit / (double)Math.Max(1, TokensPerPeriod)))),
         RateLimitKind.Concurrency => (PermitLimit, 0),
-        _ => (PermitLimit, Seconds(Window)),
+        _ => (PermitLimit, RetryAfterSeconds.Of(Window)),
     };
 
     internal IEnumerable<string> Problems()
@@ -67,6 +69,4 @@ public sealed record RateLimitPolicyOptions
             yield return "HoldPermitWhileUpgraded applies to Kind Concurrency only (no other kind holds a permit while a request runs)";
         }
     }
-
-    private static int Seconds(TimeSpan span) => Math.Max(1, (int)Math.Ceiling(span.TotalSeconds));
 }

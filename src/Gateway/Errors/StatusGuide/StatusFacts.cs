@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Gateway.Utilities;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy;
@@ -97,7 +98,7 @@ internal sealed partial class StatusFacts(
     public static string Span(TimeSpan span) => span.ToString("c", CultureInfo.InvariantCulture);
 
     /// <summary>Whole seconds, rounded up, at least 1: as a Retry-After value.</summary>
-    public static string Seconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+    public static string Seconds(TimeSpan span) => RetryAfterSeconds.Text(span);
 
     // The guide's text says "{bodyLimit} bytes".
     private static string Bytes(long? bytes) => bytes is { } value ? value.ToString(CultureInfo.InvariantCulture) : "no limit";
