@@ -9,8 +9,6 @@ internal sealed class AdminKeys(IOptionsMonitor<AdminOptions> settings)
 {
     public const string Header = "X-Admin-Key";
 
-    public AdminAccess Check(string? presented) => Identify(presented).Access;
-
     /// <summary>The access a key gives and its name for the audit (<c>Admin:Keys:&lt;name&gt;</c>), never the key.</summary>
     public (AdminAccess Access, string? Name) Identify(string? presented)
     {

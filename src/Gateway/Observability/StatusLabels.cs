@@ -35,6 +35,4 @@ internal static class StatusLabels
     };
 
     public static string MethodName(int index) => Methods[index];
-
-    public static string Method(string method) => Methods[MethodIndex(method)];
 }

@@ -36,6 +36,9 @@ public interface ISharedStore
     /// <summary>Tells every replica (this one too) that shared state changed.</summary>
     Task PublishChangeAsync(string what);
 
+    /// <summary>Makes sure <see cref="Changed"/> hears other replicas (subscribes once); nothing to do in one process.</summary>
+    Task EnsureSubscribedAsync();
+
     /// <summary>Raised when any replica published a change.</summary>
     event Action? Changed;
 }

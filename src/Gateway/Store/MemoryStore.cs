@@ -81,6 +81,8 @@ internal sealed class MemoryStore : ISharedStore
         return Task.CompletedTask;
     }
 
+    public Task EnsureSubscribedAsync() => Task.CompletedTask;
+
     public Task PublishChangeAsync(string what)
     {
         Changed?.Invoke();

@@ -61,10 +61,7 @@ internal sealed partial class StoreSync(
     {
         try
         {
-            if (store is RedisStore redis)
-            {
-                await redis.EnsureSubscribedAsync();
-            }
+            await store.EnsureSubscribedAsync();
 
             foreach (var target in targets)
             {

@@ -29,7 +29,7 @@ public sealed class AdminKeysTests
     [InlineData("", "None")]
     [InlineData(null, "None")]
     public void A_key_gives_the_access_it_is_configured_with(string? presented, string access) =>
-        Assert.Equal(Enum.Parse<AdminAccess>(access), new AdminKeys(new TestOptionsMonitor<AdminOptions>(Settings)).Check(presented));
+        Assert.Equal(Enum.Parse<AdminAccess>(access), new AdminKeys(new TestOptionsMonitor<AdminOptions>(Settings)).Identify(presented).Access);
 
     [Theory]
     [InlineData("admin-key", "ops")]
@@ -59,19 +59,19 @@ public sealed class AdminKeysTests
 
     [Fact]
     public void Without_configured_keys_nothing_is_accepted() =>
-        Assert.Equal(AdminAccess.None, new AdminKeys(new TestOptionsMonitor<AdminOptions>(new())).Check("admin-key"));
+        Assert.Equal(AdminAccess.None, new AdminKeys(new TestOptionsMonitor<AdminOptions>(new())).Identify("admin-key").Access);
 
     [Fact]
     public void Changed_keys_apply_to_the_next_check()
     {
         var options = new TestOptionsMonitor<AdminOptions>(Settings);
         var keys = new AdminKeys(options);
-        Assert.Equal(AdminAccess.Full, keys.Check("admin-key"));
+        Assert.Equal(AdminAccess.Full, keys.Identify("admin-key").Access);
 
         options.Set(Named(("rotated", "rotated-key", AdminAccess.Full), ("ops", "admin-key", AdminAccess.ReadOnly)));
 
-        Assert.Equal(AdminAccess.ReadOnly, keys.Check("admin-key"));
-        Assert.Equal(AdminAccess.Full, keys.Check("rotated-key"));
+        Assert.Equal(AdminAccess.ReadOnly, keys.Identify("admin-key").Access);
+        Assert.Equal(AdminAccess.Full, keys.Identify("rotated-key").Access);
     }
 
     [Theory]

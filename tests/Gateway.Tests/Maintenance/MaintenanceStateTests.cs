@@ -169,5 +169,7 @@ public sealed class MaintenanceStateTests
         public Task RemoveFieldAsync(string key, string field) => inner.RemoveFieldAsync(key, field);
 
         public Task PublishChangeAsync(string what) => inner.PublishChangeAsync(what);
+
+        public Task EnsureSubscribedAsync() => inner.EnsureSubscribedAsync();
     }
 }
