@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Net.WebSockets;
 using Gateway.IntegrationTests.Infrastructure;
 
@@ -118,6 +121,24 @@ public sealed class ProxyStatusTests(GatewayFixture fixture) : IClassFixture<Gat
     {
         using var response = await fixture.Gateway.Admin.GetAsync(new Uri("/healthz", UriKind.Relative));
         Assert.Null(ProxyStatus(response));
+    }
+
+    [Theory]
+    [InlineData("/_gateway/status/502?origin=unreachable", "gateway; error=connection_refused or gateway; error=connection_terminated or gateway; error=http_protocol_error")]
+    [InlineData("/_gateway/status/429?origin=ratelimit", "gateway; error=http_request_denied")]
+    [InlineData("/_gateway/status/503?origin=no_healthy", "gateway; error=destination_unavailable")]
+    [InlineData("/_gateway/status/304?origin=cache", "gateway")]
+    [InlineData("/_gateway/status/404?origin=upstream", "gateway; received-status=404")]
+    public async Task A_guide_page_names_the_proxy_status_of_its_origin(string path, string expected)
+    {
+        using var json = await _client.GetAsync(new Uri(path, UriKind.Relative));
+        var page = await json.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(expected, page.GetProperty("reachedFrom").GetProperty("proxyStatus").GetString());
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd("text/html");
+        using var html = await _client.SendAsync(request);
+        Assert.Contains($"Proxy-Status: <code>{HtmlEncoder.Default.Encode(expected)}</code>", await html.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     internal static string? ProxyStatus(HttpResponseMessage response) =>

@@ -59,6 +59,20 @@ internal sealed class ProxyStatusMembers(IOptionsMonitor<ProxyStatusOptions> set
             return _received[status] ??= string.Create(CultureInfo.InvariantCulture, $"{Options.Name}; received-status={status}");
         }
 
+        /// <summary>What a guide page for <paramref name="originLabel"/> and <paramref name="status"/> says the header is (a 502 unreachable: one of three).</summary>
+        public string? GuideLine(string originLabel, int status)
+        {
+            var origin = Enum.GetValues<GatewayOrigin>().FirstOrDefault(candidate => candidate.ToLabel() == originLabel, GatewayOrigin.Gateway);
+            return origin switch
+            {
+                GatewayOrigin.Client => null,
+                GatewayOrigin.Upstream => Received(status),
+                GatewayOrigin.Cache => Bare,
+                GatewayOrigin.Unreachable => string.Join(" or ", ProxyErrorType.Unreachable.Select(Error)),
+                _ => Error(ProxyErrorType.For(origin, status)!),
+            };
+        }
+
         /// <summary>The member with the opted-in parameters, when there is something to say.</summary>
         public string With(string member, string? nextHop, string? details)
         {
