@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.WebSockets;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Net.WebSockets;
 using Gateway.IntegrationTests.Infrastructure;
 
 namespace Gateway.IntegrationTests;
