@@ -124,6 +124,6 @@ public sealed partial class ProxyStatusSettingsTests : PerTestGateway
         };
     });
 
-    [GeneratedRegex("""^gateway; error=connection_refused; next-hop="127\.0\.0\.1:[0-9]+"; details="Request: [^"]*refused[^"]*"$""")]
+    [GeneratedRegex("""^gateway; error=connection_refused; next-hop="127\.0\.0\.1:[0-9]+"; details="Request: Connection refused \(127\.0\.0\.1:[0-9]+\)"$""")]
     private static partial Regex RefusedWithDetails();
 }
