@@ -145,6 +145,13 @@ public sealed class ProxyStatusTests(GatewayFixture fixture) : IClassFixture<Gat
         Assert.Contains($"Proxy-Status: <code>{HtmlEncoder.Default.Encode(expected)}</code>", await html.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_admin_origins_guide_page_names_none()
+    {
+        var page = await _client.GetFromJsonAsync<JsonElement>(new Uri("/_gateway/status/429?origin=admin", UriKind.Relative));
+        Assert.Equal(JsonValueKind.Null, page.GetProperty("reachedFrom").GetProperty("proxyStatus").ValueKind);
+    }
+
     internal static string? ProxyStatus(HttpResponseMessage response) =>
         response.Headers.TryGetValues("Proxy-Status", out var values) ? string.Join(", ", values) : null;
 }

@@ -65,7 +65,8 @@ internal sealed class ProxyStatusMembers(IOptionsMonitor<ProxyStatusOptions> set
             var origin = Enum.GetValues<GatewayOrigin>().FirstOrDefault(candidate => candidate.ToLabel() == originLabel, GatewayOrigin.Gateway);
             return origin switch
             {
-                GatewayOrigin.Client => null,
+                // Nothing sent, or an admin-port answer (the header is the public port's).
+                GatewayOrigin.Client or GatewayOrigin.Admin => null,
                 GatewayOrigin.Upstream => Received(status),
                 GatewayOrigin.Cache => Bare,
                 GatewayOrigin.Unreachable => string.Join(" or ", ProxyErrorType.Unreachable.Select(Error)),
