@@ -58,6 +58,7 @@ public static class GatewayExtensions
     /// step                          folder          decides (status origin)
     /// ValidateGatewayConfig         Configuration   invalid file: no start; invalid edit: rejected, last good kept
     /// UseGatewayMetrics             Observability   nothing; records every public response once (499 client)
+    /// UseProxyStatus                Errors          nothing; writes Proxy-Status on every public response as it starts (final origin, status)
     /// UseGatewayExceptionHandler    Errors          500 gateway
     /// UseRequestTargetCheck         Limits          400 limits (control characters in the target or a header value)
     /// UseAdminNoRouteProblems       Routing         404/405 no_route on the admin port (problem bodies for routing's answers);
@@ -91,6 +92,7 @@ public static class GatewayExtensions
     {
         app.ValidateGatewayConfig();
         app.UseGatewayMetrics();
+        app.UseProxyStatus();
         app.UseGatewayExceptionHandler();
         app.UseRequestTargetCheck();
         app.UseAdminNoRouteProblems();

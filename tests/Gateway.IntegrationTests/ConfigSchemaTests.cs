@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Gateway.Admin;
 using Gateway.Auth;
 using Gateway.Clients;
+using Gateway.Errors;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.Maintenance;
 using Gateway.Observability;
@@ -169,6 +170,7 @@ public sealed class ConfigSchemaTests(ITestOutputHelper output)
         { "/properties/Clients/properties/ApiKeys/additionalProperties", nameof(ApiKeyOptions) },
         { "/properties/Auth", nameof(AuthOptions) },
         { "/properties/Metrics", nameof(MetricsOptions) },
+        { "/properties/ProxyStatus", nameof(ProxyStatusOptions) },
     };
 
     [Theory]
@@ -201,7 +203,7 @@ public sealed class ConfigSchemaTests(ITestOutputHelper output)
         typeof(KestrelServerLimits), typeof(Http2Limits), typeof(Http3Limits),
         typeof(RateLimitingOptions), typeof(RedisStoreOptions), typeof(RateLimitPolicyOptions),
         typeof(MaintenanceOptions), typeof(MaintenanceAllowList), typeof(AdminOptions), typeof(AdminKeyOptions), typeof(FailedKeyLimitOptions), typeof(AuthOptions), typeof(MetricsOptions),
-        typeof(ClientsOptions), typeof(ApiKeyOptions),
+        typeof(ClientsOptions), typeof(ApiKeyOptions), typeof(ProxyStatusOptions),
     ];
 
     private static IEnumerable<string> BindableProperties(Type type)

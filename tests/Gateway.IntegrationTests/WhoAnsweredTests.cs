@@ -10,7 +10,7 @@ namespace Gateway.IntegrationTests;
 
 /// <summary>
 /// Issue 25: a redirect or a cache answer the gateway made itself says so in the standard headers: Proxy-Status
-/// (RFC 9209) on redirects, Cache-Status (RFC 9211) on what the cache answered or forwarded. An upstream's own members
+/// (RFC 9209) on redirects (issue 26: on every answer, ProxyStatusTests), Cache-Status (RFC 9211) on what the cache answered or forwarded. An upstream's own members
 /// are kept; the gateway's comes last (the lists run from the origin towards the client).
 /// </summary>
 public sealed partial class WhoAnsweredTests : PerTestGateway
@@ -36,7 +36,7 @@ public sealed partial class WhoAnsweredTests : PerTestGateway
     {
         using var response = await Client.GetAsync(new Uri("/old-url", UriKind.Relative));
         Assert.Equal(HttpStatusCode.MovedPermanently, response.StatusCode);
-        Assert.DoesNotContain("error=", Header(response, "Proxy-Status") ?? "", StringComparison.Ordinal);
+        Assert.Equal("gateway; received-status=301", Header(response, "Proxy-Status"));
     }
 
     [Fact]
@@ -54,7 +54,10 @@ public sealed partial class WhoAnsweredTests : PerTestGateway
         using var notModified = await Client.SendAsync(conditional);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
         AssertHit(Header(notModified, "Cache-Status"), maxTtl: 30);
-        Assert.Null(Header(notModified, "Proxy-Status"));
+        // Issue 26: the gateway's bare member, no error (a hit is no failure) and no received-status (nobody was asked).
+        Assert.Equal("gateway", Header(notModified, "Proxy-Status"));
+        Assert.Equal("gateway", Header(hit, "Proxy-Status"));
+        Assert.Equal("gateway; received-status=200", Header(miss, "Proxy-Status"));
     }
 
     [Fact]
@@ -99,13 +102,14 @@ public sealed partial class WhoAnsweredTests : PerTestGateway
         using var miss = await Client.GetAsync(new Uri("/status-cached", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, miss.StatusCode);
         Assert.Equal($"{UpstreamCacheStatus}, gateway; fwd=uri-miss; stored", Header(miss, "Cache-Status"));
-        Assert.Equal(UpstreamProxyStatus, Header(miss, "Proxy-Status"));
+        Assert.Equal($"{UpstreamProxyStatus}, gateway; received-status=200", Header(miss, "Proxy-Status"));
 
         using var hit = await Client.GetAsync(new Uri("/status-cached", UriKind.Relative));
         var members = Header(hit, "Cache-Status")!.Split(", ");
         Assert.Equal(UpstreamCacheStatus, string.Join(", ", members[..^1]));
         AssertHit(members[^1], maxTtl: 30);
-        Assert.Equal(UpstreamProxyStatus, Header(hit, "Proxy-Status"));
+        // The stored answer keeps the upstream's member (not the gateway's of the miss); the hit adds the bare one.
+        Assert.Equal($"{UpstreamProxyStatus}, gateway", Header(hit, "Proxy-Status"));
     }
 
     [Fact]

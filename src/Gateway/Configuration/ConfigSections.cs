@@ -17,7 +17,7 @@ public static class ConfigSections
     public static IReadOnlyList<string> Known { get; } =
     [
         "ReverseProxy", "RateLimiting", "Maintenance", "Overload", "Retries", "PassiveHealth", "Redirects",
-        "Auth", "Admin", "Clients", "Gateway", "Kestrel", "Store", "AccessLog", "Metrics", "Tracing", "Logging",
+        "Auth", "Admin", "Clients", "Gateway", "Kestrel", "Store", "AccessLog", "Metrics", "Tracing", "ProxyStatus", "Logging",
     ];
 
     /// <summary>The section of the first error: errors start with the key path, or with "Route '...'"/"Cluster '...'" (YARP's).</summary>

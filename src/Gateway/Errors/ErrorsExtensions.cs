@@ -1,3 +1,4 @@
+using Gateway.Configuration;
 using Gateway.Errors.StatusGuide;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,9 +12,15 @@ public static class ErrorsExtensions
     {
         services.AddSingleton<StatusGuideBook>();
         services.AddSingleton<StatusFacts>();
+        services.AddOptions<ProxyStatusOptions>().BindConfiguration(ProxyStatusOptions.SectionName);
+        services.AddSingleton<IConfigCheck>(new SectionCheck<ProxyStatusOptions>(ProxyStatusOptions.SectionName, options => options.Problems()));
+        services.AddSingleton<ProxyStatusMembers>();
         return services.AddProblemDetails(options =>
             options.CustomizeProblemDetails = problem => GatewayProblems.AddTraceId(problem.HttpContext, problem.ProblemDetails));
     }
+
+    /// <summary>Just inside the metrics step: <c>Proxy-Status</c> on every public response (<see cref="ProxyStatusMiddleware"/>).</summary>
+    public static IApplicationBuilder UseProxyStatus(this IApplicationBuilder app) => app.UseMiddleware<ProxyStatusMiddleware>();
 
     /// <summary>An unhandled exception becomes a generic 500 problem; the log keeps the details.</summary>
     public static IApplicationBuilder UseGatewayExceptionHandler(this IApplicationBuilder app) =>

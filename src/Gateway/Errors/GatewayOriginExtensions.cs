@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Errors;
 
@@ -32,6 +33,10 @@ public static class GatewayOriginExtensions
 
     /// <summary>The recorded decider, or null when nothing at the gateway decided the status.</summary>
     public static GatewayOrigin? GetOrigin(this HttpContext context) => context.Features.Get<OriginFeature>()?.Origin;
+
+    /// <summary>The recorded decider; when nothing recorded one, a proxied answer is the upstream's and anything else the gateway's.</summary>
+    public static GatewayOrigin DecidedOrigin(this HttpContext context, bool routed) =>
+        context.GetOrigin() ?? (routed && context.Features.Get<IForwarderErrorFeature>() is null ? GatewayOrigin.Upstream : GatewayOrigin.Gateway);
 
     private sealed class OriginFeature(GatewayOrigin origin)
     {

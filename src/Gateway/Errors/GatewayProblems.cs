@@ -16,6 +16,7 @@ public static class GatewayProblems
     public static Task WriteAsync(HttpContext context, int status, GatewayOrigin origin, string detail, TimeSpan? retryAfter = null)
     {
         context.SetOrigin(origin);
+        context.Features.Set(new ProblemDetailFeature(detail));
         context.Response.StatusCode = status;
         if (retryAfter is { } wait)
         {

@@ -12,18 +12,18 @@ namespace Gateway.Errors;
 /// </summary>
 public static class WhoAnswered
 {
-    /// <summary>The gateway's member name in both lists: an sf-token.</summary>
+    /// <summary>The gateway's member name in <c>Cache-Status</c>: an sf-token (Proxy-Status's is the <c>ProxyStatus:Name</c> setting).</summary>
     public const string Name = "gateway";
 
     public const string ProxyStatusHeader = "Proxy-Status";
     public const string CacheStatusHeader = "Cache-Status";
 
-    /// <summary>RFC 9209 §2.3.19: the gateway made the answer itself without asking the next hop (a redirect rule).</summary>
-    public const string ProxyInternalResponse = "proxy_internal_response";
-
-    /// <summary><c>Proxy-Status: gateway; error=&lt;type&gt;</c>, <paramref name="errorType"/> one of RFC 9209 §2.3's tokens.</summary>
-    public static void ProxyError(HttpResponse response, string errorType) =>
-        Append(response.Headers, ProxyStatusHeader, $"{Name}; error={errorType}");
+    /// <summary>
+    /// The gateway's <c>Proxy-Status</c> member (name and parameters, <see cref="ProxyStatusMiddleware"/> makes it), after
+    /// any the upstream sent. Written once per response, when it starts.
+    /// </summary>
+    internal static void ProxyStatus(HttpResponse response, string member) =>
+        Append(response.Headers, ProxyStatusHeader, member);
 
     /// <summary><c>Cache-Status: gateway; hit; ttl=N</c>: answered from a stored response (also a 304), N seconds of freshness left (negative when stale).</summary>
     public static void CacheHit(HttpResponse response, long ttlSeconds) =>

@@ -3,7 +3,6 @@ using Gateway.Errors;
 using Gateway.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Observability;
@@ -84,7 +83,7 @@ internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metr
         // A client that left got nothing: count it apart (499, origin client) instead of as the status YARP set.
         var clientLeft = context.RequestAborted.IsCancellationRequested;
         var status = clientLeft ? ClientClosedRequest : context.Response.StatusCode;
-        var origin = clientLeft ? GatewayOrigin.Client : context.GetOrigin() ?? DefaultOrigin(context, model is not null);
+        var origin = clientLeft ? GatewayOrigin.Client : context.DecidedOrigin(model is not null);
         var series = RouteSeries.For(metrics, model?.Config);
         series.Record(status, StatusLabels.MethodIndex(context.Request.Method), origin, elapsed.TotalSeconds);
         if (context.Features.Get<UpstreamTimingFeature>() is { } upstream && context.Features.Get<IReverseProxyFeature>()?.ProxiedDestination is not null)
@@ -108,8 +107,4 @@ internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metr
             span.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
         }
     }
-
-    /// <summary>Nothing at the gateway recorded a decision: a proxied answer is the upstream's, anything else the gateway's.</summary>
-    private static GatewayOrigin DefaultOrigin(HttpContext context, bool routed) =>
-        routed && context.Features.Get<IForwarderErrorFeature>() is null ? GatewayOrigin.Upstream : GatewayOrigin.Gateway;
 }

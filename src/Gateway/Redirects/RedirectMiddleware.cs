@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Http;
 namespace Gateway.Redirects;
 
 /// <summary>
-/// The one place that answers a redirect itself (301/302/307/308, origin <c>redirect</c>, <c>Proxy-Status: gateway;
-/// error=proxy_internal_response</c>; 400 for a matched value with a control character): before routing, on the
+/// The one place that answers a redirect itself (301/302/307/308, origin <c>redirect</c>, so <c>Proxy-Status: gateway;
+/// error=proxy_internal_response</c> from Errors/ProxyStatusMiddleware; 400 for a matched value with a control character): before routing, on the
 /// public port only, so a rule wins over the route that would otherwise take the path. With no rules, one check.
 /// </summary>
 internal sealed class RedirectMiddleware(RequestDelegate next, RedirectRules rules)
@@ -33,7 +33,6 @@ internal sealed class RedirectMiddleware(RequestDelegate next, RedirectRules rul
                 context.SetOrigin(GatewayOrigin.Redirect);
                 context.Response.StatusCode = redirect.Status;
                 context.Response.Headers.Location = redirect.Location;
-                WhoAnswered.ProxyError(context.Response, WhoAnswered.ProxyInternalResponse);
                 return Task.CompletedTask;
             }
         }

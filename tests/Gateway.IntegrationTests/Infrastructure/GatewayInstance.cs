@@ -31,7 +31,10 @@ public sealed class GatewayInstance : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<GatewayInstance> StartAsync(string configPath, params string[] extraArgs)
+    public static Task<GatewayInstance> StartAsync(string configPath, params string[] extraArgs) => StartAsync(configPath, null, extraArgs);
+
+    /// <param name="afterUseGateway">Endpoints of a test's own, mapped after the gateway's pipeline (e.g. one that throws).</param>
+    public static async Task<GatewayInstance> StartAsync(string configPath, Action<WebApplication>? afterUseGateway, params string[] extraArgs)
     {
         string[] args =
         [
@@ -48,6 +51,7 @@ public sealed class GatewayInstance : IAsyncDisposable
         builder.AddGateway();
         var app = builder.Build();
         app.UseGateway();
+        afterUseGateway?.Invoke(app);
         await app.StartAsync();
         return new GatewayInstance(app, logs);
     }

@@ -36,7 +36,7 @@ public static class StatusGuideEndpoints
                     codes = group.Select(entry => new { entry.Code, entry.Reason, entry.Summary, href = $"{BasePath}/{entry.Code}" }),
                 }),
             }));
-        guide.MapGet("/{code:int}", (int code, string? origin, string? route, HttpContext context, StatusGuideBook book, StatusFacts facts) =>
+        guide.MapGet("/{code:int}", (int code, string? origin, string? route, HttpContext context, StatusGuideBook book, StatusFacts facts, ProxyStatusMembers members) =>
         {
             if (!book.ByCode.TryGetValue(code, out var entry))
             {
@@ -45,9 +45,11 @@ public static class StatusGuideEndpoints
 
             var live = new Lazy<Dictionary<string, string>>(() => facts.Facts(route, ListenerFeature.Of(context) == GatewayListener.Admin));
             var explanation = origin is not null && entry.Origins.TryGetValue(origin, out var text) ? StatusFacts.Fill(text, live.Value) : null;
+            // The header this answer carried (through the public port), by the origin table.
+            var proxyStatus = explanation is null ? null : members.Current.GuideLine(origin!, code);
             var beforeGateway = entry.BeforeGateway is { } kestrelText ? StatusFacts.Fill(kestrelText, live.Value) : null;
             return WantsHtml(context.Request)
-                ? Html(CodePage(entry, origin, route, explanation, beforeGateway))
+                ? Html(CodePage(entry, origin, route, explanation, proxyStatus, beforeGateway))
                 : Results.Json(new
                 {
                     entry.Code,
@@ -58,7 +60,7 @@ public static class StatusGuideEndpoints
                     entry.WhoActs,
                     entry.WhatToDo,
                     entry.Headers,
-                    reachedFrom = explanation is null ? null : new { origin, route, explanation },
+                    reachedFrom = explanation is null ? null : new { origin, route, explanation, proxyStatus },
                     beforeGateway,
                     origins = entry.Origins.Keys,
                     list = BasePath,
@@ -89,7 +91,7 @@ public static class StatusGuideEndpoints
         return Results.Content(page, "text/html; charset=utf-8");
     }
 
-    private static string CodePage(StatusEntry entry, string? origin, string? route, string? explanation, string? beforeGateway)
+    private static string CodePage(StatusEntry entry, string? origin, string? route, string? explanation, string? proxyStatus, string? beforeGateway)
     {
         var e = HtmlEncoder.Default;
         var html = new StringBuilder();
@@ -98,7 +100,7 @@ public static class StatusGuideEndpoints
         if (explanation is not null)
         {
             html.Append(CultureInfo.InvariantCulture,
-                $"<section class=\"why\"><h2>Why you got it here</h2><p>Origin <code>{e.Encode(origin!)}</code>{(route is null ? "" : $", route <code>{e.Encode(route)}</code>")}.</p><p>{e.Encode(explanation)}</p></section>");
+                $"<section class=\"why\"><h2>Why you got it here</h2><p>Origin <code>{e.Encode(origin!)}</code>{(route is null ? "" : $", route <code>{e.Encode(route)}</code>")}.</p><p>{e.Encode(explanation)}</p>{(proxyStatus is null ? "" : $"<p>Proxy-Status: <code>{e.Encode(proxyStatus)}</code></p>")}</section>");
         }
 
         if (beforeGateway is not null)
