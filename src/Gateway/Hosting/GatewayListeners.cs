@@ -11,15 +11,16 @@ namespace Gateway.Hosting;
 /// </summary>
 public sealed class GatewayListeners
 {
-    public const string PublicUrlKey = "Gateway:Urls:Public";
-    public const string AdminUrlKey = "Gateway:Urls:Admin";
+    private const string UrlsSection = $"{GatewayOptions.SectionName}:{nameof(GatewayOptions.Urls)}";
 
     private readonly List<(GatewayListener Listener, ListenOptions Options, string Scheme)> _bound = [];
 
     internal GatewayListeners(IConfiguration configuration)
     {
-        PublicAddress = BindingAddress.Parse(configuration[PublicUrlKey] ?? "http://localhost:8080");
-        AdminAddress = BindingAddress.Parse(configuration[AdminUrlKey] ?? "http://localhost:8081");
+        // GatewayOptions.Urls, read before the host is built (Kestrel's listeners are fixed then); strings only, so binding cannot fail.
+        var urls = configuration.GetSection(UrlsSection).Get<GatewayUrls>() ?? new GatewayUrls();
+        PublicAddress = BindingAddress.Parse(urls.Public);
+        AdminAddress = BindingAddress.Parse(urls.Admin);
     }
 
     public BindingAddress PublicAddress { get; }
