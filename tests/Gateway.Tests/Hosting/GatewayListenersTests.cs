@@ -1,0 +1,110 @@
+using Gateway.Configuration;
+using Gateway.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Tests.Hosting;
+
+/// <summary>The listeners' URLs as read from <c>Gateway:Urls</c>, without starting a server.</summary>
+public sealed class GatewayListenersTests
+{
+    [Fact]
+    public void Without_settings_the_public_port_is_8080_and_the_admin_port_8081_on_localhost()
+    {
+        var listeners = Listeners([]);
+
+        Assert.Equal(("http", "localhost", 8080), (listeners.PublicAddress.Scheme, listeners.PublicAddress.Host, listeners.PublicAddress.Port));
+        Assert.Equal(("http", "localhost", 8081), (listeners.AdminAddress.Scheme, listeners.AdminAddress.Host, listeners.AdminAddress.Port));
+        Assert.Equal(new Uri("http://localhost:8080/"), listeners.PublicUrl);
+        Assert.Equal(new Uri("http://localhost:8081/"), listeners.AdminUrl);
+    }
+
+    [Fact]
+    public void Each_listener_reads_its_own_key()
+    {
+        var listeners = Listeners(new()
+        {
+            [GatewayListeners.PublicUrlKey] = "http://0.0.0.0:9080",
+            [GatewayListeners.AdminUrlKey] = "http://127.0.0.1:0",
+        });
+
+        Assert.Equal(("0.0.0.0", 9080), (listeners.PublicAddress.Host, listeners.PublicAddress.Port));
+        Assert.Equal(new Uri("http://0.0.0.0:9080/"), listeners.PublicUrl);
+        Assert.Equal(("127.0.0.1", 0), (listeners.AdminAddress.Host, listeners.AdminAddress.Port));
+    }
+
+    [Theory]
+    [InlineData("http://localhost:9080")]
+    [InlineData("http://*:9080")]
+    [InlineData("http://+:9080")]
+    [InlineData("http://0.0.0.0:9080")]
+    [InlineData("http://127.0.0.1:0")]
+    [InlineData("http://[::1]:9080")]
+    public void An_http_listener_on_localhost_any_or_an_address_is_accepted(string publicUrl)
+    {
+        var listeners = Listeners(new() { [GatewayListeners.PublicUrlKey] = publicUrl });
+
+        var error = Record.Exception(() => listeners.Configure(new KestrelServerOptions()));
+
+        Assert.Null(error);
+    }
+
+    [Theory]
+    [InlineData(GatewayListeners.PublicUrlKey, "https://127.0.0.1:8443")]
+    [InlineData(GatewayListeners.AdminUrlKey, "https://localhost:8444")]
+    public void An_https_listener_is_refused_with_its_address(string key, string url)
+    {
+        var listeners = Listeners(new() { [key] = url });
+
+        var error = Assert.Throws<InvalidOperationException>(() => listeners.Configure(new KestrelServerOptions()));
+        Assert.Contains(url.Replace("https://", "", StringComparison.Ordinal), error.Message, StringComparison.Ordinal);
+        Assert.Contains("only http:// listeners are supported", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_url_without_a_scheme_is_refused_when_read() =>
+        Assert.Throws<FormatException>(() => Listeners(new() { [GatewayListeners.PublicUrlKey] = "localhost:8080" }));
+
+    [Fact]
+    public void The_gateway_section_refuses_a_misspelt_key()
+    {
+        var errors = Errors(new() { ["Gateway:Urls:Pubic"] = "http://127.0.0.1:8080" });
+
+        Assert.Equal(["Gateway: Gateway:Urls:Pubic: unknown key (misspelt?)"], errors);
+    }
+
+    [Fact]
+    public void The_gateway_section_as_shipped_is_valid() =>
+        Assert.Empty(Errors(new()
+        {
+            [GatewayListeners.PublicUrlKey] = "http://localhost:8080",
+            [GatewayListeners.AdminUrlKey] = "http://localhost:8081",
+            ["Gateway:TrustedProxies:0"] = "10.0.0.0/8",
+            ["Gateway:DemoMode"] = "true",
+            ["Gateway:Replica"] = "gateway-0",
+        }));
+
+    [Fact]
+    public void The_gateway_section_refuses_a_value_of_the_wrong_type() =>
+        Assert.Contains("'Gateway:DemoMode'", Assert.Single(Errors(new() { ["Gateway:DemoMode"] = "sometimes" })), StringComparison.Ordinal);
+
+    private static GatewayListeners Listeners(Dictionary<string, string?> data) =>
+        new(new ConfigurationBuilder().AddInMemoryCollection(data).Build());
+
+    private static List<string> Errors(Dictionary<string, string?> data)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Configuration.AddInMemoryCollection(data);
+        builder.AddGatewayListeners();
+        using var provider = builder.Services.BuildServiceProvider();
+        var errors = new List<string>();
+        foreach (var check in provider.GetServices<IConfigCheck>())
+        {
+            check.Check(builder.Configuration, errors);
+        }
+
+        return errors;
+    }
+}
