@@ -26,8 +26,8 @@ public sealed class GatewayListenersTests
     {
         var listeners = Listeners(new()
         {
-            [GatewayListeners.PublicUrlKey] = "http://0.0.0.0:9080",
-            [GatewayListeners.AdminUrlKey] = "http://127.0.0.1:0",
+            ["Gateway:Urls:Public"] = "http://0.0.0.0:9080",
+            ["Gateway:Urls:Admin"] = "http://127.0.0.1:0",
         });
 
         Assert.Equal(("0.0.0.0", 9080), (listeners.PublicAddress.Host, listeners.PublicAddress.Port));
@@ -44,7 +44,7 @@ public sealed class GatewayListenersTests
     [InlineData("http://[::1]:9080")]
     public void An_http_listener_on_localhost_any_or_an_address_is_accepted(string publicUrl)
     {
-        var listeners = Listeners(new() { [GatewayListeners.PublicUrlKey] = publicUrl });
+        var listeners = Listeners(new() { ["Gateway:Urls:Public"] = publicUrl });
 
         var error = Record.Exception(() => listeners.Configure(new KestrelServerOptions()));
 
@@ -52,8 +52,8 @@ public sealed class GatewayListenersTests
     }
 
     [Theory]
-    [InlineData(GatewayListeners.PublicUrlKey, "https://127.0.0.1:8443")]
-    [InlineData(GatewayListeners.AdminUrlKey, "https://localhost:8444")]
+    [InlineData("Gateway:Urls:Public", "https://127.0.0.1:8443")]
+    [InlineData("Gateway:Urls:Admin", "https://localhost:8444")]
     public void An_https_listener_is_refused_with_its_address(string key, string url)
     {
         var listeners = Listeners(new() { [key] = url });
@@ -65,7 +65,7 @@ public sealed class GatewayListenersTests
 
     [Fact]
     public void A_url_without_a_scheme_is_refused_when_read() =>
-        Assert.Throws<FormatException>(() => Listeners(new() { [GatewayListeners.PublicUrlKey] = "localhost:8080" }));
+        Assert.Throws<FormatException>(() => Listeners(new() { ["Gateway:Urls:Public"] = "localhost:8080" }));
 
     [Fact]
     public void The_gateway_section_refuses_a_misspelt_key()
@@ -79,8 +79,8 @@ public sealed class GatewayListenersTests
     public void The_gateway_section_as_shipped_is_valid() =>
         Assert.Empty(Errors(new()
         {
-            [GatewayListeners.PublicUrlKey] = "http://localhost:8080",
-            [GatewayListeners.AdminUrlKey] = "http://localhost:8081",
+            ["Gateway:Urls:Public"] = "http://localhost:8080",
+            ["Gateway:Urls:Admin"] = "http://localhost:8081",
             ["Gateway:TrustedProxies:0"] = "10.0.0.0/8",
             ["Gateway:DemoMode"] = "true",
             ["Gateway:Replica"] = "gateway-0",
