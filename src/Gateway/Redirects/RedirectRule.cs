@@ -57,6 +57,11 @@ internal sealed partial class RedirectRule
         {
             yield return $"Path: not a route pattern: {parseError}";
         }
+        else if (pattern?.Parameters.FirstOrDefault(parameter => parameter.ParameterPolicies.Count > 0) is { } constrained)
+        {
+            // TemplateMatcher matches the template only: "/users/{id:int}" would take /users/abc. Refused, not ignored.
+            yield return $"Path: '{{{constrained.Name}:{string.Join(':', constrained.ParameterPolicies.Select(policy => policy.Content))}}}' has a constraint; redirect rules do not check constraints (remove it)";
+        }
 
         if (string.IsNullOrWhiteSpace(settings.Destination))
         {
