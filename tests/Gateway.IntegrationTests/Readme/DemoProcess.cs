@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Gateway.IntegrationTests.Infrastructure;
 
@@ -33,7 +32,7 @@ internal sealed class DemoProcess : IAsyncDisposable
         // The demo's upstreams (5001-5003) and the closed port (5009) each get a free port; a destination shared by two
         // clusters (chaos and limited on 5002) keeps sharing one.
         var addresses = destinations.Select(destination => destination.Address).Distinct().ToList();
-        var ports = FreePorts(addresses.Count + 2);
+        var ports = FreePort.Next(addresses.Count + 2);
         var moved = addresses.Select((address, index) => (address, url: $"http://127.0.0.1:{ports[index + 2]}"))
             .ToDictionary(pair => pair.address, pair => pair.url);
         var publicUrl = new Uri($"http://127.0.0.1:{ports[0]}/");
@@ -103,20 +102,5 @@ internal sealed class DemoProcess : IAsyncDisposable
                from destination in cluster.Value!["Destinations"]!.AsObject()
                select (cluster.Key, destination.Key, destination.Value!["Address"]!.GetValue<string>()),
         ];
-    }
-
-    /// <summary>Ports the OS hands out for port 0, all bound at once (so distinct), then released for the demo.</summary>
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
-        {
-            listeners.ForEach(listener => listener.Start());
-            return [.. listeners.Select(listener => ((IPEndPoint)listener.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            listeners.ForEach(listener => listener.Stop());
-        }
     }
 }
