@@ -16,6 +16,12 @@ public sealed partial class ProxyStatusSettingsTests : PerTestGateway
 {
     private static string? ProxyStatus(HttpResponseMessage response) => ProxyStatusTests.ProxyStatus(response);
 
+    private async Task<double> ChaosOverloadGaugeAsync(string name)
+    {
+        var (_, metrics) = await MetricsScrape.ReadAsync(Gateway);
+        return metrics.Sum(name, labels => labels["scope"] == "cluster" && labels["cluster"] == "chaos");
+    }
+
     [Fact]
     public async Task A_request_shed_by_a_full_concurrency_limit_is_connection_limit_reached()
     {
@@ -24,8 +30,12 @@ public sealed partial class ProxyStatusSettingsTests : PerTestGateway
             json["Overload"] = JsonNode.Parse("""{ "Clusters": { "chaos": { "PermitLimit": 1, "QueueLimit": 0 } } }""");
             json["ReverseProxy"]!["Routes"]!["chaos"]!["Timeout"] = "00:00:30";
         });
+        // The edit is applied before the options monitor's new limiter may be in force: a holder admitted by the old
+        // limit (100) would hold no permit of the new one (a CI run failed so).
+        await Eventually.HoldsAsync(async () => await ChaosOverloadGaugeAsync("gateway_overload_permit_limit") == 1, "the cluster's limit of 1 is in force");
         using var release = new CancellationTokenSource();
         var holder = Client.GetAsync(new Uri("/chaos/slow?ms=20000", UriKind.Relative), release.Token);
+        await Eventually.HoldsAsync(async () => await ChaosOverloadGaugeAsync("gateway_overload_permits_in_use") == 1, "the holder has the one permit");
         HttpResponseMessage? shed = null;
         await Eventually.HoldsAsync(async () =>
         {
