@@ -53,5 +53,5 @@ public static class AdminJson
         }
     }
 
-    public static IResult Problem(int status, string detail) => GatewayProblems.Result(status, GatewayOrigin.Gateway, detail);
+    public static IResult Problem(int status, string detail) => GatewayAnswers.Result(new(status, GatewayOrigin.Gateway, detail));
 }

@@ -31,12 +31,12 @@ internal sealed class AdminKeyFilter(AdminKeys keys, FailedKeyLimiter failures, 
             }
 
             http.Response.Headers.WWWAuthenticate = $"ApiKey header=\"{AdminKeys.Header}\", realm=\"gateway-admin\"";
-            return GatewayProblems.Result(StatusCodes.Status401Unauthorized, GatewayOrigin.Auth, $"The admin API needs a key in the {AdminKeys.Header} header.");
+            return GatewayAnswers.Result(new(StatusCodes.Status401Unauthorized, GatewayOrigin.Auth, $"The admin API needs a key in the {AdminKeys.Header} header."));
         }
 
         if (!reading && access != AdminAccess.Full)
         {
-            return GatewayProblems.Result(StatusCodes.Status403Forbidden, GatewayOrigin.Auth, "This key may read but not change anything.");
+            return GatewayAnswers.Result(new(StatusCodes.Status403Forbidden, GatewayOrigin.Auth, "This key may read but not change anything."));
         }
 
         http.Features.Set(new AdminCaller(name!));
@@ -44,6 +44,6 @@ internal sealed class AdminKeyFilter(AdminKeys keys, FailedKeyLimiter failures, 
     }
 
     private static IResult TooManyWrongKeys(TimeSpan wait) =>
-        GatewayProblems.Result(StatusCodes.Status429TooManyRequests, GatewayOrigin.Admin,
-            "Too many wrong admin keys from this address: the admin API refuses its requests, whatever the key, until Retry-After has passed.", wait);
+        GatewayAnswers.Result(new(StatusCodes.Status429TooManyRequests, GatewayOrigin.Admin,
+            "Too many wrong admin keys from this address: the admin API refuses its requests, whatever the key, until Retry-After has passed.", wait));
 }

@@ -57,8 +57,8 @@ internal static class MaintenanceEndpoints
         }
         catch (StoreUnavailableException unavailable)
         {
-            return GatewayProblems.Result(StatusCodes.Status503ServiceUnavailable, GatewayOrigin.Gateway,
-                $"{unavailable.Message} The change was not made on any replica; try again when it returns.", StoreUnavailableException.RetryAfter);
+            return GatewayAnswers.Result(new(StatusCodes.Status503ServiceUnavailable, GatewayOrigin.Gateway,
+                $"{unavailable.Message} The change was not made on any replica; try again when it returns.", StoreUnavailableException.RetryAfter));
         }
 
         try

@@ -103,7 +103,7 @@ internal static class StatusPageEndpoints
             }
             catch (StoreUnavailableException unavailable)
             {
-                return GatewayProblems.Result(StatusCodes.Status503ServiceUnavailable, GatewayOrigin.Gateway, unavailable.Message, StoreUnavailableException.RetryAfter);
+                return GatewayAnswers.Result(new(StatusCodes.Status503ServiceUnavailable, GatewayOrigin.Gateway, unavailable.Message, StoreUnavailableException.RetryAfter));
             }
         });
         return admin;

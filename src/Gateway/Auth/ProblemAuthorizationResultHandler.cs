@@ -24,6 +24,6 @@ internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewa
         var detail = authorizeResult.Forbidden
             ? "The token is valid but does not grant what this route requires."
             : "This route needs a valid bearer token; it was missing, expired or invalid (see WWW-Authenticate).";
-        await GatewayProblems.WriteAsync(context, context.Response.StatusCode, GatewayOrigin.Auth, detail);
+        await GatewayAnswers.WriteAsync(context, new(context.Response.StatusCode, GatewayOrigin.Auth, detail));
     }
 }

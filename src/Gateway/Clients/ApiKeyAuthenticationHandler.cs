@@ -40,7 +40,7 @@ internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<Authentication
         var detail = Presented
             ? $"The key sent in {ApiKeys.Header} is not a key this gateway knows; this route needs a configured client key."
             : $"This route needs a client key in the {ApiKeys.Header} header.";
-        return GatewayProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized, GatewayOrigin.Auth, detail);
+        return GatewayAnswers.WriteAsync(Context, new(StatusCodes.Status401Unauthorized, GatewayOrigin.Auth, detail));
     }
 
     private bool Presented => Request.Headers[ApiKeys.Header].ToString().Length > 0;

@@ -16,7 +16,7 @@ public static class ErrorsExtensions
         services.AddSingleton<IConfigCheck>(new SectionCheck<ProxyStatusOptions>(ProxyStatusOptions.SectionName, options => options.Problems()));
         services.AddSingleton<ProxyStatusMembers>();
         return services.AddProblemDetails(options =>
-            options.CustomizeProblemDetails = problem => GatewayProblems.AddTraceId(problem.HttpContext, problem.ProblemDetails));
+            options.CustomizeProblemDetails = problem => GatewayAnswers.AddTraceId(problem.HttpContext, problem.ProblemDetails));
     }
 
     /// <summary>Just inside the metrics step: <c>Proxy-Status</c> on every public response (<see cref="ProxyStatusMiddleware"/>).</summary>
@@ -26,7 +26,7 @@ public static class ErrorsExtensions
     public static IApplicationBuilder UseGatewayExceptionHandler(this IApplicationBuilder app) =>
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            ExceptionHandler = context => GatewayProblems.WriteAsync(
-                context, StatusCodes.Status500InternalServerError, GatewayOrigin.Gateway, "The gateway failed to handle this request."),
+            ExceptionHandler = context => GatewayAnswers.WriteAsync(
+                context, new(StatusCodes.Status500InternalServerError, GatewayOrigin.Gateway, "The gateway failed to handle this request.")),
         });
 }

@@ -8,8 +8,8 @@ namespace Gateway.Errors;
 /// <summary>
 /// The one place that writes <c>Proxy-Status</c> (RFC 9209) on the public port: just inside the metrics step, it hooks
 /// the response's start, when every step has decided, and states the final origin and status through
-/// <see cref="WhoAnswered"/>: <c>received-status</c> for the upstream's answer, <c>error=</c> (<see cref="ProxyErrorType"/>)
-/// for the gateway's, the bare name for a cache hit. A response that never starts (the client left) gets nothing.
+/// <see cref="WhoAnswered"/>: <c>received-status</c> for the upstream's answer, <c>error=</c> for the gateway's (the written
+/// <see cref="GatewayDecision"/>'s type, else the <see cref="ProxyErrorType"/> table), the bare name for a cache hit. A response that never starts (the client left) gets nothing.
 /// </summary>
 internal sealed class ProxyStatusMiddleware
 {
@@ -51,11 +51,15 @@ internal sealed class ProxyStatusMiddleware
         var routed = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>() is not null;
         var origin = context.DecidedOrigin(routed);
         var status = context.Response.StatusCode;
+        // The decision GatewayAnswers wrote, unless a later step changed the answer.
+        var decision = context.Features.Get<GatewayDecisionFeature>()?.Decision is { } written && written.Origin == origin && written.Status == status
+            ? written
+            : (GatewayDecision?)null;
         var member = origin switch
         {
             GatewayOrigin.Upstream => members.Received(status),
             GatewayOrigin.Cache => members.Bare,
-            _ => ProxyErrorType.For(origin, status, failure) is { } type ? members.Error(type) : members.Bare,
+            _ => (decision?.ProxyError ?? ProxyErrorType.For(origin, status, failure)) is { } type ? members.Error(type) : members.Bare,
         };
         if (!members.Options.NextHop && !members.Options.Details)
         {
@@ -68,7 +72,7 @@ internal sealed class ProxyStatusMiddleware
             : null;
         var details = failure is not null
             ? failure.Exception is { } exception ? $"{failure.Error}: {exception.Message}" : failure.Error.ToString()
-            : origin == GatewayOrigin.Upstream ? null : context.Features.Get<ProblemDetailFeature>()?.Detail;
+            : decision?.Detail;
         return members.With(member, nextHop, details);
     }
 }

@@ -22,10 +22,11 @@ internal sealed partial class UpstreamFailureMiddleware(RequestDelegate next, IL
 {
     public async Task InvokeAsync(HttpContext context)
     {
+        using var gatewayHeaders = GatewayHeaders.Take(context.Response);
         await next(context);
         if (context.Features.Get<IForwarderErrorFeature>() is { } failure && !context.Response.HasStarted)
         {
-            await AnswerAsync(context, failure);
+            await AnswerAsync(context, failure, gatewayHeaders);
         }
     }
 
@@ -50,7 +51,7 @@ internal sealed partial class UpstreamFailureMiddleware(RequestDelegate next, IL
         _ => null,
     };
 
-    private Task AnswerAsync(HttpContext context, IForwarderErrorFeature failure)
+    private Task AnswerAsync(HttpContext context, IForwarderErrorFeature failure, GatewayHeaders gatewayHeaders)
     {
         var routeTimeoutFired = context.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken.IsCancellationRequested == true;
         var routeId = context.GetRouteModel().Config.RouteId;
@@ -65,10 +66,14 @@ internal sealed partial class UpstreamFailureMiddleware(RequestDelegate next, IL
 
         LogOnce(context, decision, routeId, failure.Error, reason);
 
-        // Whatever YARP copied from a half-read upstream answer must not leak into ours.
-        context.Response.Clear();
-        var retryAfter = decision.Origin == GatewayOrigin.NoHealthy ? HealthCheckInterval(context) : (TimeSpan?)null;
-        return GatewayProblems.WriteAsync(context, decision.Status, decision.Origin, decision.Detail, retryAfter);
+        // Whatever YARP copied from a half-read upstream answer must not leak into ours; the gateway's own headers stay.
+        gatewayHeaders.ClearBackTo(context.Response);
+        return GatewayAnswers.WriteAsync(context, decision with
+        {
+            RetryAfter = decision.Origin == GatewayOrigin.NoHealthy ? HealthCheckInterval(context) : null,
+            // Refused, reset or not HTTP: the failure says which (RFC 9209 §2.3).
+            ErrorType = decision.Origin == GatewayOrigin.Unreachable ? ProxyErrorType.UnreachableType(failure.Error, failure.Exception) : null,
+        });
     }
 
     /// <summary>

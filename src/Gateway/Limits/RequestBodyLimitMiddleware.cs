@@ -21,7 +21,7 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next)
             var routeLimit => routeLimit,
         };
         return context.Request.ContentLength > limit
-            ? GatewayProblems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, GatewayOrigin.Limits, $"The request body is over this route's limit of {limit} bytes.")
+            ? GatewayAnswers.WriteAsync(context, new(StatusCodes.Status413PayloadTooLarge, GatewayOrigin.Limits, $"The request body is over this route's limit of {limit} bytes."))
             : next(context);
     }
 

@@ -24,11 +24,11 @@ internal sealed class RequestTargetMiddleware(RequestDelegate next)
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         if (target is null || target.AsSpan().ContainsAny(ControlCharacters))
         {
-            return GatewayProblems.WriteAsync(context, StatusCodes.Status400BadRequest, GatewayOrigin.Limits, "The request target contains a control character.");
+            return GatewayAnswers.WriteAsync(context, new(StatusCodes.Status400BadRequest, GatewayOrigin.Limits, "The request target contains a control character."));
         }
 
         return HeaderWithControlCharacter(context.Request.Headers) is { } name
-            ? GatewayProblems.WriteAsync(context, StatusCodes.Status400BadRequest, GatewayOrigin.Limits, $"The value of the request header '{name}' contains a control character.")
+            ? GatewayAnswers.WriteAsync(context, new(StatusCodes.Status400BadRequest, GatewayOrigin.Limits, $"The value of the request header '{name}' contains a control character."))
             : next(context);
     }
 

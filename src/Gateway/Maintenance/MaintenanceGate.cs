@@ -23,7 +23,7 @@ internal sealed class MaintenanceGate(RequestDelegate next, MaintenanceState sta
             return next(context);
         }
 
-        return GatewayProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, GatewayOrigin.Maintenance, window.Message, window.RetryAfter(now));
+        return GatewayAnswers.WriteAsync(context, new(StatusCodes.Status503ServiceUnavailable, GatewayOrigin.Maintenance, window.Message, window.RetryAfter(now)));
     }
 
     private bool IsAllowed(HttpContext context)

@@ -53,8 +53,7 @@ internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metr
         catch when (!context.Response.HasStarted)
         {
             // Kestrel turns an escaped exception into a 500; count it as the gateway's.
-            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            context.SetOrigin(GatewayOrigin.Gateway);
+            GatewayAnswers.Record(context, new(StatusCodes.Status500InternalServerError, GatewayOrigin.Gateway, "The gateway failed to handle this request."));
             throw;
         }
         finally

@@ -45,8 +45,8 @@ internal sealed class OverloadShedder(RequestDelegate next, OverloadLimits limit
         var settings = limit.Settings;
         var what = limit.Cluster is null ? "The gateway" : $"Cluster '{limit.Cluster}'";
         var queue = settings.QueueLimit > 0 ? $" and {settings.QueueLimit} waiting (for at most {settings.QueueTimeout.TotalSeconds:0.###} s)" : "";
-        return GatewayProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, GatewayOrigin.Overload,
+        return GatewayAnswers.WriteAsync(context, new(StatusCodes.Status503ServiceUnavailable, GatewayOrigin.Overload,
             $"{what} has {settings.PermitLimit} requests in progress{queue}, its limit; this one was shed before reaching the upstream. Retry after the time in Retry-After.",
-            TimeSpan.FromSeconds(settings.RetryAfterSeconds));
+            TimeSpan.FromSeconds(settings.RetryAfterSeconds)));
     }
 }

@@ -73,8 +73,8 @@ internal sealed partial class RateLimitEnforcer(
 
             if (!failOpen)
             {
-                await GatewayProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, GatewayOrigin.RateLimit,
-                    $"The rate-limit store is unavailable and policy '{policy.Name}' refuses rather than admit unchecked.", TimeSpan.FromSeconds(1));
+                await GatewayAnswers.WriteAsync(context, new(StatusCodes.Status503ServiceUnavailable, GatewayOrigin.RateLimit,
+                    $"The rate-limit store is unavailable and policy '{policy.Name}' refuses rather than admit unchecked.", TimeSpan.FromSeconds(1)));
                 return;
             }
 
@@ -102,8 +102,8 @@ internal sealed partial class RateLimitEnforcer(
         }
 
         metrics.RateLimitRejections.WithLabels(route.Config.RouteId, policy.Name).Inc();
-        return GatewayProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, GatewayOrigin.RateLimit,
-            $"Too many requests for rate-limit policy '{policy.Name}'; retry after the time in Retry-After.", policy.RetryAfter(lease));
+        return GatewayAnswers.WriteAsync(context, new(StatusCodes.Status429TooManyRequests, GatewayOrigin.RateLimit,
+            $"Too many requests for rate-limit policy '{policy.Name}'; retry after the time in Retry-After.", policy.RetryAfter(lease)));
     }
 
     private static bool IsStoreDown(RateLimitPolicy policy, Exception ex) => policy.IsShared && ex is RedisException or TimeoutException;

@@ -26,12 +26,11 @@ internal sealed class RedirectMiddleware(RequestDelegate next, RedirectRules rul
                 if (redirect.Location is null)
                 {
                     // The rule's own refusal (origin redirect): the target is valid HTTP, only no Location can carry this value.
-                    return GatewayProblems.WriteAsync(context, StatusCodes.Status400BadRequest, GatewayOrigin.Redirect,
-                        "A value the redirect rule takes from the path contains a control character.");
+                    return GatewayAnswers.WriteAsync(context, new(StatusCodes.Status400BadRequest, GatewayOrigin.Redirect,
+                        "A value the redirect rule takes from the path contains a control character."));
                 }
 
-                context.SetOrigin(GatewayOrigin.Redirect);
-                context.Response.StatusCode = redirect.Status;
+                GatewayAnswers.Record(context, new(redirect.Status, GatewayOrigin.Redirect, "A redirect rule of the gateway answered."));
                 context.Response.Headers.Location = redirect.Location;
                 return Task.CompletedTask;
             }

@@ -17,13 +17,13 @@ internal static class NoRouteProblem
         if ((AllowedMethods.AllowHeader(context, listener) ?? allowFromRouting) is { Length: > 0 } allow)
         {
             context.Response.Headers.Allow = allow;
-            return GatewayProblems.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, GatewayOrigin.NoRoute, admin
+            return GatewayAnswers.WriteAsync(context, new(StatusCodes.Status405MethodNotAllowed, GatewayOrigin.NoRoute, admin
                 ? $"This admin endpoint does not answer {context.Request.Method}; see Allow."
-                : $"No route of this gateway takes {context.Request.Method} at this path; see Allow.");
+                : $"No route of this gateway takes {context.Request.Method} at this path; see Allow."));
         }
 
-        return GatewayProblems.WriteAsync(context, StatusCodes.Status404NotFound, GatewayOrigin.NoRoute, admin
+        return GatewayAnswers.WriteAsync(context, new(StatusCodes.Status404NotFound, GatewayOrigin.NoRoute, admin
             ? "The admin port has no such endpoint."
-            : "No route of this gateway matches this request.");
+            : "No route of this gateway matches this request."));
     }
 }

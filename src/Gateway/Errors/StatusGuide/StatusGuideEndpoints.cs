@@ -40,7 +40,7 @@ public static class StatusGuideEndpoints
         {
             if (!book.ByCode.TryGetValue(code, out var entry))
             {
-                return GatewayProblems.Result(StatusCodes.Status404NotFound, GatewayOrigin.NoRoute, $"The guide has no page for {code}; see {BasePath} for the codes it explains.");
+                return GatewayAnswers.Result(new(StatusCodes.Status404NotFound, GatewayOrigin.NoRoute, $"The guide has no page for {code}; see {BasePath} for the codes it explains."));
             }
 
             var live = new Lazy<Dictionary<string, string>>(() => facts.Facts(route, ListenerFeature.Of(context) == GatewayListener.Admin));
@@ -69,14 +69,8 @@ public static class StatusGuideEndpoints
         return endpoints;
     }
 
-    /// <summary>HTML when the client prefers it (browsers), JSON otherwise (curl sends */*).</summary>
-    private static bool WantsHtml(HttpRequest request)
-    {
-        var preferred = request.GetTypedHeaders().Accept
-            .OrderByDescending(accept => accept.Quality ?? 1)
-            .FirstOrDefault(accept => accept.MediaType.Value is "text/html" or "application/xhtml+xml" or "application/json" or "application/problem+json");
-        return preferred?.MediaType.Value is "text/html" or "application/xhtml+xml";
-    }
+    /// <summary>HTML when the client prefers it (browsers), JSON otherwise: the same choice as the gateway's answers.</summary>
+    private static bool WantsHtml(HttpRequest request) => GatewayAnswers.FormatFor(request) == AnswerFormat.Html;
 
     private static IResult Html(string body)
     {
