@@ -8,8 +8,9 @@ namespace Gateway.Errors;
 /// <summary>
 /// The one place that writes <c>Proxy-Status</c> (RFC 9209) on the public port: just inside the metrics step, it hooks
 /// the response's start, when every step has decided, and states the final origin and status through
-/// <see cref="WhoAnswered"/>: <c>received-status</c> for the upstream's answer, <c>error=</c> for the gateway's (the written
-/// <see cref="GatewayDecision"/>'s type, else the <see cref="ProxyErrorType"/> table), the bare name for a cache hit. A response that never starts (the client left) gets nothing.
+/// <see cref="WhoAnswered"/>: <c>received-status</c> for the upstream's answer, <c>error=</c> for the gateway's (the
+/// written <see cref="GatewayDecision"/>'s type, else the <see cref="ProxyErrorType"/> table), the bare name for a cache
+/// hit. A response that never starts (the client left) gets nothing.
 /// </summary>
 internal sealed class ProxyStatusMiddleware
 {
