@@ -1,3 +1,4 @@
+using Gateway.Errors;
 using Gateway.Observability;
 using Gateway.Store;
 using Microsoft.AspNetCore.Builder;
@@ -25,8 +26,9 @@ public static class CachingExtensions
     public static IServiceCollection AddGatewayCaching(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOutputCache();
-        services.AddOptions<OutputCacheOptions>().Configure<GatewayMetrics>((options, metrics) =>
-            options.AddPolicy(SharedCachePolicy.Name, new SharedCachePolicy(metrics)));
+        // The store is looked up when first needed: the memory store is built from these options.
+        services.AddOptions<OutputCacheOptions>().Configure<GatewayMetrics, IOptionsMonitor<ProxyStatusOptions>, IServiceProvider>((options, metrics, names, provider) =>
+            options.AddPolicy(SharedCachePolicy.Name, new SharedCachePolicy(metrics, names, provider.GetService<OutageTolerantCacheStore>)));
         if (StoreExtensions.RedisConnectionString(configuration) is { } connectionString)
         {
             AddRedisStore(services, connectionString);
