@@ -52,7 +52,8 @@ public static class CachingExtensions
             options.ConnectionMultiplexerFactory = () => Task.FromResult(connections.Get(connectionString));
         });
 
-        // The package registers its (internal) store last; it is made here, inside the wrapper, instead.
+        // The package's store type is internal and has no public factory: its registration (the last, pinned by
+        // CachingExtensionsTests) is replaced by one that makes it inside the wrapper.
         var redisStore = services.Last(descriptor => descriptor.ServiceType == typeof(IOutputCacheStore));
         services.Remove(redisStore);
         services.AddSingleton(provider => new OutageTolerantCacheStore(
