@@ -40,13 +40,13 @@ measure() { # $1 build, $2 route count -> instructions per 404
     "--Gateway:Urls:Public=http://127.0.0.1:$PORT" "--Gateway:Urls:Admin=http://127.0.0.1:$((PORT + 1))" >"$WORK/gw.log" 2>&1 &
   PID=$!
   for _ in $(seq 1 600); do curl -s -o /dev/null "http://127.0.0.1:$PORT/no/such/path" && break; sleep 1; done
-  urls() { for _ in $(seq 1 "$1"); do printf 'url = "http://127.0.0.1:%s/no/such/path"\n' "$PORT"; done; }
+  urls() { for _ in $(seq 1 "$1"); do printf 'url = "http://127.0.0.1:%s/no/such/path"\noutput = "/dev/null"\n' "$PORT"; done; }
   urls "$WARMUP" >"$WORK/warm.cfg"; urls "$REQUESTS" >"$WORK/run.cfg"
-  curl -s -o /dev/null -K "$WORK/warm.cfg"
+  curl -s -K "$WORK/warm.cfg" >/dev/null
   test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/no/such/path")" = 404
-  callgrind_control -z "$PID" >/dev/null; callgrind_control -i on "$PID" >/dev/null
-  curl -s -o /dev/null -K "$WORK/run.cfg"
-  callgrind_control -i off "$PID" >/dev/null; callgrind_control -d "$PID" >/dev/null
+  callgrind_control -z "$PID" >/dev/null 2>&1; callgrind_control -i on "$PID" >/dev/null 2>&1
+  curl -s -K "$WORK/run.cfg" >/dev/null
+  callgrind_control -i off "$PID" >/dev/null 2>&1; callgrind_control -d "$PID" >/dev/null 2>&1
   kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
   local total
   total=$(cat "$WORK"/cg."$1"."$2"* | awk '/^summary:/ { s += $2 } /^totals:/ { t += $2 } END { print (s ? s : t) }')
