@@ -49,7 +49,7 @@ measure() { # $1 build, $2 route count -> instructions per 404
   callgrind_control -i off "$PID" >/dev/null 2>&1; callgrind_control -d "$PID" >/dev/null 2>&1
   kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
   local total
-  total=$(cat "$WORK"/cg."$1"."$2"* | awk '/^summary:/ { s += $2 } /^totals:/ { t += $2 } END { print (s ? s : t) }')
+  total=$(cat "$WORK"/cg."$1"."$2"* | awk '/^summary:/ { s += $2 } /^totals:/ { t += $2 } END { printf "%d\n", (s ? s : t) }')
   echo $((total / REQUESTS))
 }
 
@@ -61,5 +61,5 @@ for routes in $ROUTES_LIST; do
   config "$routes"
   with=$(measure with-scan "$routes")
   without=$(measure without-scan "$routes")
-  echo "| $((routes + 1)) | $with | $without | $((with - without)) |"
+  echo "| $(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["ReverseProxy"]["Routes"]))' "$WORK/routes-$routes.json") | $with | $without | $((with - without)) |"
 done
