@@ -140,6 +140,60 @@ public sealed partial class WhoAnsweredTests : PerTestGateway
         }, () => "the upstream is asked again once max-age=2 has passed: " + string.Join("; ", seen.TakeLast(3)));
     }
 
+    [Fact]
+    public async Task A_method_the_cache_does_not_serve_is_forwarded_for_its_method()
+    {
+        await using var upstream = await TestUpstream.StartAsync(app => app.MapPost("/orders-cached", (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "public, max-age=30";
+            return Results.Text("made");
+        }));
+        await CachedRouteAsync(upstream, "/orders-cached");
+
+        using var first = await Client.PostAsync(new Uri("/orders-cached", UriKind.Relative), new StringContent("a"));
+        using var second = await Client.PostAsync(new Uri("/orders-cached", UriKind.Relative), new StringContent("b"));
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal("gateway; fwd=method", Header(first, "Cache-Status")); // RFC 9211 §2.2: never stored, never a hit
+        Assert.Equal("gateway; fwd=method", Header(second, "Cache-Status"));
+    }
+
+    [Fact]
+    public async Task An_answer_with_set_cookie_is_forwarded_and_not_said_to_be_stored()
+    {
+        var answers = 0;
+        await using var upstream = await TestUpstream.StartAsync(app => app.MapGet("/cookie-cached", (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "public, max-age=30";
+            context.Response.Headers.SetCookie = "session=1";
+            return Results.Text($"{Interlocked.Increment(ref answers)}");
+        }));
+        await CachedRouteAsync(upstream, "/cookie-cached");
+
+        using var first = await Client.GetAsync(new Uri("/cookie-cached", UriKind.Relative));
+        using var second = await Client.GetAsync(new Uri("/cookie-cached", UriKind.Relative));
+
+        Assert.Equal("gateway; fwd=uri-miss", Header(first, "Cache-Status"));
+        Assert.Equal(("gateway; fwd=uri-miss", "2"), (Header(second, "Cache-Status"), await second.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
+    public async Task The_cache_member_takes_the_gateways_proxy_status_name_as_it_is_edited()
+    {
+        await Gateway.EditConfigAsync(Config, json => json["ProxyStatus"] = new JsonObject { ["Name"] = "edge-1.example" });
+
+        using var miss = await Client.GetAsync(new Uri($"{Products}?named=1", UriKind.Relative));
+        using var hit = await Client.GetAsync(new Uri($"{Products}?named=1", UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Products}?named=1");
+        request.Headers.CacheControl = new() { NoCache = true };
+        using var forwarded = await Client.SendAsync(request);
+
+        Assert.Equal("edge-1.example; fwd=uri-miss; stored", Header(miss, "Cache-Status"));
+        Assert.StartsWith("edge-1.example; hit; ttl=", Header(hit, "Cache-Status"), StringComparison.Ordinal);
+        Assert.Equal("edge-1.example; fwd=request", Header(forwarded, "Cache-Status"));
+        Assert.Equal("edge-1.example", Header(hit, "Proxy-Status")); // one name for the gateway in both headers
+    }
+
     private static void AssertHit(string? member, int maxTtl)
     {
         var match = HitMember().Match(member ?? "");

@@ -1,3 +1,4 @@
+using Gateway.Errors;
 using Gateway.Observability;
 using Gateway.Store;
 using Microsoft.AspNetCore.Builder;
@@ -25,8 +26,9 @@ public static class CachingExtensions
     public static IServiceCollection AddGatewayCaching(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOutputCache();
-        services.AddOptions<OutputCacheOptions>().Configure<GatewayMetrics>((options, metrics) =>
-            options.AddPolicy(SharedCachePolicy.Name, new SharedCachePolicy(metrics)));
+        // The store is looked up when first needed: the memory store is built from these options.
+        services.AddOptions<OutputCacheOptions>().Configure<GatewayMetrics, IOptionsMonitor<ProxyStatusOptions>, IServiceProvider>((options, metrics, names, provider) =>
+            options.AddPolicy(SharedCachePolicy.Name, new SharedCachePolicy(metrics, names, provider.GetService<OutageTolerantCacheStore>)));
         if (StoreExtensions.RedisConnectionString(configuration) is { } connectionString)
         {
             AddRedisStore(services, connectionString);
@@ -50,7 +52,8 @@ public static class CachingExtensions
             options.ConnectionMultiplexerFactory = () => Task.FromResult(connections.Get(connectionString));
         });
 
-        // The package registers its (internal) store last; it is made here, inside the wrapper, instead.
+        // The package's store type is internal and has no public factory: its registration (the last, pinned by
+        // CachingExtensionsTests) is replaced by one that makes it inside the wrapper.
         var redisStore = services.Last(descriptor => descriptor.ServiceType == typeof(IOutputCacheStore));
         services.Remove(redisStore);
         services.AddSingleton(provider => new OutageTolerantCacheStore(

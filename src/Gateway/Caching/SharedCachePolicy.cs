@@ -3,6 +3,7 @@ using Gateway.Errors;
 using Gateway.Observability;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Model;
@@ -26,9 +27,13 @@ namespace Gateway.Caching;
 /// authorization runs before the cache: a hit still needs a token the route accepts.
 /// </para>
 /// </summary>
-internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePolicy
+/// <param name="names">The gateway's member name in Cache-Status: Proxy-Status's, one name for the gateway (live).</param>
+/// <param name="store">The Redis store's wrapper, when the cache is in Redis: while it is unreachable nothing is looked up or kept.</param>
+internal sealed class SharedCachePolicy(GatewayMetrics metrics, IOptionsMonitor<ProxyStatusOptions> names, Func<OutageTolerantCacheStore?> store) : IOutputCachePolicy
 {
     public const string Name = "shared";
+
+    private readonly Lazy<OutageTolerantCacheStore?> _store = new(store);
 
     public ValueTask CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
     {
@@ -37,6 +42,7 @@ internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePo
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
         {
             context.EnableOutputCaching = false;
+            SayForwarded(http, ForwardedForMethod);
             return ValueTask.CompletedTask;
         }
 
@@ -45,16 +51,7 @@ internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePo
         {
             context.EnableOutputCaching = false;
             metrics.CacheRequests.WithLabels(route, CacheResults.Bypass).Inc();
-            http.Response.OnStarting(static state =>
-            {
-                var http = (HttpContext)state;
-                if (FromUpstream(http))
-                {
-                    WhoAnswered.CacheForwarded(http.Response, ForwardedForRequest, stored: false);
-                }
-
-                return Task.CompletedTask;
-            }, http);
+            SayForwarded(http, ForwardedForRequest);
             return ValueTask.CompletedTask;
         }
 
@@ -76,30 +73,31 @@ internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePo
         context.Tags.Add(route);
         http.Response.OnStarting(static state =>
         {
-            var (context, metrics, route) = ((OutputCacheContext, GatewayMetrics, string))state;
+            var (context, policy, route) = ((OutputCacheContext, SharedCachePolicy, string))state;
             var http = context.HttpContext;
             var result = http.GetOrigin() != GatewayOrigin.Cache ? CacheResults.Miss
                 : http.Response.StatusCode == StatusCodes.Status304NotModified ? CacheResults.NotModified
                 : CacheResults.Hit;
-            metrics.CacheRequests.WithLabels(route, result).Inc();
-            SayWhoAnswered(context, result);
+            policy.Answered(context, route, result);
             return Task.CompletedTask;
-        }, (context, metrics, route));
+        }, (context, this, route));
         return ValueTask.CompletedTask;
     }
 
     /// <summary>
-    /// Cache-Status (RFC 9211) on what the cache answered (a hit, also its 304) and on what it forwarded and got from the
+    /// Counts the lookup's result, and writes Cache-Status (RFC 9211) on what the cache answered (a hit, also its 304) and on what it forwarded and got from the
     /// upstream; never on an answer the gateway made itself (RFC 9211 §2). Runs as the headers go out: after the cache
     /// copied the headers it stores, so a stored entry never carries this request's member.
     /// </summary>
-    private static void SayWhoAnswered(OutputCacheContext context, string result)
+    private void Answered(OutputCacheContext context, string route, string result)
     {
+        metrics.CacheRequests.WithLabels(route, result).Inc();
         var http = context.HttpContext;
         var response = http.Response;
+        var name = names.CurrentValue.Name;
         if (result != CacheResults.Miss)
         {
-            WhoAnswered.CacheHit(response, SecondsFresh(response, context.ResponseTime ?? DateTimeOffset.UtcNow));
+            WhoAnswered.CacheHit(response, name, SecondsFresh(response, context.ResponseTime ?? DateTimeOffset.UtcNow));
             if (HttpMethods.IsHead(http.Request.Method))
             {
                 // The cache states its stored body's length, 0 for a HEAD's entry: wrong for HEAD (RFC 9110 §8.6), so none.
@@ -108,8 +106,32 @@ internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePo
         }
         else if (FromUpstream(http))
         {
+            if (_store.Value?.Outage is not null)
+            {
+                // The store could not be read and drops the write: the cache did not handle this request at all.
+                WhoAnswered.CacheForwarded(response, name, ForwardedForBypass, stored: false);
+                return;
+            }
+
             var stored = context.AllowCacheStorage && StorableFor(response, HasAuthorization(http.Request)) is not null;
-            WhoAnswered.CacheForwarded(response, ForwardedForUriMiss, stored);
+            WhoAnswered.CacheForwarded(response, name, ForwardedForUriMiss, stored);
+        }
+    }
+
+    /// <summary>Cache-Status for a request the cache did not look up, on the upstream's answer only (a gateway-made one has none).</summary>
+    private void SayForwarded(HttpContext http, string reason) =>
+        http.Response.OnStarting(static state =>
+        {
+            var (http, policy, reason) = ((HttpContext, SharedCachePolicy, string))state;
+            policy.Forwarded(http, reason);
+            return Task.CompletedTask;
+        }, (http, this, reason));
+
+    private void Forwarded(HttpContext http, string reason)
+    {
+        if (FromUpstream(http))
+        {
+            WhoAnswered.CacheForwarded(http.Response, names.CurrentValue.Name, reason, stored: false);
         }
     }
 
@@ -128,6 +150,8 @@ internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePo
     // RFC 9211 §2.2's reasons for going forward.
     private const string ForwardedForUriMiss = "uri-miss";
     private const string ForwardedForRequest = "request";
+    private const string ForwardedForMethod = "method";
+    private const string ForwardedForBypass = "bypass";
 
     private static bool FromUpstream(HttpContext context) => context.GetOrigin() is null or GatewayOrigin.Upstream;
 

@@ -12,9 +12,6 @@ namespace Gateway.Errors;
 /// </summary>
 public static class WhoAnswered
 {
-    /// <summary>The gateway's member name in <c>Cache-Status</c>: an sf-token (Proxy-Status's is the <c>ProxyStatus:Name</c> setting).</summary>
-    public const string Name = "gateway";
-
     public const string ProxyStatusHeader = "Proxy-Status";
     public const string CacheStatusHeader = "Cache-Status";
 
@@ -25,13 +22,14 @@ public static class WhoAnswered
     internal static void ProxyStatus(HttpResponse response, string member) =>
         Append(response.Headers, ProxyStatusHeader, member);
 
-    /// <summary><c>Cache-Status: gateway; hit; ttl=N</c>: answered from a stored response (also a 304), N seconds of freshness left (negative when stale).</summary>
-    public static void CacheHit(HttpResponse response, long ttlSeconds) =>
-        Append(response.Headers, CacheStatusHeader, string.Create(CultureInfo.InvariantCulture, $"{Name}; hit; ttl={ttlSeconds}"));
+    /// <summary><c>Cache-Status: &lt;name&gt;; hit; ttl=N</c>: answered from a stored response (also a 304), N seconds of freshness left (negative when stale).</summary>
+    /// <param name="name">The gateway's member name, the same as in Proxy-Status (<c>ProxyStatus:Name</c>).</param>
+    public static void CacheHit(HttpResponse response, string name, long ttlSeconds) =>
+        Append(response.Headers, CacheStatusHeader, string.Create(CultureInfo.InvariantCulture, $"{name}; hit; ttl={ttlSeconds}"));
 
-    /// <summary><c>Cache-Status: gateway; fwd=&lt;reason&gt;</c>, with <c>stored</c> when the answer was kept for later requests.</summary>
-    public static void CacheForwarded(HttpResponse response, string reason, bool stored) =>
-        Append(response.Headers, CacheStatusHeader, stored ? $"{Name}; fwd={reason}; stored" : $"{Name}; fwd={reason}");
+    /// <summary><c>Cache-Status: &lt;name&gt;; fwd=&lt;reason&gt;</c>, with <c>stored</c> when the answer is kept for later requests.</summary>
+    public static void CacheForwarded(HttpResponse response, string name, string reason, bool stored) =>
+        Append(response.Headers, CacheStatusHeader, stored ? $"{name}; fwd={reason}; stored" : $"{name}; fwd={reason}");
 
     /// <summary>One field line: the members already there (several lines are one List, RFC 9651 §3.1), then ours.</summary>
     private static void Append(IHeaderDictionary headers, string header, string member)

@@ -11,7 +11,7 @@ public static class ForwardingExtensions
     /// <summary>YARP's <c>TransportFailureRateHealthPolicyOptions</c>: DetectionWindowSize, MinimalTotalCountThreshold, DefaultFailureRateLimit.</summary>
     public const string PassiveHealthSectionName = "PassiveHealth";
 
-    /// <summary>Outermost in the proxy pipeline: 502/503/504 for failed forwards (<see cref="UpstreamFailureMiddleware"/>).</summary>
+    /// <summary>Settings of retries and passive health; the 502/503/504 for failed forwards is <see cref="UpstreamFailureMiddleware"/>.</summary>
     public static IServiceCollection AddGatewayForwarding(this IServiceCollection services)
     {
         services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.SectionName);
@@ -30,6 +30,7 @@ public static class ForwardingExtensions
         return proxy;
     }
 
+    /// <summary>After overload shedding, before every step that forwards: 502/503/504 for failed forwards.</summary>
     public static IReverseProxyApplicationBuilder UseUpstreamFailures(this IReverseProxyApplicationBuilder proxy)
     {
         proxy.UseMiddleware<UpstreamFailureMiddleware>();

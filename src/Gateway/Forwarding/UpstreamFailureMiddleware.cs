@@ -14,7 +14,8 @@ using Yarp.ReverseProxy.Health;
 namespace Gateway.Forwarding;
 
 /// <summary>
-/// Outermost step of the proxy pipeline: the one place that decides the status of a failed forward. YARP sets a
+/// In the proxy pipeline right after overload shedding (its 503 comes before any forward), outside every step that
+/// forwards: the one place that decides the status of a failed forward. YARP sets a
 /// bare status and no body; some of its choices are wrong for a gateway (a route <c>Timeout</c> comes out as 400,
 /// dotnet/yarp#3037). A body over the route's limit is the Limits folder's call (<see cref="RequestBodyLimitMiddleware"/>).
 /// </summary>

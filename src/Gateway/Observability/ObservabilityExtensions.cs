@@ -56,7 +56,7 @@ public static class ObservabilityExtensions
         return services;
     }
 
-    /// <summary>Outermost, so even the exception handler's 500 is counted.</summary>
+    /// <summary>First in UseGateway, outside the exception handler, so even its 500 is counted.</summary>
     public static IApplicationBuilder UseGatewayMetrics(this IApplicationBuilder app)
     {
         app.ApplicationServices.GetRequiredService<ScrapeTimeMetrics>().Register();

@@ -8,7 +8,7 @@ using Yarp.ReverseProxy.Model;
 namespace Gateway.Observability;
 
 /// <summary>
-/// Outermost middleware: every response of the public port is counted exactly once, with the origin the
+/// The gateway's outermost middleware (first in UseGateway): every response of the public port is counted exactly once, with the origin the
 /// deciding feature recorded. Kestrel's own 400/408/431 happen before any middleware and are not seen here.
 /// </summary>
 internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metrics, AccessLog accessLog)

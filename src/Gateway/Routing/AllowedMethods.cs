@@ -12,6 +12,8 @@ namespace Gateway.Routing;
 /// <summary>
 /// The methods a listener's endpoints accept at the request's path and host. Routing finds no 405 by itself when a
 /// catch-all endpoint (the public no-route fallback) also matches, so <see cref="NoRouteProblem"/> asks here.
+/// Not routing's own 405 without the catch-all: it decides the method before the host and the route's constraints, so a
+/// route of another host, or whose {id:int} fails, would make a 405 (pinned by AllowedMethodsTests); cost in docs/no-route-405.md.
 /// </summary>
 internal static class AllowedMethods
 {

@@ -31,9 +31,6 @@ internal sealed class MemoryStore : ISharedStore
         return Task.CompletedTask;
     }
 
-    /// <summary>Forgets a value, as a Redis restarted without persistence would (the gateway itself never deletes one).</summary>
-    public void Forget(string key) => _values.TryRemove(key, out _);
-
     public Task PushCappedAsync(string key, string value, int keep)
     {
         var list = _lists.GetOrAdd(key, _ => []);

@@ -90,15 +90,16 @@ public sealed class MaintenanceStateTests
     [Fact]
     public async Task An_override_the_store_lost_is_written_back_by_a_replica_that_holds_it_but_never_over_a_newer_one()
     {
-        using var replica = new MaintenanceState(new TestOptionsMonitor<MaintenanceOptions>(OldFile), _store, _clock);
+        var store = new ControlledStore(_store);
+        using var replica = new MaintenanceState(new TestOptionsMonitor<MaintenanceOptions>(OldFile), store, _clock);
         await replica.SetAsync(AdminWindow(enabled: true));
-        _store.Forget(StoreKeys.MaintenanceOverride); // A Redis restarted without persistence.
+        store.RestartEmpty();
 
         await replica.ReconcileAsync(default);
         Assert.True(replica.Window.Enabled);
-        Assert.Contains("\"enabled\":true", await _store.GetAsync(StoreKeys.MaintenanceOverride), StringComparison.Ordinal);
+        Assert.Contains("\"enabled\":true", await store.GetAsync(StoreKeys.MaintenanceOverride), StringComparison.Ordinal);
 
-        using var other = new MaintenanceState(new TestOptionsMonitor<MaintenanceOptions>(OldFile), _store, _clock);
+        using var other = new MaintenanceState(new TestOptionsMonitor<MaintenanceOptions>(OldFile), store, _clock);
         await other.EndAsync();
         await replica.ReconcileAsync(default);
         Assert.False(replica.Window.Enabled);
@@ -107,7 +108,7 @@ public sealed class MaintenanceStateTests
     [Fact]
     public async Task A_reconcile_that_read_the_store_before_a_local_change_does_not_undo_it()
     {
-        var store = new HeldReads(_store);
+        var store = new ControlledStore(_store);
         using var replica = new MaintenanceState(new TestOptionsMonitor<MaintenanceOptions>(OldFile), store, _clock);
         store.Hold();
         var reconcile = replica.ReconcileAsync(default); // Reads "no override" and waits.
@@ -121,30 +122,42 @@ public sealed class MaintenanceStateTests
     private MaintenanceWindow AdminWindow(bool enabled) => new(enabled, [], "by the admin", 60, null, null, "admin", _clock.Now);
 
     /// <summary>A store whose next read answers what it held when the read began, only once released.</summary>
-    private sealed class HeldReads(MemoryStore inner) : ISharedStore
+    /// <summary>A store whose reads can be held, and whose Redis can restart without persistence (empty).</summary>
+    private sealed class ControlledStore : ISharedStore
     {
         private readonly TaskCompletionSource _released = new();
+        private MemoryStore _inner;
         private bool _holdNext;
 
-        public string Kind => inner.Kind;
-
-        public bool IsShared => inner.IsShared;
-
-        public StoreOutage? Outage => inner.Outage;
-
-        public event Action? Changed
+        public ControlledStore(MemoryStore inner)
         {
-            add => inner.Changed += value;
-            remove => inner.Changed -= value;
+            _inner = inner;
+            _inner.Changed += OnChanged;
         }
+
+        public string Kind => _inner.Kind;
+
+        public bool IsShared => _inner.IsShared;
+
+        public StoreOutage? Outage => _inner.Outage;
+
+        public event Action? Changed;
 
         public void Hold() => _holdNext = true;
 
         public void Release() => _released.SetResult();
 
+        /// <summary>Every value gone, as a Redis restarted without persistence.</summary>
+        public void RestartEmpty()
+        {
+            _inner.Changed -= OnChanged;
+            _inner = new MemoryStore();
+            _inner.Changed += OnChanged;
+        }
+
         public async Task<string?> GetAsync(string key)
         {
-            var value = await inner.GetAsync(key);
+            var value = await _inner.GetAsync(key);
             if (_holdNext)
             {
                 _holdNext = false;
@@ -154,22 +167,24 @@ public sealed class MaintenanceStateTests
             return value;
         }
 
-        public Task SetAsync(string key, string value) => inner.SetAsync(key, value);
+        public Task SetAsync(string key, string value) => _inner.SetAsync(key, value);
 
-        public Task SetIfAbsentAsync(string key, string value) => inner.SetIfAbsentAsync(key, value);
+        public Task SetIfAbsentAsync(string key, string value) => _inner.SetIfAbsentAsync(key, value);
 
-        public Task PushCappedAsync(string key, string value, int keep) => inner.PushCappedAsync(key, value, keep);
+        public Task PushCappedAsync(string key, string value, int keep) => _inner.PushCappedAsync(key, value, keep);
 
-        public Task<IReadOnlyList<string>> ListAsync(string key, int count) => inner.ListAsync(key, count);
+        public Task<IReadOnlyList<string>> ListAsync(string key, int count) => _inner.ListAsync(key, count);
 
-        public Task SetFieldAsync(string key, string field, string value) => inner.SetFieldAsync(key, field, value);
+        public Task SetFieldAsync(string key, string field, string value) => _inner.SetFieldAsync(key, field, value);
 
-        public Task<IReadOnlyDictionary<string, string>> FieldsAsync(string key) => inner.FieldsAsync(key);
+        public Task<IReadOnlyDictionary<string, string>> FieldsAsync(string key) => _inner.FieldsAsync(key);
 
-        public Task RemoveFieldAsync(string key, string field) => inner.RemoveFieldAsync(key, field);
+        public Task RemoveFieldAsync(string key, string field) => _inner.RemoveFieldAsync(key, field);
 
-        public Task PublishChangeAsync(string what) => inner.PublishChangeAsync(what);
+        public Task PublishChangeAsync(string what) => _inner.PublishChangeAsync(what);
 
-        public Task EnsureSubscribedAsync() => inner.EnsureSubscribedAsync();
+        public Task EnsureSubscribedAsync() => _inner.EnsureSubscribedAsync();
+
+        private void OnChanged() => Changed?.Invoke();
     }
 }

@@ -1,5 +1,6 @@
 using Gateway.Hosting;
 using Gateway.Routing;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
@@ -119,6 +120,37 @@ public sealed class AllowedMethodsTests
         var context = Request("POST", "/users", Endpoint("/users", methods: null));
 
         Assert.Null(AllowedMethods.AllowHeader(context, GatewayListener.Public));
+    }
+
+    /// <summary>
+    /// Why AllowedMethods exists rather than routing's own 405 (HttpMethodMatcherPolicy): routing decides the method
+    /// at the path's node, before the host (policy order -1000 before -100) and before route constraints (checked on the
+    /// candidates last), and its 405 endpoint has neither, so a route of another host, or one whose constraint fails,
+    /// makes a 405 (MethodNotAllowedTests wants 404). When this fails, routing checks them: try its own 405 again.
+    /// </summary>
+    [Theory]
+    [InlineData("/hooks", "other.example.test")]
+    [InlineData("/invoices/abc", "gateway.test")]
+    public async Task Routings_own_405_ignores_the_routes_host_and_constraints(string path, string host)
+    {
+        var services = new ServiceCollection().AddLogging().AddMetrics().AddRouting()
+            .AddSingleton(new System.Diagnostics.DiagnosticListener("test")).BuildServiceProvider();
+        var app = new ApplicationBuilder(services);
+        app.UseRouting();
+        app.UseEndpoints(endpoints =>
+        {
+            endpoints.Map("/hooks", _ => Task.CompletedTask).WithMetadata(new HttpMethodMetadata(["POST"])).RequireHost("hooks.example.test");
+            endpoints.Map("/invoices/{id:int}", _ => Task.CompletedTask).WithMetadata(new HttpMethodMetadata(["POST"]));
+        });
+        var context = new DefaultHttpContext { RequestServices = services };
+        context.Request.Method = "GET";
+        context.Request.Path = path;
+        context.Request.Host = new HostString(host);
+
+        await app.Build()(context);
+
+        Assert.Equal((405, "POST"), (context.Response.StatusCode, context.Response.Headers.Allow.ToString()));
+        Assert.Null(AllowedMethods.AllowHeader(context, GatewayListener.Public)); // the copy checks both
     }
 
     private static RouteEndpoint Endpoint(string pattern, string[]? methods, params object[] metadata)
