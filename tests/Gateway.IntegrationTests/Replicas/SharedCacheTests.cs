@@ -90,6 +90,8 @@ public sealed class SharedCacheTests : RootConfigTest
                 using var response = await GetAsync(a);
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
                 Assert.Null(response.Headers.Age);
+                // RFC 9211 fwd=bypass: the cache could not be consulted, so it did not handle the request.
+                Assert.Equal("gateway; fwd=bypass", string.Join(", ", response.Headers.GetValues("Cache-Status")));
                 Assert.True(last is null || Answers(response) > last, "each answer is the upstream's own");
                 last = Answers(response);
             }
