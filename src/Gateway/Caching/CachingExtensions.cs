@@ -1,4 +1,3 @@
-using Gateway.Observability;
 using Gateway.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.OutputCaching;
@@ -25,7 +24,8 @@ public static class CachingExtensions
     public static IServiceCollection AddGatewayCaching(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOutputCache();
-        services.AddOptions<OutputCacheOptions>().Configure<GatewayMetrics>((options, metrics) =>
+        services.AddSingleton<CacheMetrics>();
+        services.AddOptions<OutputCacheOptions>().Configure<CacheMetrics>((options, metrics) =>
             options.AddPolicy(SharedCachePolicy.Name, new SharedCachePolicy(metrics)));
         if (StoreExtensions.RedisConnectionString(configuration) is { } connectionString)
         {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Gateway.Errors;
-using Gateway.Observability;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Primitives;
@@ -26,7 +25,7 @@ namespace Gateway.Caching;
 /// authorization runs before the cache: a hit still needs a token the route accepts.
 /// </para>
 /// </summary>
-internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePolicy
+internal sealed class SharedCachePolicy(CacheMetrics metrics) : IOutputCachePolicy
 {
     public const string Name = "shared";
 
@@ -44,7 +43,7 @@ internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePo
         if (RequestRefusesCache(request.Headers.CacheControl))
         {
             context.EnableOutputCaching = false;
-            metrics.CacheRequests.WithLabels(route, CacheResults.Bypass).Inc();
+            metrics.Requests.WithLabels(route, CacheResults.Bypass).Inc();
             http.Response.OnStarting(static state =>
             {
                 var http = (HttpContext)state;
@@ -76,12 +75,12 @@ internal sealed class SharedCachePolicy(GatewayMetrics metrics) : IOutputCachePo
         context.Tags.Add(route);
         http.Response.OnStarting(static state =>
         {
-            var (context, metrics, route) = ((OutputCacheContext, GatewayMetrics, string))state;
+            var (context, metrics, route) = ((OutputCacheContext, CacheMetrics, string))state;
             var http = context.HttpContext;
             var result = http.GetOrigin() != GatewayOrigin.Cache ? CacheResults.Miss
                 : http.Response.StatusCode == StatusCodes.Status304NotModified ? CacheResults.NotModified
                 : CacheResults.Hit;
-            metrics.CacheRequests.WithLabels(route, result).Inc();
+            metrics.Requests.WithLabels(route, result).Inc();
             SayWhoAnswered(context, result);
             return Task.CompletedTask;
         }, (context, metrics, route));
