@@ -37,7 +37,7 @@ public class ExemplarBenchmarks
         ActivitySource.AddActivityListener(_listener);
         _span = _source.StartActivity("request")!;
 
-        var metrics = new GatewayMetrics();
+        var metrics = new ObservabilityMetrics();
         _plain = metrics.RequestDuration.WithLabels("bench", "2xx", "upstream");
         // The interval long enough that only the first observation (here, in setup) takes an exemplar: the steady state.
         _sampled = NewSampledDuration(metrics.RequestDuration.WithLabels("bench", "5xx", "timeout"), 3_600_000);

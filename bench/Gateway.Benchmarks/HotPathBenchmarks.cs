@@ -26,7 +26,7 @@ public class HotPathBenchmarks
     private const string RateLimitPolicyType = "Gateway.RateLimiting.RateLimitPolicy, Gateway";
 
     private readonly DefaultHttpContext _context = new();
-    private readonly GatewayMetrics _metrics = new();
+    private readonly ObservabilityMetrics _metrics = new();
     private readonly MaintenanceWindow _off = new(false, ["bench"], "off", 60, null, null, "config", DateTimeOffset.UnixEpoch);
     private readonly MaintenanceWindow _onOtherRoute = new(true, ["users-api", "search"], "on", 60, null, null, "config", DateTimeOffset.UnixEpoch);
     private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
@@ -80,7 +80,7 @@ public class HotPathBenchmarks
     [Benchmark]
     public string Origin_ToLabel() => GatewayOrigin.NoHealthy.ToLabel();
 
-    // ---- metric updates (GatewayMetrics, public; prometheus-net) ----
+    // ---- metric updates (ObservabilityMetrics, public; prometheus-net) ----
 
     /// <summary>
     /// What ResponseRecorder does now: the route's cached children (RouteSeries), found by an integer key, then
@@ -159,7 +159,7 @@ public class HotPathBenchmarks
 
     [UnsafeAccessor(UnsafeAccessorKind.StaticMethod, Name = "For")]
     [return: UnsafeAccessorType(RouteSeriesType)]
-    private static extern object SeriesFor([UnsafeAccessorType(RouteSeriesType)] object? type, GatewayMetrics metrics, Yarp.ReverseProxy.Configuration.RouteConfig? route);
+    private static extern object SeriesFor([UnsafeAccessorType(RouteSeriesType)] object? type, ObservabilityMetrics metrics, Yarp.ReverseProxy.Configuration.RouteConfig? route);
 
     [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "Record")]
     private static extern void Record([UnsafeAccessorType(RouteSeriesType)] object series, int status, int method, GatewayOrigin origin, double seconds);

@@ -4,7 +4,7 @@ using Gateway.Observability;
 namespace Demo;
 
 /// <summary>Every interval, one line of what the gateway answered in it (<see cref="ResponseSummary"/>); nothing for an interval without requests.</summary>
-public sealed class ConsoleSummary(GatewayMetrics metrics)
+public sealed class ConsoleSummary(ObservabilityMetrics metrics)
 {
     private ResponseSummary _previous = ResponseSummary.Read(metrics);
 

@@ -65,7 +65,7 @@ async Task RunDemoAsync()
         """);
 
     // The gateway's own counts make the one summary line (a user's curls count too); the generator prints only its start and total.
-    var summary = new ConsoleSummary(gateway.Services.GetRequiredService<GatewayMetrics>())
+    var summary = new ConsoleSummary(gateway.Services.GetRequiredService<ObservabilityMetrics>())
         .RunAsync(Console.Out, DemoConsole.SummaryInterval, gateway.Lifetime.ApplicationStopping);
     // The generator runs in-process until the demo stops (Ctrl+C), then prints its total.
     var traffic = withTraffic

@@ -18,7 +18,7 @@ public sealed class ResponseSummary
     public long Total => (long)_counts.Values.Sum();
 
     /// <summary>The totals since the gateway started.</summary>
-    public static ResponseSummary Read(GatewayMetrics metrics)
+    public static ResponseSummary Read(ObservabilityMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         var names = metrics.Responses.LabelNames;

@@ -15,6 +15,7 @@ using Gateway.RateLimiting;
 using Gateway.Redirects;
 using Gateway.Routing;
 using Gateway.Store;
+using Gateway.Utilities;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -28,6 +29,8 @@ public static class GatewayExtensions
         builder.AddGatewayConfigFile();
         builder.AddGatewayListeners();
         var configuration = builder.Configuration;
+        // The one metrics registry; each folder's Add* registers its own instruments in it (its *Metrics class).
+        builder.Services.AddSingleton<MetricsRegistry>();
         builder.Services
             .AddGatewayErrors()
             .AddGatewayDemoMode()
@@ -44,8 +47,6 @@ public static class GatewayExtensions
             .AddGatewayRedirects()
             .AddGatewayAdmin(configuration)
             .AddGatewayObservability(configuration);
-        // The gateway's metrics registry, for folders that register metrics of their own but sit below Observability (Store).
-        builder.Services.AddSingleton(provider => provider.GetRequiredService<GatewayMetrics>().Registry);
         return builder;
     }
 

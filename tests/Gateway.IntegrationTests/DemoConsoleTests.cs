@@ -24,7 +24,7 @@ public sealed partial class DemoConsoleTests
     public async Task By_default_the_console_has_the_banner_no_start_lines_no_line_per_request_and_one_summary_line()
     {
         await using var demo = await ConsoleDemo.StartAsync(accessLog: false);
-        var summary = new ConsoleSummary(demo.Services.GetRequiredService<GatewayMetrics>());
+        var summary = new ConsoleSummary(demo.Services.GetRequiredService<ObservabilityMetrics>());
         Assert.Null(summary.NextLine()); // nothing answered yet: no line
 
         await demo.SendMixAsync();
@@ -45,7 +45,7 @@ public sealed partial class DemoConsoleTests
         await using var demo = await ConsoleDemo.StartAsync(accessLog: false);
         var output = new CapturedConsole();
         using var stop = new CancellationTokenSource();
-        var summary = new ConsoleSummary(demo.Services.GetRequiredService<GatewayMetrics>()).RunAsync(output, TimeSpan.FromMilliseconds(50), stop.Token);
+        var summary = new ConsoleSummary(demo.Services.GetRequiredService<ObservabilityMetrics>()).RunAsync(output, TimeSpan.FromMilliseconds(50), stop.Token);
 
         await demo.SendMixAsync();
         // Every response is in exactly one line.

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
-using Gateway.Observability;
 using Gateway.Utilities;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,14 +22,14 @@ internal sealed partial class FailedKeyLimiter : IDisposable
     private readonly Counter.Child _wrongKeys;
     private readonly Counter.Child _blocked;
 
-    public FailedKeyLimiter(IOptionsMonitor<AdminOptions> settings, GatewayMetrics metrics, ILogger<FailedKeyLimiter> logger)
+    public FailedKeyLimiter(IOptionsMonitor<AdminOptions> settings, MetricsRegistry metrics, ILogger<FailedKeyLimiter> logger)
     {
         _settings = settings;
         _logger = logger;
         // The limit is part of the partition: an edited limit starts every count anew (the old windows go idle and are dropped).
         _windows = PartitionedRateLimiter.Create<Counted, Counted>(counted => RateLimitPartition.GetFixedWindowLimiter(counted, _ =>
             new FixedWindowRateLimiterOptions { PermitLimit = counted.PermitLimit, Window = counted.Window, QueueLimit = 0 }));
-        var failures = Metrics.WithCustomRegistry(metrics.Registry).CreateCounter("gateway_admin_key_failures_total",
+        var failures = metrics.Factory.CreateCounter("gateway_admin_key_failures_total",
             "Admin requests refused for their key, by result: wrong_key (a key that is not configured, 401) or blocked (429: the client address sent Admin:FailedKeyLimit wrong keys within the window, and every admin request from it is refused until the window ends).",
             new CounterConfiguration { LabelNames = ["result"] });
         _wrongKeys = failures.WithLabels("wrong_key");

@@ -17,7 +17,7 @@ namespace Gateway.Admin;
 /// until they are older than the window (the answers it gave did happen). A restarted replica takes its buckets back.
 /// </summary>
 internal sealed partial class ReplicaCounts(
-    ISharedStore store, GatewayMetrics metrics, IOptions<GatewayOptions> gateway, IOptions<StoreOptions> options, TimeProvider clock,
+    ISharedStore store, ObservabilityMetrics metrics, IOptions<GatewayOptions> gateway, IOptions<StoreOptions> options, TimeProvider clock,
     ILogger<ReplicaCounts> logger) : IReconciled
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

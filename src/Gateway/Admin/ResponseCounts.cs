@@ -11,7 +11,7 @@ internal sealed record ResponseCounts(Dictionary<string, double> ByClass, Dictio
 
     public static ResponseCounts Empty() => new([], [], []);
 
-    public static ResponseCounts From(GatewayMetrics metrics)
+    public static ResponseCounts From(ObservabilityMetrics metrics)
     {
         var names = metrics.Responses.LabelNames;
         int route = Array.IndexOf(names, "route"), statusClass = Array.IndexOf(names, "class"), origin = Array.IndexOf(names, "origin");

@@ -1,7 +1,7 @@
 using Gateway.Configuration;
 using Gateway.Errors;
+using Gateway.Forwarding;
 using Gateway.Maintenance;
-using Gateway.Observability;
 using Gateway.RateLimiting;
 using Gateway.Store;
 using Microsoft.AspNetCore.Builder;
@@ -135,7 +135,7 @@ internal static class StatusPageEndpoints
         {
             id = destination.DestinationId,
             address = destination.Model.Config.Address,
-            health = !ScrapeTimeMetrics.IsHealthy(destination) ? "unhealthy"
+            health = !ForwardingMetrics.IsHealthy(destination) ? "unhealthy"
                 : destination.Health.Active == DestinationHealth.Healthy ? "healthy" : "unknown",
             activeHealth = destination.Health.Active.ToString(),
             passiveHealth = destination.Health.Passive.ToString(),
@@ -159,7 +159,7 @@ internal static class StatusPageEndpoints
             var (recent, over) = history?.Recent(config.RouteId) ?? (new RouteCounts(0, 0), TimeSpan.Zero);
             var destinations = Cluster?.Destinations.Values.ToList() ?? [];
             var verdict = RouteState.Judge(InMaintenance, destinations.Select(destination => destination.DestinationId).ToList(),
-                destinations.Where(destination => !ScrapeTimeMetrics.IsHealthy(destination)).Select(destination => destination.DestinationId).ToList(), recent, over);
+                destinations.Where(destination => !ForwardingMetrics.IsHealthy(destination)).Select(destination => destination.DestinationId).ToList(), recent, over);
             return new
             {
                 id = config.RouteId,

@@ -1,5 +1,4 @@
 using Gateway.Errors;
-using Gateway.Observability;
 using Gateway.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.OutputCaching;
@@ -27,7 +26,8 @@ public static class CachingExtensions
     {
         services.AddOutputCache();
         // The store is looked up when first needed: the memory store is built from these options.
-        services.AddOptions<OutputCacheOptions>().Configure<GatewayMetrics, IOptionsMonitor<ProxyStatusOptions>, IServiceProvider>((options, metrics, names, provider) =>
+        services.AddSingleton<CacheMetrics>();
+        services.AddOptions<OutputCacheOptions>().Configure<CacheMetrics, IOptionsMonitor<ProxyStatusOptions>, IServiceProvider>((options, metrics, names, provider) =>
             options.AddPolicy(SharedCachePolicy.Name, new SharedCachePolicy(metrics, names, provider.GetService<OutageTolerantCacheStore>)));
         if (StoreExtensions.RedisConnectionString(configuration) is { } connectionString)
         {

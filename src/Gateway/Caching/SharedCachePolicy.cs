@@ -1,6 +1,5 @@
 using System.Globalization;
 using Gateway.Errors;
-using Gateway.Observability;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Options;
@@ -29,7 +28,7 @@ namespace Gateway.Caching;
 /// </summary>
 /// <param name="names">The gateway's member name in Cache-Status: Proxy-Status's, one name for the gateway (live).</param>
 /// <param name="store">The Redis store's wrapper, when the cache is in Redis: while it is unreachable nothing is looked up or kept.</param>
-internal sealed class SharedCachePolicy(GatewayMetrics metrics, IOptionsMonitor<ProxyStatusOptions> names, Func<OutageTolerantCacheStore?> store) : IOutputCachePolicy
+internal sealed class SharedCachePolicy(CacheMetrics metrics, IOptionsMonitor<ProxyStatusOptions> names, Func<OutageTolerantCacheStore?> store) : IOutputCachePolicy
 {
     public const string Name = "shared";
 
@@ -50,7 +49,7 @@ internal sealed class SharedCachePolicy(GatewayMetrics metrics, IOptionsMonitor<
         if (RequestRefusesCache(request.Headers.CacheControl))
         {
             context.EnableOutputCaching = false;
-            metrics.CacheRequests.WithLabels(route, CacheResults.Bypass).Inc();
+            metrics.Requests.WithLabels(route, CacheResults.Bypass).Inc();
             SayForwarded(http, ForwardedForRequest);
             return ValueTask.CompletedTask;
         }
@@ -91,7 +90,7 @@ internal sealed class SharedCachePolicy(GatewayMetrics metrics, IOptionsMonitor<
     /// </summary>
     private void Answered(OutputCacheContext context, string route, string result)
     {
-        metrics.CacheRequests.WithLabels(route, result).Inc();
+        metrics.Requests.WithLabels(route, result).Inc();
         var http = context.HttpContext;
         var response = http.Response;
         var name = names.CurrentValue.Name;

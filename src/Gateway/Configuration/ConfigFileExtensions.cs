@@ -37,12 +37,14 @@ public static class ConfigFileExtensions
         configuration.Sources.Insert(index, source);
         builder.Services.AddSingleton(source);
         builder.Services.AddSingleton(source.Status);
+        builder.Services.AddSingleton<ConfigMetrics>();
         return source;
     }
 
     /// <summary>Runs every <see cref="IConfigCheck"/> on the config at start (fatal) and on each edit (rejected).</summary>
     public static void ValidateGatewayConfig(this WebApplication app)
     {
+        app.Services.GetRequiredService<ConfigMetrics>().Register();
         var source = app.Services.GetRequiredService<ConfigFileSource>();
         var checks = app.Services.GetServices<IConfigCheck>().ToArray();
         var live = (IConfigurationRoot)app.Configuration;

@@ -2,6 +2,7 @@ using Gateway.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Health;
 
 namespace Gateway.Forwarding;
@@ -15,6 +16,7 @@ public static class ForwardingExtensions
     public static IServiceCollection AddGatewayForwarding(this IServiceCollection services)
     {
         services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.SectionName);
+        services.AddSingleton<ForwardingMetrics>();
         services.AddSingleton<IConfigCheck, RetryCheck>();
         // YARP's TransportFailureRate policy (the breaker): its window bounds a destination's reactivation (a
         // ReactivationPeriod shorter than DetectionWindowSize waits for the window). Read by YARP at start.
@@ -33,6 +35,8 @@ public static class ForwardingExtensions
     /// <summary>After overload shedding, before every step that forwards: 502/503/504 for failed forwards.</summary>
     public static IReverseProxyApplicationBuilder UseUpstreamFailures(this IReverseProxyApplicationBuilder proxy)
     {
+        var services = proxy.ApplicationServices;
+        services.GetRequiredService<ForwardingMetrics>().Register(services.GetRequiredService<IProxyStateLookup>());
         proxy.UseMiddleware<UpstreamFailureMiddleware>();
         return proxy;
     }

@@ -12,7 +12,7 @@ namespace Gateway.Forwarding;
 /// (its token cancels the request), never a request with a body. Placed before load balancing, so each attempt picks
 /// from what is left and passive health checks see every failure.
 /// </summary>
-internal sealed class RetryMiddleware(RequestDelegate next, IOptionsMonitor<RetryOptions> settings, GatewayMetrics metrics)
+internal sealed class RetryMiddleware(RequestDelegate next, IOptionsMonitor<RetryOptions> settings, ForwardingMetrics metrics)
 {
     public Task InvokeAsync(HttpContext context)
     {

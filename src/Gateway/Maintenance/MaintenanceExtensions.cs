@@ -16,6 +16,7 @@ public static class MaintenanceExtensions
         services.AddOptions<MaintenanceOptions>().BindConfiguration(MaintenanceOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<MaintenanceState>();
+        services.AddSingleton<MaintenanceMetrics>();
         services.AddSingleton<IReconciled>(provider => provider.GetRequiredService<MaintenanceState>());
         services.AddSingleton<IStatusFactSource, MaintenanceStatusFacts>();
         services.AddSingleton<IConfigCheck, MaintenanceCheck>();
@@ -23,7 +24,11 @@ public static class MaintenanceExtensions
     }
 
     /// <summary>After routing (the route id) and authentication (the admin-role allow-list).</summary>
-    public static IApplicationBuilder UseGatewayMaintenance(this IApplicationBuilder app) => app.UseMiddleware<MaintenanceGate>();
+    public static IApplicationBuilder UseGatewayMaintenance(this IApplicationBuilder app)
+    {
+        app.ApplicationServices.GetRequiredService<MaintenanceMetrics>().Register();
+        return app.UseMiddleware<MaintenanceGate>();
+    }
 
     private sealed class MaintenanceCheck : IConfigCheck
     {

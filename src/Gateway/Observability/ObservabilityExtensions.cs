@@ -1,4 +1,5 @@
 using Gateway.Configuration;
+using Gateway.Utilities;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -23,7 +24,7 @@ public static class ObservabilityExtensions
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName);
         services.AddSingleton<IConfigCheck>(new SectionCheck<MetricsOptions>(MetricsOptions.SectionName, metrics => metrics.Problems()));
         // Read at start: the series keep the interval they were made with.
-        services.AddSingleton(provider => new GatewayMetrics(provider.GetRequiredService<IOptions<MetricsOptions>>().Value));
+        services.AddSingleton(provider => new ObservabilityMetrics(provider.GetRequiredService<MetricsRegistry>(), provider.GetRequiredService<IOptions<MetricsOptions>>().Value));
         services.AddOptions<AccessLogOptions>().BindConfiguration(AccessLogOptions.SectionName);
         services.AddSingleton<AccessLog>();
         services.AddSingleton<IConfigCheck>(new SectionCheck<AccessLogOptions>(AccessLogOptions.SectionName));
@@ -70,7 +71,7 @@ public static class ObservabilityExtensions
         return proxy;
     }
 
-    /// <summary>Prometheus exposition of the gateway's own registry (no key: scrapers and /healthz alike).</summary>
+    /// <summary>Prometheus exposition of the gateway's one registry (every folder's instruments) (no key: scrapers and /healthz alike).</summary>
     public static IEndpointConventionBuilder MapGatewayMetrics(this IEndpointRouteBuilder adminPort) =>
-        adminPort.MapMetrics("/metrics", adminPort.ServiceProvider.GetRequiredService<GatewayMetrics>().Registry);
+        adminPort.MapMetrics("/metrics", adminPort.ServiceProvider.GetRequiredService<MetricsRegistry>().Registry);
 }

@@ -11,7 +11,7 @@ namespace Gateway.Observability;
 /// The gateway's outermost middleware (first in UseGateway): every response of the public port is counted exactly once, with the origin the
 /// deciding feature recorded. Kestrel's own 400/408/431 happen before any middleware and are not seen here.
 /// </summary>
-internal sealed class ResponseRecorder(RequestDelegate next, GatewayMetrics metrics, AccessLog accessLog)
+internal sealed class ResponseRecorder(RequestDelegate next, ObservabilityMetrics metrics, AccessLog accessLog)
 {
     private const int ClientClosedRequest = 499;
 

@@ -14,19 +14,19 @@ internal sealed class RouteSeries
     private static readonly string[] Origins = Enum.GetValues<GatewayOrigin>().Select(origin => origin.ToLabel()).ToArray();
     private readonly ConcurrentDictionary<int, Counter.Child> _responses = new();
     private readonly ConcurrentDictionary<int, SampledDuration> _durations = new();
-    private readonly GatewayMetrics _metrics;
+    private readonly ObservabilityMetrics _metrics;
     private Histogram.Child? _upstreamDuration;
     private readonly string _route;
     private readonly string _cluster;
 
-    private RouteSeries(GatewayMetrics metrics, string route, string cluster)
+    private RouteSeries(ObservabilityMetrics metrics, string route, string cluster)
     {
         _metrics = metrics;
         _route = route;
         _cluster = cluster;
     }
 
-    public static RouteSeries For(GatewayMetrics metrics, RouteConfig? route)
+    public static RouteSeries For(ObservabilityMetrics metrics, RouteConfig? route)
     {
         if (route is null)
         {
@@ -37,13 +37,13 @@ internal sealed class RouteSeries
         return metrics.SeriesByRoute.TryGetValue(route, out var series) ? series : Create(metrics, route);
     }
 
-    private static RouteSeries Create(GatewayMetrics metrics, RouteConfig route) =>
+    private static RouteSeries Create(ObservabilityMetrics metrics, RouteConfig route) =>
         metrics.SeriesByRoute.GetValue(route, config => new RouteSeries(metrics, config.RouteId, config.ClusterId ?? "none"));
 
     public void RecordUpstream(double seconds) =>
         (_upstreamDuration ??= _metrics.UpstreamDuration.WithLabels(_route, _cluster)).Observe(seconds);
 
-    public static RouteSeries Unrouted(GatewayMetrics metrics) => new(metrics, "none", "none");
+    public static RouteSeries Unrouted(ObservabilityMetrics metrics) => new(metrics, "none", "none");
 
     public void Record(int status, int method, GatewayOrigin origin, double seconds)
     {

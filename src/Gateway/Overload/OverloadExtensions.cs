@@ -10,6 +10,7 @@ public static class OverloadExtensions
     public static IServiceCollection AddGatewayOverload(this IServiceCollection services)
     {
         services.AddOptions<OverloadOptions>().BindConfiguration(OverloadOptions.SectionName);
+        services.AddSingleton<OverloadMetrics>();
         services.AddSingleton<OverloadLimits>();
         services.AddSingleton<IConfigCheck, OverloadCheck>();
         return services;

@@ -1,4 +1,3 @@
-using Gateway.Observability;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Overload;
@@ -12,38 +11,16 @@ internal sealed class OverloadLimits : IDisposable
     private readonly IDisposable? _subscription;
     private volatile Snapshot _current = Snapshot.Empty;
 
-    public OverloadLimits(IOptionsMonitor<OverloadOptions> settings, GatewayMetrics metrics)
+    public OverloadLimits(IOptionsMonitor<OverloadOptions> settings, OverloadMetrics metrics)
     {
         Rebuild(settings.CurrentValue);
         _subscription = settings.OnChange(Rebuild);
-        metrics.Registry.AddBeforeCollectCallback(() => Export(metrics));
+        metrics.Register(() => _current.All);
     }
 
     public Snapshot Current => _current;
 
     public void Dispose() => _subscription?.Dispose();
-
-    /// <summary>Gauges read from the limiters at scrape time; a limit removed from the config loses its series.</summary>
-    private void Export(GatewayMetrics metrics)
-    {
-        var current = _current.All.ToList();
-        foreach (var gauge in new[] { metrics.OverloadInUse, metrics.OverloadQueued, metrics.OverloadLimit })
-        {
-            foreach (var stale in gauge.GetAllLabelValues().Where(labels => !current.Any(limit => limit.Scope == labels[0] && (limit.Cluster ?? "all") == labels[1])).ToList())
-            {
-                gauge.RemoveLabelled(stale);
-            }
-        }
-
-        foreach (var limit in current)
-        {
-            var statistics = limit.Limiter.GetStatistics();
-            var labels = new[] { limit.Scope, limit.Cluster ?? "all" };
-            metrics.OverloadLimit.WithLabels(labels).Set(limit.Settings.PermitLimit);
-            metrics.OverloadInUse.WithLabels(labels).Set(limit.Settings.PermitLimit - (statistics?.CurrentAvailablePermits ?? limit.Settings.PermitLimit));
-            metrics.OverloadQueued.WithLabels(labels).Set(statistics?.CurrentQueuedCount ?? 0);
-        }
-    }
 
     private void Rebuild(OverloadOptions settings)
     {

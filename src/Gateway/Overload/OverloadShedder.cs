@@ -1,5 +1,4 @@
 using Gateway.Errors;
-using Gateway.Observability;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Overload;
@@ -9,7 +8,7 @@ namespace Gateway.Overload;
 /// nothing of a shed request (its body included) is read. The gateway-wide limit is taken first, then the cluster's;
 /// the permits are held until the upstream's answer is done. Distinct from 429, which is a client over its own quota.
 /// </summary>
-internal sealed class OverloadShedder(RequestDelegate next, OverloadLimits limits, GatewayMetrics metrics)
+internal sealed class OverloadShedder(RequestDelegate next, OverloadLimits limits, OverloadMetrics metrics)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -41,7 +40,7 @@ internal sealed class OverloadShedder(RequestDelegate next, OverloadLimits limit
 
     private Task ShedAsync(HttpContext context, ConcurrencyLimit limit, string clusterId)
     {
-        metrics.OverloadShed.WithLabels(context.GetRouteModel().Config.RouteId, clusterId, limit.Scope).Inc();
+        metrics.Shed.WithLabels(context.GetRouteModel().Config.RouteId, clusterId, limit.Scope).Inc();
         var settings = limit.Settings;
         var what = limit.Cluster is null ? "The gateway" : $"Cluster '{limit.Cluster}'";
         var queue = settings.QueueLimit > 0 ? $" and {settings.QueueLimit} waiting (for at most {settings.QueueTimeout.TotalSeconds:0.###} s)" : "";

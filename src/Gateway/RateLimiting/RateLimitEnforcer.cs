@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Gateway.Clients;
 using Gateway.Errors;
-using Gateway.Observability;
 using Gateway.Utilities;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -18,7 +17,7 @@ namespace Gateway.RateLimiting;
 /// fail open counts the client on this replica alone (the policy's limits per replica), fail closed answers 503.
 /// </summary>
 internal sealed partial class RateLimitEnforcer(
-    RequestDelegate next, RateLimitPolicies policies, ClientAddress clients, GatewayMetrics metrics, ILogger<RateLimitEnforcer> logger)
+    RequestDelegate next, RateLimitPolicies policies, ClientAddress clients, RateLimitingMetrics metrics, ILogger<RateLimitEnforcer> logger)
 {
     /// <summary>Route metadata key holding the route's <c>RateLimiterPolicy</c> (moved there so YARP does not look for it in ASP.NET's registry).</summary>
     public const string RouteMetadataKey = "Gateway.RateLimiterPolicy";
@@ -101,7 +100,7 @@ internal sealed partial class RateLimitEnforcer(
             return null;
         }
 
-        metrics.RateLimitRejections.WithLabels(route.Config.RouteId, policy.Name).Inc();
+        metrics.Rejections.WithLabels(route.Config.RouteId, policy.Name).Inc();
         return GatewayAnswers.WriteAsync(context, new(StatusCodes.Status429TooManyRequests, GatewayOrigin.RateLimit,
             $"Too many requests for rate-limit policy '{policy.Name}'; retry after the time in Retry-After.", policy.RetryAfter(lease)));
     }

@@ -16,7 +16,7 @@ public static class RateLimitingExtensions
     {
         services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.SectionName);
         services.AddSingleton<RateLimitPolicies>();
-        services.AddSingleton<RateLimitPartitionGauge>();
+        services.AddSingleton<RateLimitingMetrics>();
         services.AddSingleton<IStatusFactSource, RateLimitStatusFacts>();
         services.AddSingleton<IProxyConfigFilter, RoutePolicyFilter>();
         services.AddSingleton<IConfigCheck, RateLimitingCheck>();
@@ -26,7 +26,7 @@ public static class RateLimitingExtensions
     /// <summary>After authentication and authorization: a client is counted by its token's subject, and a refused token costs no quota.</summary>
     public static IApplicationBuilder UseGatewayRateLimiting(this IApplicationBuilder app)
     {
-        app.ApplicationServices.GetRequiredService<RateLimitPartitionGauge>().Register();
+        app.ApplicationServices.GetRequiredService<RateLimitingMetrics>().Register();
         return app.UseMiddleware<RateLimitEnforcer>();
     }
 

@@ -26,10 +26,10 @@ public sealed partial class StoreRejections
     private readonly Counter _rejected;
     private readonly ILogger<StoreRejections> _logger;
 
-    public StoreRejections(CollectorRegistry registry, ILogger<StoreRejections> logger)
+    public StoreRejections(MetricsRegistry registry, ILogger<StoreRejections> logger)
     {
         _logger = logger;
-        _rejected = Metrics.WithCustomRegistry(registry).CreateCounter("gateway_store_rejected_entries_total",
+        _rejected = registry.Factory.CreateCounter("gateway_store_rejected_entries_total",
             "Values read back from Redis and refused (not applied, not served), each counted once: no integrity tag, a tag that does not match Store:IntegrityKey, or a tagged value that does not parse; by kind (maintenance, audit, replicas, cache, other).",
             new CounterConfiguration { LabelNames = ["kind"] });
         foreach (var kind in Kinds)

@@ -2,8 +2,8 @@ using System.Text.Json;
 using Gateway.Admin;
 using Gateway.Clients;
 using Gateway.Hosting;
-using Gateway.Observability;
 using Gateway.Tests.TestSupport;
+using Gateway.Utilities;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -130,7 +130,7 @@ public sealed class AdminKeysTests
         }
 
         var settings = new TestOptionsMonitor<AdminOptions>(Settings);
-        using var failures = new FailedKeyLimiter(settings, new GatewayMetrics(), NullLogger<FailedKeyLimiter>.Instance);
+        using var failures = new FailedKeyLimiter(settings, new MetricsRegistry(), NullLogger<FailedKeyLimiter>.Instance);
         using var apiKeys = new ApiKeys(new TestOptionsMonitor<ClientsOptions>(new()));
         using var clients = new ClientAddress(new TestOptionsMonitor<GatewayOptions>(new()), apiKeys);
         var filter = new AdminKeyFilter(new AdminKeys(settings), failures, clients);

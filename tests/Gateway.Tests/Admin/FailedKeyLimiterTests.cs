@@ -1,7 +1,7 @@
 using System.Net;
 using Gateway.Admin;
-using Gateway.Observability;
 using Gateway.Tests.TestSupport;
+using Gateway.Utilities;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Tests.Admin;
@@ -17,7 +17,7 @@ public sealed class FailedKeyLimiterTests
     public void A_client_that_used_its_wrong_keys_is_blocked_with_its_ipv6_64(string guesser, string other, bool blocked)
     {
         var settings = new TestOptionsMonitor<AdminOptions>(new() { FailedKeyLimit = new() { PermitLimit = 3, Window = TimeSpan.FromMinutes(1) } });
-        using var limiter = new FailedKeyLimiter(settings, new GatewayMetrics(), NullLogger<FailedKeyLimiter>.Instance);
+        using var limiter = new FailedKeyLimiter(settings, new MetricsRegistry(), NullLogger<FailedKeyLimiter>.Instance);
         var from = IPAddress.Parse(guesser);
 
         Assert.All(Enumerable.Range(0, 3), _ => Assert.Null(limiter.Failed(from)));
@@ -30,7 +30,7 @@ public sealed class FailedKeyLimiterTests
     public void An_edited_limit_starts_the_count_anew()
     {
         var settings = new TestOptionsMonitor<AdminOptions>(new() { FailedKeyLimit = new() { PermitLimit = 1 } });
-        using var limiter = new FailedKeyLimiter(settings, new GatewayMetrics(), NullLogger<FailedKeyLimiter>.Instance);
+        using var limiter = new FailedKeyLimiter(settings, new MetricsRegistry(), NullLogger<FailedKeyLimiter>.Instance);
         var from = IPAddress.Loopback;
         Assert.Null(limiter.Failed(from));
         Assert.NotNull(limiter.Blocked(from));

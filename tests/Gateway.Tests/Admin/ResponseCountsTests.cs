@@ -8,7 +8,7 @@ public sealed class ResponseCountsTests
     [Fact]
     public void One_replicas_counts_are_read_from_its_counter_by_label_name()
     {
-        var metrics = new GatewayMetrics();
+        var metrics = new ObservabilityMetrics();
         metrics.Responses.WithLabels("users-api", "users", "GET", "200", "2xx", "upstream").Inc(3);
         metrics.Responses.WithLabels("users-api", "users", "GET", "503", "5xx", "maintenance").Inc(2);
         metrics.Responses.WithLabels("none", "none", "GET", "404", "4xx", "no_route").Inc();

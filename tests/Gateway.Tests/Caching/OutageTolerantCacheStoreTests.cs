@@ -1,5 +1,6 @@
 using Gateway.Caching;
 using Gateway.Store;
+using Gateway.Utilities;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
@@ -33,7 +34,7 @@ public sealed class OutageTolerantCacheStoreTests
 
     private static OutageTolerantCacheStore Wrap(IOutputCacheStore redis, TimeProvider clock) =>
         new(redis, "gateway:cache:", new StoreIntegrity("unit-test-integrity-key"),
-            new StoreRejections(Prometheus.Metrics.NewCustomRegistry(), NullLogger<StoreRejections>.Instance),
+            new StoreRejections(new MetricsRegistry(), NullLogger<StoreRejections>.Instance),
             clock, NullLogger<OutageTolerantCacheStore>.Instance);
 
     private sealed class ManualClock : TimeProvider

@@ -1,6 +1,6 @@
 using Gateway.Forwarding;
-using Gateway.Observability;
 using Gateway.Tests.TestSupport;
+using Gateway.Utilities;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Configuration;
@@ -61,7 +61,7 @@ public sealed class RetryMiddlewareTests
     }
 
     private static RetryMiddleware Middleware(RequestDelegate next) =>
-        new(next, new TestOptionsMonitor<RetryOptions>(new RetryOptions { Attempts = 1 }), new GatewayMetrics());
+        new(next, new TestOptionsMonitor<RetryOptions>(new RetryOptions { Attempts = 1 }), new ForwardingMetrics(new MetricsRegistry()));
 
     private static DefaultHttpContext Context(string method = "GET")
     {

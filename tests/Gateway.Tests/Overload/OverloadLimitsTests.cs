@@ -1,6 +1,6 @@
-using Gateway.Observability;
 using Gateway.Overload;
 using Gateway.Tests.TestSupport;
+using Gateway.Utilities;
 
 namespace Gateway.Tests.Overload;
 
@@ -10,7 +10,7 @@ public sealed class OverloadLimitsTests
     [Fact]
     public void No_section_means_no_limit()
     {
-        using var limits = new OverloadLimits(new TestOptionsMonitor<OverloadOptions>(new OverloadOptions()), new GatewayMetrics());
+        using var limits = new OverloadLimits(new TestOptionsMonitor<OverloadOptions>(new OverloadOptions()), new OverloadMetrics(new MetricsRegistry()));
 
         Assert.Null(limits.Current.Gateway);
         Assert.Empty(limits.Current.Clusters);
@@ -20,7 +20,7 @@ public sealed class OverloadLimitsTests
     [Fact]
     public void The_gateway_limit_and_each_cluster_limit_are_in_force_with_their_settings()
     {
-        using var limits = new OverloadLimits(new TestOptionsMonitor<OverloadOptions>(Options(gateway: 50, users: 5)), new GatewayMetrics());
+        using var limits = new OverloadLimits(new TestOptionsMonitor<OverloadOptions>(Options(gateway: 50, users: 5)), new OverloadMetrics(new MetricsRegistry()));
 
         var current = limits.Current;
         Assert.Equal(("gateway", null, 50), (current.Gateway!.Scope, current.Gateway.Cluster, current.Gateway.Settings.PermitLimit));
@@ -35,7 +35,7 @@ public sealed class OverloadLimitsTests
     public void An_unchanged_limit_keeps_its_limiter_across_an_edit_and_a_changed_one_gets_a_new_one()
     {
         var settings = new TestOptionsMonitor<OverloadOptions>(Options(gateway: 50, users: 5, orders: 7));
-        using var limits = new OverloadLimits(settings, new GatewayMetrics());
+        using var limits = new OverloadLimits(settings, new OverloadMetrics(new MetricsRegistry()));
         var before = limits.Current;
 
         settings.Set(Options(gateway: 50, users: 6, orders: 7));
@@ -51,7 +51,7 @@ public sealed class OverloadLimitsTests
     public void A_limit_removed_by_an_edit_is_no_longer_in_force()
     {
         var settings = new TestOptionsMonitor<OverloadOptions>(Options(gateway: 50, users: 5));
-        using var limits = new OverloadLimits(settings, new GatewayMetrics());
+        using var limits = new OverloadLimits(settings, new OverloadMetrics(new MetricsRegistry()));
 
         settings.Set(Options(gateway: null, users: null, orders: 3));
 
@@ -63,7 +63,7 @@ public sealed class OverloadLimitsTests
     public void Permits_held_under_a_replaced_limit_do_not_count_against_the_new_one()
     {
         var settings = new TestOptionsMonitor<OverloadOptions>(Options(gateway: 1, users: null));
-        using var limits = new OverloadLimits(settings, new GatewayMetrics());
+        using var limits = new OverloadLimits(settings, new OverloadMetrics(new MetricsRegistry()));
         using var held = limits.Current.Gateway!.Limiter.AttemptAcquire();
         Assert.True(held.IsAcquired);
 

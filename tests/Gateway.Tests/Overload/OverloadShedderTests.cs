@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Gateway.Observability;
 using Gateway.Overload;
 using Gateway.Tests.TestSupport;
+using Gateway.Utilities;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Yarp.ReverseProxy.Configuration;
@@ -92,7 +92,7 @@ public sealed class OverloadShedderTests
         {
             during = (limits.Current.Gateway!.Limiter.GetStatistics()!.CurrentAvailablePermits, limits.Current.Clusters["users"].Limiter.GetStatistics()!.CurrentAvailablePermits);
             return Task.CompletedTask;
-        }, limits, new GatewayMetrics());
+        }, limits, new OverloadMetrics(new MetricsRegistry()));
 
         await shedder.InvokeAsync(Context("users"));
 
@@ -101,7 +101,7 @@ public sealed class OverloadShedderTests
         Assert.Equal(3, limits.Current.Clusters["users"].Limiter.GetStatistics()!.CurrentAvailablePermits);
     }
 
-    private static OverloadLimits Limits(OverloadOptions options) => new(new TestOptionsMonitor<OverloadOptions>(options), new GatewayMetrics());
+    private static OverloadLimits Limits(OverloadOptions options) => new(new TestOptionsMonitor<OverloadOptions>(options), new OverloadMetrics(new MetricsRegistry()));
 
     private static OverloadOptions Options(ConcurrencyLimitOptions? gateway, ConcurrencyLimitOptions users)
     {
@@ -117,7 +117,7 @@ public sealed class OverloadShedderTests
         {
             passed = true;
             return Task.CompletedTask;
-        }, limits, new GatewayMetrics());
+        }, limits, new OverloadMetrics(new MetricsRegistry()));
         var context = Context(cluster);
         await shedder.InvokeAsync(context);
         return (context, passed);

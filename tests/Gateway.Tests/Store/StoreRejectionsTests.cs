@@ -1,4 +1,5 @@
 using Gateway.Store;
+using Gateway.Utilities;
 using Microsoft.Extensions.Logging;
 using Prometheus;
 
@@ -9,7 +10,7 @@ public sealed class StoreRejectionsTests
     [Fact]
     public async Task Each_refused_value_is_logged_and_counted_once_however_often_it_is_read()
     {
-        var registry = Metrics.NewCustomRegistry();
+        var registry = new MetricsRegistry();
         var log = new Lines();
         var rejections = new StoreRejections(registry, log);
 
@@ -22,7 +23,7 @@ public sealed class StoreRejectionsTests
         rejections.Unreadable("audit", "audit", "not json");
         rejections.Refused("nonsense", "gateway:x", "y", SealCheck.Forged);
 
-        var text = await Scrape(registry);
+        var text = await Scrape(registry.Registry);
         Assert.Contains("gateway_store_rejected_entries_total{kind=\"maintenance\"} 2", text, StringComparison.Ordinal);
         Assert.Contains("gateway_store_rejected_entries_total{kind=\"audit\"} 1", text, StringComparison.Ordinal);
         Assert.Contains("gateway_store_rejected_entries_total{kind=\"cache\"} 0", text, StringComparison.Ordinal);
