@@ -1,5 +1,3 @@
-using Gateway.IntegrationTests.Infrastructure;
-
 namespace Gateway.IntegrationTests.Grpc;
 
 /// <summary>The console client (src/Samples.GrpcClient) run as a user runs it, against the real gRPC sample.</summary>
@@ -64,14 +62,6 @@ public sealed class GrpcClientTests(GrpcSample sample) : IClassFixture<GrpcSampl
         Assert.Contains("usage: Samples.GrpcClient", output, StringComparison.Ordinal);
     }
 
-    private async Task<(int ExitCode, string Output)> RunClientAsync(params string[] arguments)
-    {
-        // The client built beside these tests, in the same configuration (bin/Debug or bin/Release).
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var dll = Repository.PathOf($"src/Samples.GrpcClient/bin/{configuration}/net10.0/Samples.GrpcClient.dll");
-        Assert.True(File.Exists(dll), $"{dll} is built with the tests (a ProjectReference)");
-        await using var client = new ServerProcess("dotnet", [dll, "--address", sample.GrpcUrl.ToString(), .. arguments]);
-        await client.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (client.ExitCode, client.Output);
-    }
+    private Task<(int ExitCode, string Output)> RunClientAsync(params string[] arguments) =>
+        GrpcClientProcess.RunAsync(sample.GrpcUrl, arguments);
 }
