@@ -15,4 +15,12 @@ internal static class GrpcClientProcess
         await client.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         return (client.ExitCode, client.Output);
     }
+
+    /// <summary>The run exited with the code and printed each text (the whole output is the failure message).</summary>
+    public static void AssertPrinted((int ExitCode, string Output) run, int exitCode, params string[] texts)
+    {
+        var missing = texts.Where(text => !run.Output.Contains(text, StringComparison.Ordinal)).ToList();
+        Assert.True(run.ExitCode == exitCode && missing.Count == 0,
+            $"expected exit code {exitCode}, got {run.ExitCode}; missing: {string.Join(" | ", missing)}\n{run.Output}");
+    }
 }

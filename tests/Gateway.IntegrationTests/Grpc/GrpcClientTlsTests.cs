@@ -43,23 +43,19 @@ public sealed class GrpcClientTlsTests : IAsyncLifetime
     [Fact]
     public async Task With_insecure_a_self_signed_certificate_is_accepted_and_the_call_goes_over_http_2()
     {
-        var (exitCode, output) = await GrpcClientProcess.RunAsync(Address, "--insecure", "get", "--id", "3");
+        var run = await GrpcClientProcess.RunAsync(Address, "--insecure", "get", "--id", "3");
 
-        Assert.True(exitCode == 0, output);
-        Assert.Contains("http    HTTP/2 200", output, StringComparison.Ordinal);
-        Assert.Contains("reply   { \"id\": 3,", output, StringComparison.Ordinal);
+        GrpcClientProcess.AssertPrinted(run, 0, "http    HTTP/2 200", "reply   { \"id\": 3,");
     }
 
     [Fact]
     public async Task Without_insecure_the_certificate_is_refused_as_internal_with_the_tls_cause()
     {
-        var (exitCode, output) = await GrpcClientProcess.RunAsync(Address, "get", "--id", "3");
+        var run = await GrpcClientProcess.RunAsync(Address, "get", "--id", "3");
 
         // Grpc.Net.Client reports a failed TLS handshake as INTERNAL ("Error starting gRPC call"), not UNAVAILABLE.
-        Assert.True(exitCode == 13, output);
-        Assert.Contains("http    no response", output, StringComparison.Ordinal);
-        Assert.Contains("The SSL connection could not be established", output, StringComparison.Ordinal);
-        Assert.Contains("UntrustedRoot", output, StringComparison.Ordinal);
+        GrpcClientProcess.AssertPrinted(run, 13,
+            "http    no response", "The SSL connection could not be established", "UntrustedRoot");
     }
 
     public async Task DisposeAsync()
