@@ -5,7 +5,7 @@ using OpenTelemetry.Trace;
 
 namespace Samples;
 
-/// <summary>Builder settings shared by the sample upstreams (this file is linked into Samples.Chaos).</summary>
+/// <summary>Builder settings shared by the sample upstreams (this file is linked into Samples.Chaos and Samples.Grpc).</summary>
 internal static class SampleHost
 {
     public static WebApplicationBuilder CreateBuilder(string[] args, string defaultUrl, string serviceName)

@@ -1,0 +1,3 @@
+using Samples.GrpcClient;
+
+return await GrpcClientCli.RunAsync(args, Console.Out);
