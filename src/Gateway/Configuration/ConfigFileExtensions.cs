@@ -37,6 +37,7 @@ public static class ConfigFileExtensions
         configuration.Sources.Insert(index, source);
         builder.Services.AddSingleton(source);
         builder.Services.AddSingleton(source.Status);
+        builder.Services.AddSingleton<ConfigSections>();
         return source;
     }
 

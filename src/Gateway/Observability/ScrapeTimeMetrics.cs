@@ -10,7 +10,7 @@ namespace Gateway.Observability;
 /// Gauges read from live state just before each scrape: nothing is kept twice. Series of routes removed from the
 /// config (gauges, counters and histograms alike) are dropped then too, so editing route ids cannot grow the series.
 /// </summary>
-internal sealed class ScrapeTimeMetrics(GatewayMetrics metrics, IProxyStateLookup proxy, MaintenanceState maintenance, ConfigReloadStatus reloads)
+internal sealed class ScrapeTimeMetrics(GatewayMetrics metrics, IProxyStateLookup proxy, MaintenanceState maintenance, ConfigReloadStatus reloads, ConfigSections sections)
 {
     public void Register() => metrics.Registry.AddBeforeCollectCallback(Update);
 
@@ -42,7 +42,7 @@ internal sealed class ScrapeTimeMetrics(GatewayMetrics metrics, IProxyStateLooku
             metrics.ConfigLastReloadSuccess.Set(last.Succeeded ? 1 : 0);
             metrics.ConfigLastReloadTimestamp.Set(last.At.ToUnixTimeMilliseconds() / 1000d);
             // The full text (which may name anything) stays in /healthz and the log; the series gets the bounded section.
-            SetAll(metrics.ConfigLastReloadRejected, last.Succeeded ? [] : [([ConfigSections.Of(last.Errors)], 1d)]);
+            SetAll(metrics.ConfigLastReloadRejected, last.Succeeded ? [] : [([sections.Of(last.Errors)], 1d)]);
         }
     }
 
