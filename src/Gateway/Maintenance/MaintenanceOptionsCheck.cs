@@ -14,14 +14,9 @@ internal sealed class MaintenanceOptionsCheck : IConfigCheck
             return;
         }
 
-        if (settings.RetryAfterSeconds < 1)
+        foreach (var (property, problem) in MaintenanceRules.Problems(settings.RetryAfterSeconds, settings.From, settings.Until))
         {
-            errors.Add($"{section.Path}:RetryAfterSeconds: must be at least 1");
-        }
-
-        if (settings.From is { } from && settings.Until is { } until && from >= until)
-        {
-            errors.Add($"{section.Path}:From: must be before Until");
+            errors.Add($"{section.Path}:{property}: {problem}");
         }
 
         foreach (var invalid in ClientAddress.Invalid(settings.Allow.ClientIps))
@@ -29,10 +24,9 @@ internal sealed class MaintenanceOptionsCheck : IConfigCheck
             errors.Add($"{section.Path}:Allow:ClientIps: '{invalid}' is not an IP address or CIDR network");
         }
 
-        var routeIds = ProxyConfigIds.Routes(candidate);
-        foreach (var route in settings.Routes.Where(route => !routeIds.Contains(route)))
+        foreach (var (property, problem) in MaintenanceRules.UnknownRoutes(settings.Routes, ProxyConfigIds.Routes(candidate)))
         {
-            errors.Add($"{section.Path}:Routes: '{route}' is not a route in {ReverseProxySection.Routes}");
+            errors.Add($"{section.Path}:{property}: {problem}");
         }
     }
 }
