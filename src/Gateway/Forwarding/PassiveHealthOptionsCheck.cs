@@ -4,16 +4,10 @@ using Yarp.ReverseProxy.Health;
 
 namespace Gateway.Forwarding;
 
-internal sealed class PassiveHealthOptionsCheck : IConfigCheck
+internal sealed class PassiveHealthOptionsCheck() : OptionsCheck<TransportFailureRateHealthPolicyOptions>(ForwardingExtensions.PassiveHealthSectionName)
 {
-    public void Check(IConfiguration candidate, ICollection<string> errors)
+    protected override void Check(TransportFailureRateHealthPolicyOptions settings, IConfigurationSection section, IConfiguration candidate, ICollection<string> errors)
     {
-        var section = candidate.GetSection(ForwardingExtensions.PassiveHealthSectionName);
-        if (SectionBinder.Bind<TransportFailureRateHealthPolicyOptions>(section, errors, section.Path) is not { } settings)
-        {
-            return;
-        }
-
         if (settings.DetectionWindowSize <= TimeSpan.Zero)
         {
             errors.Add($"{section.Path}:DetectionWindowSize: '{settings.DetectionWindowSize}' must be more than 0");

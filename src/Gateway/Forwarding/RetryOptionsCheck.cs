@@ -3,16 +3,10 @@ using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Forwarding;
 
-internal sealed class RetryOptionsCheck : IConfigCheck
+internal sealed class RetryOptionsCheck() : OptionsCheck<RetryOptions>(RetryOptions.SectionName)
 {
-    public void Check(IConfiguration candidate, ICollection<string> errors)
+    protected override void Check(RetryOptions settings, IConfigurationSection section, IConfiguration candidate, ICollection<string> errors)
     {
-        var section = candidate.GetSection(RetryOptions.SectionName);
-        if (SectionBinder.Bind<RetryOptions>(section, errors, section.Path) is not { } settings)
-        {
-            return;
-        }
-
         if (settings.Attempts is < 0 or > 3)
         {
             errors.Add($"{section.Path}:Attempts: {settings.Attempts} must be 0 to 3");

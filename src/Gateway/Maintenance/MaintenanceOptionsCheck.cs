@@ -4,16 +4,10 @@ using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Maintenance;
 
-internal sealed class MaintenanceOptionsCheck : IConfigCheck
+internal sealed class MaintenanceOptionsCheck() : OptionsCheck<MaintenanceOptions>(MaintenanceOptions.SectionName)
 {
-    public void Check(IConfiguration candidate, ICollection<string> errors)
+    protected override void Check(MaintenanceOptions settings, IConfigurationSection section, IConfiguration candidate, ICollection<string> errors)
     {
-        var section = candidate.GetSection(MaintenanceOptions.SectionName);
-        if (SectionBinder.Bind<MaintenanceOptions>(section, errors, section.Path) is not { } settings)
-        {
-            return;
-        }
-
         foreach (var (property, problem) in MaintenanceRules.Problems(settings.RetryAfterSeconds, settings.From, settings.Until))
         {
             errors.Add($"{section.Path}:{property}: {problem}");

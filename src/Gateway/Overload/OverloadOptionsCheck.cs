@@ -3,16 +3,10 @@ using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Overload;
 
-internal sealed class OverloadOptionsCheck : IConfigCheck
+internal sealed class OverloadOptionsCheck() : OptionsCheck<OverloadOptions>(OverloadOptions.SectionName)
 {
-    public void Check(IConfiguration candidate, ICollection<string> errors)
+    protected override void Check(OverloadOptions settings, IConfigurationSection section, IConfiguration candidate, ICollection<string> errors)
     {
-        var section = candidate.GetSection(OverloadOptions.SectionName);
-        if (SectionBinder.Bind<OverloadOptions>(section, errors, section.Path) is not { } settings)
-        {
-            return;
-        }
-
         foreach (var problem in settings.Gateway?.Problems() ?? [])
         {
             errors.Add($"{section.Path}:Gateway:{problem}");

@@ -4,16 +4,10 @@ using Microsoft.Extensions.Configuration;
 
 namespace Gateway.RateLimiting;
 
-internal sealed class RateLimitingOptionsCheck : IConfigCheck
+internal sealed class RateLimitingOptionsCheck() : OptionsCheck<RateLimitingOptions>(RateLimitingOptions.SectionName)
 {
-    public void Check(IConfiguration candidate, ICollection<string> errors)
+    protected override void Check(RateLimitingOptions settings, IConfigurationSection section, IConfiguration candidate, ICollection<string> errors)
     {
-        var section = candidate.GetSection(RateLimitingOptions.SectionName);
-        if (SectionBinder.Bind<RateLimitingOptions>(section, errors, section.Path) is not { } settings)
-        {
-            return;
-        }
-
         if (settings.Store is not ("" or "memory" or "redis"))
         {
             errors.Add($"{section.Path}:Store: '{settings.Store}' is neither 'memory' nor 'redis' (nor empty: the gateway store's)");

@@ -3,16 +3,10 @@ using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Redirects;
 
-internal sealed class RedirectOptionsCheck : IConfigCheck
+internal sealed class RedirectOptionsCheck() : OptionsCheck<RedirectOptions>(RedirectOptions.SectionName)
 {
-    public void Check(IConfiguration candidate, ICollection<string> errors)
+    protected override void Check(RedirectOptions settings, IConfigurationSection section, IConfiguration candidate, ICollection<string> errors)
     {
-        var section = candidate.GetSection(RedirectOptions.SectionName);
-        if (SectionBinder.Bind<RedirectOptions>(section, errors, section.Path) is not { } settings)
-        {
-            return;
-        }
-
         foreach (var (name, rule) in settings.Rules)
         {
             foreach (var problem in RedirectRule.Problems(rule))

@@ -5,16 +5,10 @@ using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Store;
 
-internal sealed partial class StoreOptionsCheck : IConfigCheck
+internal sealed partial class StoreOptionsCheck() : OptionsCheck<StoreOptions>(StoreOptions.SectionName)
 {
-    public void Check(IConfiguration candidate, ICollection<string> errors)
+    protected override void Check(StoreOptions settings, IConfigurationSection section, IConfiguration candidate, ICollection<string> errors)
     {
-        var section = candidate.GetSection(StoreOptions.SectionName);
-        if (SectionBinder.Bind<StoreOptions>(section, errors, section.Path) is not { } settings)
-        {
-            return;
-        }
-
         if (settings.ReconcileInterval <= TimeSpan.Zero || settings.ReconcileInterval > TimeSpan.FromHours(1))
         {
             errors.Add($"{section.Path}:ReconcileInterval: '{settings.ReconcileInterval}' must be more than 0 and at most an hour");
