@@ -70,6 +70,7 @@ public sealed class AdminApiTests : PerTestGateway
         { """{ "enabled": true, "routes": ["no-such-route"] }""", 422, "'routes'" },
         { """{ "enabled": true, "retryAfterSeconds": 0 }""", 422, "'retryAfterSeconds'" },
         { """{ "enabled": true, "until": "2001-01-01T00:00:00Z" }""", 422, "'until'" },
+        { """{ "enabled": true, "from": "2100-01-02T00:00:00Z", "until": "2100-01-01T00:00:00Z" }""", 422, "Field 'from': must be before Until" },
     };
 
     [Theory]

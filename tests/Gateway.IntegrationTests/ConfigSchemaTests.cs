@@ -5,13 +5,16 @@ using System.Text.RegularExpressions;
 using Gateway.Admin;
 using Gateway.Auth;
 using Gateway.Clients;
+using Gateway.Configuration;
 using Gateway.Errors;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.Maintenance;
 using Gateway.Observability;
 using Gateway.RateLimiting;
 using Json.Schema;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 using Yarp.ReverseProxy.Configuration;
 
@@ -184,6 +187,80 @@ public sealed class ConfigSchemaTests(ITestOutputHelper output)
         var inSchema = node["properties"]!.AsObject().Select(pair => pair.Key).Order(StringComparer.Ordinal).ToList();
         var bound = BindableProperties(type).Except(Unlisted, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(bound, inSchema);
+    }
+
+    /// <summary>
+    /// Every section the gateway registers (AddGatewaySection), walked from its options type into nested options,
+    /// dictionaries' and lists' values: each bound property has a schema entry and each schema entry a property.
+    /// </summary>
+    [Fact]
+    public void Every_registered_section_and_its_schema_list_the_same_properties()
+    {
+        var sections = RegisteredSections();
+        Assert.Contains(sections, section => section.Name == "Maintenance");
+        var problems = new List<string>();
+        foreach (var section in sections)
+        {
+            var location = string.Concat(section.Name.Split(':').Select(part => $"/properties/{part}"));
+            Compare(section.OptionsType, section.Name, Resolve(SchemaNode(location)), problems);
+        }
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    private static void Compare(Type type, string key, JsonNode node, List<string> problems)
+    {
+        var inSchema = node["properties"]?.AsObject().ToDictionary(pair => pair.Key, pair => pair.Value!, StringComparer.Ordinal);
+        if (inSchema is null)
+        {
+            problems.Add($"{key}: the schema lists no properties for {type.Name}");
+            return;
+        }
+
+        var bound = BindableProperties(type).Except(Unlisted, StringComparer.Ordinal).ToList();
+        problems.AddRange(bound.Except(inSchema.Keys, StringComparer.Ordinal).Select(name => $"{key}:{name}: a property of {type.Name} without a schema entry"));
+        problems.AddRange(inSchema.Keys.Except(bound, StringComparer.Ordinal).Select(name => $"{key}:{name}: a schema entry without a property of {type.Name}"));
+        foreach (var name in bound.Intersect(inSchema.Keys, StringComparer.Ordinal))
+        {
+            var propertyType = type.GetProperty(name)!.PropertyType;
+            var child = Resolve(inSchema[name]);
+            if (OptionsClass(propertyType))
+            {
+                Compare(propertyType, $"{key}:{name}", child, problems);
+            }
+            else if (ValueType(propertyType) is { } value && OptionsClass(value))
+            {
+                var values = child["additionalProperties"] ?? child["items"];
+                if (values is JsonObject)
+                {
+                    Compare(value, $"{key}:{name}:*", Resolve(values), problems);
+                }
+                else
+                {
+                    problems.Add($"{key}:{name}: the schema does not describe the values ({value.Name})");
+                }
+            }
+        }
+    }
+
+    /// <summary>The gateway's own option classes and YARP's or Kestrel's: objects with properties to bind.</summary>
+    private static bool OptionsClass(Type type) =>
+        type.IsClass && type != typeof(string) && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type);
+
+    /// <summary>The value type of a dictionary or list, else null.</summary>
+    private static Type? ValueType(Type type) =>
+        type.IsGenericType && typeof(System.Collections.IEnumerable).IsAssignableFrom(type) ? type.GetGenericArguments()[^1] : null;
+
+    private static JsonNode Resolve(JsonNode? node) =>
+        node?["$ref"]?.GetValue<string>() is { } reference ? Resolve(SchemaNode(reference.TrimStart('#'))) : node ?? throw new InvalidDataException("no schema node");
+
+    private static List<GatewaySection> RegisteredSections()
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Configuration[ConfigFileExtensions.ConfigFileKey] = Repository.RootConfigFile;
+        builder.AddGateway();
+        using var provider = builder.Services.BuildServiceProvider();
+        return [.. provider.GetServices<GatewaySection>()];
     }
 
     [Fact]

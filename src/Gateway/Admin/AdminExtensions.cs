@@ -19,14 +19,13 @@ public static class AdminExtensions
 
     public static IServiceCollection AddGatewayAdmin(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName);
+        services.AddGatewaySection<AdminOptions, AdminOptionsCheck>(AdminOptions.SectionName);
         services.AddSingleton<AdminKeys>();
         services.AddSingleton<FailedKeyLimiter>();
         services.AddSingleton<AdminAudit>();
         services.AddSingleton<ReplicaCounts>();
         services.AddSingleton<IReconciled>(provider => provider.GetRequiredService<ReplicaCounts>());
         services.AddHostedService<ResponseHistorySampler>();
-        services.AddSingleton<IConfigCheck, AdminCheck>();
         services.AddHealthChecks().AddCheck<ConfigReloadHealthCheck>("config");
         return services;
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Gateway.Errors;
 using Gateway.Maintenance;
 using Gateway.Store;
@@ -30,12 +31,10 @@ internal static class MaintenanceEndpoints
         var now = state.Now;
         var routes = body!.Routes ?? [];
         var knownRoutes = proxy.GetRoutes().Select(route => route.Config.RouteId).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // The section's rules (Maintenance/MaintenanceRules), named as the body's fields; the first problem answers.
         var problem = body.Enabled is null ? "Field 'enabled' is required."
-            : routes.FirstOrDefault(route => !knownRoutes.Contains(route)) is { } unknown ? $"Field 'routes': '{unknown}' is not a route of this gateway."
-            : body.RetryAfterSeconds is < 1 ? "Field 'retryAfterSeconds' must be at least 1."
-            : body.Until is { } until && until <= now ? "Field 'until' must be in the future."
-            : body.From is { } from && body.Until is { } end && from >= end ? "Field 'from' must be before 'until'."
-            : null;
+            : MaintenanceRules.UnknownRoutes(routes, knownRoutes).Concat(MaintenanceRules.Problems(body.RetryAfterSeconds, body.From, body.Until, now))
+                .Select(found => $"Field '{JsonNamingPolicy.CamelCase.ConvertName(found.Property)}': {found.Problem}.").FirstOrDefault();
         if (problem is not null)
         {
             return AdminJson.Problem(StatusCodes.Status422UnprocessableEntity, problem);

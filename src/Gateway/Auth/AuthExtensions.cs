@@ -28,7 +28,7 @@ public static class AuthExtensions
             .AddPolicy(AuthPolicies.Authenticated, policy => policy.RequireAuthenticatedUser())
             .AddPolicy(AuthPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole("admin"));
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
-        services.AddSingleton<IConfigCheck, AuthCheck>();
+        services.AddGatewaySectionCheck<AuthOptions, AuthOptionsCheck>(AuthOptions.SectionName); // bound above, for JwtBearer's options
         return services;
     }
 
@@ -74,27 +74,5 @@ public static class AuthExtensions
             RoleClaimType = "role",
             ClockSkew = TimeSpan.FromSeconds(30),
         };
-    }
-
-    private sealed class AuthCheck : IConfigCheck
-    {
-        public void Check(IConfiguration candidate, ICollection<string> errors)
-        {
-            if (SectionBinder.Bind<AuthOptions>(candidate.GetSection(AuthOptions.SectionName), errors, AuthOptions.SectionName) is null)
-            {
-                return;
-            }
-
-            const string path = $"{AuthOptions.SectionName}:{nameof(AuthOptions.SigningKey)}";
-            var key = candidate[path] ?? "";
-            if (Encoding.UTF8.GetByteCount(key) < 32)
-            {
-                errors.Add($"{path}: must be at least 32 bytes for HS256");
-                return;
-            }
-
-            // Anyone with the repository's key can sign an admin token: outside demo mode it may not serve.
-            DemoSecrets.Check(candidate, path, key, errors);
-        }
     }
 }

@@ -38,6 +38,7 @@ public static class ConfigFileExtensions
         builder.Services.AddSingleton(source);
         builder.Services.AddSingleton(source.Status);
         builder.Services.AddSingleton<ConfigMetrics>();
+        builder.Services.AddSingleton<ConfigSections>();
         return source;
     }
 

@@ -4,7 +4,7 @@ using Prometheus;
 namespace Gateway.Configuration;
 
 /// <summary>The config file's loads and the last one's result, read from <see cref="ConfigReloadStatus"/> just before each scrape.</summary>
-internal sealed class ConfigMetrics(MetricsRegistry registry, ConfigReloadStatus reloads)
+internal sealed class ConfigMetrics(MetricsRegistry registry, ConfigReloadStatus reloads, ConfigSections sections)
 {
     private readonly Counter _reloads = registry.Factory.CreateCounter("gateway_config_reloads_total",
         "Loads of the config file, by result (the first load at start counts).", new CounterConfiguration { LabelNames = ["result"] });
@@ -30,7 +30,7 @@ internal sealed class ConfigMetrics(MetricsRegistry registry, ConfigReloadStatus
             _lastSuccess.Set(last.Succeeded ? 1 : 0);
             _lastTimestamp.Set(last.At.ToUnixTimeMilliseconds() / 1000d);
             // The full text (which may name anything) stays in /healthz and the log; the series gets the bounded section.
-            _lastRejected.SetAll(last.Succeeded ? [] : [([ConfigSections.Of(last.Errors)], 1d)]);
+            _lastRejected.SetAll(last.Succeeded ? [] : [([sections.Of(last.Errors)], 1d)]);
         }
     }
 }

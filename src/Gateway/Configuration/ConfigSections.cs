@@ -6,22 +6,25 @@ namespace Gateway.Configuration;
 /// "json" for a file that does not parse, "apply" for an edit that passed the checks but failed while being applied,
 /// "other" for anything else. An edit can write any text; the label can only be one of these.
 /// </summary>
-public static class ConfigSections
+public sealed class ConfigSections(IEnumerable<GatewaySection> registered)
 {
     public const string File = "file";
     public const string Json = "json";
     public const string Apply = "apply";
     public const string Other = "other";
 
-    /// <summary>Every section a feature of the gateway reads (their SectionName constants), plus Logging.</summary>
-    public static IReadOnlyList<string> Known { get; } =
-    [
-        "ReverseProxy", "RateLimiting", "Maintenance", "Overload", "Retries", "PassiveHealth", "Redirects",
-        "Auth", "Admin", "Clients", "Gateway", "Kestrel", "Store", "AccessLog", "Metrics", "Tracing", "ProxyStatus", "Logging",
-    ];
+    /// <summary>
+    /// The sections read without an options type of the gateway's: Logging (the host's), ReverseProxy (YARP's routes
+    /// and clusters, checked by Routing). Every other section is known because it was registered (AddGatewaySection).
+    /// </summary>
+    public static IReadOnlyList<string> Fixed { get; } = ["Logging", ReverseProxySection.Name];
+
+    /// <summary>The top-level names of every registered section (Kestrel:Limits is Kestrel), then the fixed ones.</summary>
+    public IReadOnlyList<string> Known { get; } = registered.Select(section => section.Name.Split(':')[0]).Concat(Fixed)
+        .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
     /// <summary>The section of the first error: errors start with the key path, or with "Route '...'"/"Cluster '...'" (YARP's).</summary>
-    public static string Of(IReadOnlyList<string> errors)
+    public string Of(IReadOnlyList<string> errors)
     {
         if (errors.Count == 0)
         {
@@ -46,7 +49,7 @@ public static class ConfigSections
 
         if (first.StartsWith("Route '", StringComparison.Ordinal) || first.StartsWith("Cluster '", StringComparison.Ordinal))
         {
-            return "ReverseProxy";
+            return ReverseProxySection.Name;
         }
 
         var end = first.IndexOfAny([':', ' ']);

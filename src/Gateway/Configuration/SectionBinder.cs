@@ -4,7 +4,7 @@ namespace Gateway.Configuration;
 
 public static class SectionBinder
 {
-    /// <returns>The bound value, or null after adding the error (prefixed with <paramref name="what"/>).</returns>
+    /// <returns>The bound value, or null after adding the error (starting with the key, or with <paramref name="what"/> for unknown keys).</returns>
     public static T? Bind<T>(IConfigurationSection section, ICollection<string> errors, string what)
         where T : class, new()
     {
@@ -23,11 +23,30 @@ public static class SectionBinder
         }
         catch (InvalidOperationException ex)
         {
-            // The binder names the key path for a value of the wrong type.
+            // The binder's text names the key in its middle; the error starts with it, like every other.
             var cause = ex.InnerException is null ? "" : $" ({ex.InnerException.Message})";
-            errors.Add($"{what}: {ex.Message}{cause}");
+            errors.Add($"{WrongTypeKey<T>(section) ?? what}: {ex.Message}{cause}");
             return null;
         }
+    }
+
+    /// <summary>The first key whose value fails to bind on its own: the one of the wrong type (found without reading the binder's text).</summary>
+    private static string? WrongTypeKey<T>(IConfigurationSection section)
+        where T : class, new()
+    {
+        foreach (var (key, value) in section.AsEnumerable(makePathsRelative: true).Where(pair => pair.Value is not null && pair.Key.Length > 0))
+        {
+            try
+            {
+                new ConfigurationBuilder().AddInMemoryCollection([new(key, value)]).Build().Get<T>(options => options.ErrorOnUnknownConfiguration = true);
+            }
+            catch (InvalidOperationException)
+            {
+                return $"{section.Path}:{key}";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -12,8 +12,7 @@ public static class ErrorsExtensions
     {
         services.AddSingleton<StatusGuideBook>();
         services.AddSingleton<StatusFacts>();
-        services.AddOptions<ProxyStatusOptions>().BindConfiguration(ProxyStatusOptions.SectionName);
-        services.AddSingleton<IConfigCheck>(new SectionCheck<ProxyStatusOptions>(ProxyStatusOptions.SectionName, options => options.Problems()));
+        services.AddGatewaySection<ProxyStatusOptions>(ProxyStatusOptions.SectionName, options => options.Problems());
         services.AddSingleton<ProxyStatusMembers>();
         return services.AddProblemDetails(options =>
             options.CustomizeProblemDetails = problem => GatewayAnswers.AddTraceId(problem.HttpContext, problem.ProblemDetails));

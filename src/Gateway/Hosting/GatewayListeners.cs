@@ -15,12 +15,17 @@ public sealed class GatewayListeners
 
     private readonly List<(GatewayListener Listener, ListenOptions Options, string Scheme)> _bound = [];
 
+    private readonly List<string> _problems;
+
     internal GatewayListeners(IConfiguration configuration)
     {
         // GatewayOptions.Urls, read before the host is built (Kestrel's listeners are fixed then); strings only, so binding cannot fail.
         var urls = configuration.GetSection(UrlsSection).Get<GatewayUrls>() ?? new GatewayUrls();
-        PublicAddress = BindingAddress.Parse(urls.Public);
-        AdminAddress = BindingAddress.Parse(urls.Admin);
+        _problems = urls.Problems().Select(problem => $"{UrlsSection}:{problem}").ToList();
+        // A URL that cannot be bound is the config check's error (GatewayOptions); until then it reads as the default.
+        var defaults = new GatewayUrls();
+        PublicAddress = BindingAddress.Parse(_problems.Count == 0 ? urls.Public : defaults.Public);
+        AdminAddress = BindingAddress.Parse(_problems.Count == 0 ? urls.Admin : defaults.Admin);
     }
 
     public BindingAddress PublicAddress { get; }
@@ -34,17 +39,17 @@ public sealed class GatewayListeners
 
     internal void Configure(KestrelServerOptions kestrel)
     {
+        if (_problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join("; ", _problems));
+        }
+
         Listen(kestrel, PublicAddress, GatewayListener.Public);
         Listen(kestrel, AdminAddress, GatewayListener.Admin);
     }
 
     private void Listen(KestrelServerOptions kestrel, BindingAddress address, GatewayListener listener)
     {
-        if (!string.Equals(address.Scheme, "http", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"{address} : only http:// listeners are supported; terminate TLS in front of the gateway.");
-        }
-
         var feature = listener == GatewayListener.Admin ? ListenerFeature.Admin : ListenerFeature.Public;
         void Tag(ListenOptions options)
         {
@@ -56,11 +61,11 @@ public sealed class GatewayListeners
             _bound.Add((listener, options, address.Scheme));
         }
 
-        if (string.Equals(address.Host, "localhost", StringComparison.OrdinalIgnoreCase))
+        if (GatewayUrls.IsLocalhost(address.Host))
         {
             kestrel.ListenLocalhost(address.Port, Tag);
         }
-        else if (address.Host is "*" or "+" or "0.0.0.0")
+        else if (GatewayUrls.IsAny(address.Host))
         {
             kestrel.ListenAnyIP(address.Port, Tag);
         }

@@ -12,6 +12,7 @@ public sealed class GatewayOptions
 
     public List<string> TrustedProxies { get; init; } = [];
 
+    /// <summary>Read raw (ConfigFileExtensions.ConfigFileKey): Configuration may not depend on Hosting, and it is read before binding.</summary>
     public string? ConfigFile { get; init; }
 
     /// <summary>The native demo and compose: the repository's own secrets may serve (see <see cref="DemoSecrets"/>).</summary>
@@ -19,4 +20,7 @@ public sealed class GatewayOptions
 
     /// <summary>This replica's name in admin answers, the audit and the status page: the host name (a pod's name) unless set.</summary>
     public string Replica { get; init; } = Environment.MachineName;
+
+    /// <summary>The rules of the section; the trusted proxies are Clients' (TrustedProxiesCheck).</summary>
+    public IEnumerable<string> Problems() => Urls.Problems().Select(problem => $"{nameof(Urls)}:{problem}");
 }

@@ -1,3 +1,4 @@
+using Gateway.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,9 +12,8 @@ public static class ListenerExtensions
         var listeners = new GatewayListeners(builder.Configuration);
         builder.WebHost.ConfigureKestrel(listeners.Configure);
         builder.Services.AddSingleton(listeners);
-        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName);
+        builder.Services.AddGatewaySection<GatewayOptions>(GatewayOptions.SectionName, options => options.Problems());
         builder.Services.AddSingleton<Microsoft.AspNetCore.Routing.MatcherPolicy, ListenerMatcherPolicy>();
-        builder.Services.AddSingleton<Configuration.IConfigCheck>(new Configuration.SectionCheck<GatewayOptions>(GatewayOptions.SectionName));
         return listeners;
     }
 }

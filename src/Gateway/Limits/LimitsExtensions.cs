@@ -1,4 +1,3 @@
-using System.Globalization;
 using Gateway.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -19,7 +18,7 @@ public static class LimitsExtensions
     public static IServiceCollection AddGatewayLimits(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<KestrelServerOptions>(options => configuration.GetSection(SectionName).Bind(options.Limits));
-        services.AddSingleton<IConfigCheck, LimitsCheck>();
+        services.AddGatewaySectionCheck<KestrelServerLimits, KestrelLimitsCheck>(SectionName);
         return services;
     }
 
@@ -32,39 +31,4 @@ public static class LimitsExtensions
 
     /// <summary>Before routing: 400 for a control character in the request target or a header value (<see cref="RequestTargetMiddleware"/>).</summary>
     public static IApplicationBuilder UseRequestTargetCheck(this IApplicationBuilder app) => app.UseMiddleware<RequestTargetMiddleware>();
-
-    private sealed class LimitsCheck : IConfigCheck
-    {
-        public void Check(IConfiguration candidate, ICollection<string> errors)
-        {
-            var section = candidate.GetSection(SectionName);
-            // Kestrel's setters throw on these; say which key (a throw here would reject the edit without naming it).
-            var before = errors.Count;
-            Require(section, "KeepAliveTimeout", value => TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var timeout) && timeout > TimeSpan.Zero, "a positive time span (00:00:30)", errors);
-            Require(section, "MaxConcurrentConnections", value => long.TryParse(value, CultureInfo.InvariantCulture, out var max) && max > 0, "a positive number of connections", errors);
-            Require(section, "MaxConcurrentUpgradedConnections", value => long.TryParse(value, CultureInfo.InvariantCulture, out var max) && max >= 0, "a number of connections, 0 or more", errors);
-            if (errors.Count > before)
-            {
-                return;
-            }
-
-            try
-            {
-                section.Bind(new KestrelServerLimits(), options => options.ErrorOnUnknownConfiguration = true);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or System.Reflection.TargetInvocationException or ArgumentException)
-            {
-                var cause = ex.InnerException is null ? "" : $" ({ex.InnerException.Message})";
-                errors.Add($"{section.Path}: {ex.Message}{cause}");
-            }
-        }
-
-        private static void Require(IConfigurationSection section, string key, Func<string, bool> valid, string what, ICollection<string> errors)
-        {
-            if (section[key] is { Length: > 0 } value && !valid(value))
-            {
-                errors.Add($"{section.Path}:{key}: '{value}' is not {what}");
-            }
-        }
-    }
 }

@@ -21,13 +21,11 @@ public static class ObservabilityExtensions
 
     public static IServiceCollection AddGatewayObservability(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName);
-        services.AddSingleton<IConfigCheck>(new SectionCheck<MetricsOptions>(MetricsOptions.SectionName, metrics => metrics.Problems()));
+        services.AddGatewaySection<MetricsOptions>(MetricsOptions.SectionName, metrics => metrics.Problems());
         // Read at start: the series keep the interval they were made with.
         services.AddSingleton(provider => new ObservabilityMetrics(provider.GetRequiredService<MetricsRegistry>(), provider.GetRequiredService<IOptions<MetricsOptions>>().Value));
-        services.AddOptions<AccessLogOptions>().BindConfiguration(AccessLogOptions.SectionName);
+        services.AddGatewaySection<AccessLogOptions>(AccessLogOptions.SectionName);
         services.AddSingleton<AccessLog>();
-        services.AddSingleton<IConfigCheck>(new SectionCheck<AccessLogOptions>(AccessLogOptions.SectionName));
         services.AddSingleton<ScrapeTimeMetrics>();
         services.AddTraceContextTrust();
         // CreateSlimBuilder's AddSimpleConsole sets FormatterName = "simple" after the config is bound, so the documented

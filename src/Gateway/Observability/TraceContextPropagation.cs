@@ -22,8 +22,7 @@ internal static class TraceContextPropagation
     /// <summary>The <c>Tracing</c> section and the propagator the hosting layer extracts a client's trace context with.</summary>
     public static IServiceCollection AddTraceContextTrust(this IServiceCollection services)
     {
-        services.AddOptions<TraceContextOptions>().BindConfiguration(TraceContextOptions.SectionName);
-        services.AddSingleton<IConfigCheck>(new SectionCheck<TraceContextOptions>(TraceContextOptions.SectionName, tracing => tracing.Problems()));
+        services.AddGatewaySection<TraceContextOptions>(TraceContextOptions.SectionName, tracing => tracing.Problems());
         services.AddHttpContextAccessor();
         // A library in the same process that listens to ASP.NET Core's hosting events by name would see the gateway's too:
         // OpenTelemetry's ASP.NET Core instrumentation (the samples beside the gateway in the native demo and the tests)

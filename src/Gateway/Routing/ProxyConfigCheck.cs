@@ -42,5 +42,5 @@ internal sealed class ProxyConfigCheck(IConfigValidator validator, IEnumerable<I
 
     /// <summary>YARP words a policy error as "Authorization policy 'x' not found"; name the key the user must fix.</summary>
     private static string RouteKey(string routeId, string message) =>
-        FrameworkMessages.RoutePolicyKey(message) is { } key ? $"ReverseProxy:Routes:{routeId}:{key}: " : "";
+        FrameworkMessages.RoutePolicyKey(message) is { } key ? $"{ReverseProxySection.Routes}:{routeId}:{key}: " : "";
 }

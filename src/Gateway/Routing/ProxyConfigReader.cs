@@ -11,7 +11,7 @@ namespace Gateway.Routing;
 /// </summary>
 internal static class ProxyConfigReader
 {
-    public const string SectionName = "ReverseProxy";
+    public const string SectionName = ReverseProxySection.Name;
     public const string ConfigDigestKey = "Gateway.ConfigDigest";
     private static readonly string[] KnownSections = ["Routes", "Clusters"];
 
@@ -74,7 +74,7 @@ internal static class ProxyConfigReader
         }
         else if (!clusterIds.Contains(route.ClusterId))
         {
-            errors.Add($"Route '{routeId}': ClusterId '{route.ClusterId}' is not a cluster in {SectionName}:Clusters (known: {string.Join(", ", clusterIds.Order(StringComparer.Ordinal))})");
+            errors.Add($"Route '{routeId}': ClusterId '{route.ClusterId}' is not a cluster in {ReverseProxySection.Clusters} (known: {string.Join(", ", clusterIds.Order(StringComparer.Ordinal))})");
         }
     }
 

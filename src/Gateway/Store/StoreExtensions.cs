@@ -1,6 +1,4 @@
-using System.Text.RegularExpressions;
 using Gateway.Configuration;
-using Gateway.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,7 +8,7 @@ using StackExchange.Redis;
 
 namespace Gateway.Store;
 
-public static partial class StoreExtensions
+public static class StoreExtensions
 {
     /// <summary>The rate limiter's keys of before the store had a name of its own; still read.</summary>
     private const string LegacyStoreKey = "RateLimiting:Store";
@@ -18,9 +16,7 @@ public static partial class StoreExtensions
 
     public static IServiceCollection AddGatewayStore(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.SectionName);
-        services.AddSingleton<IConfigCheck>(new SectionCheck<StoreOptions>(StoreOptions.SectionName));
-        services.AddSingleton<IConfigCheck, StoreCheck>();
+        services.AddGatewaySection<StoreOptions, StoreOptionsCheck>(StoreOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RedisConnections>();
         services.AddSingleton<StoreRejections>();
@@ -60,42 +56,4 @@ public static partial class StoreExtensions
             return ex.Message;
         }
     }
-
-    private sealed class StoreCheck : IConfigCheck
-    {
-        public void Check(IConfiguration candidate, ICollection<string> errors)
-        {
-            var section = candidate.GetSection(StoreOptions.SectionName);
-            if (SectionBinder.Bind<StoreOptions>(section, [], section.Path) is not { } settings)
-            {
-                return;
-            }
-
-            if (settings.ReconcileInterval <= TimeSpan.Zero || settings.ReconcileInterval > TimeSpan.FromHours(1))
-            {
-                errors.Add($"{section.Path}:ReconcileInterval: '{settings.ReconcileInterval}' must be more than 0 and at most an hour");
-            }
-
-            if (settings.Redis.ConnectionString is { Length: > 0 } connectionString && ConnectionStringProblem(connectionString) is { } problem)
-            {
-                errors.Add($"{section.Path}:Redis:ConnectionString: {problem}");
-            }
-
-            if (!KeyPrefixPattern().IsMatch(settings.Redis.KeyPrefix))
-            {
-                errors.Add($"{section.Path}:Redis:KeyPrefix: '{settings.Redis.KeyPrefix}' must be 1 to 64 letters, digits, '_', '-' or '.', in parts ending with ':' (for example 'gateway:' or 'shop:gateway:')");
-            }
-
-            if (RedisConnectionString(candidate) is not null && settings.IntegrityKey.Length == 0)
-            {
-                errors.Add($"{section.Path}:IntegrityKey: required with Redis: every value kept there is tagged with it, so one written by anyone else is refused (at least {DemoSecrets.MinimumLength} characters, the same on every replica)");
-            }
-
-            DemoSecrets.Check(candidate, $"{section.Path}:IntegrityKey", settings.IntegrityKey, errors);
-        }
-    }
-
-    /// <summary>No glob characters (an ACL key pattern is the prefix and '*'), no spaces or control characters.</summary>
-    [GeneratedRegex(@"^(?=.{1,64}\z)([A-Za-z0-9_.-]+:)+\z")]
-    private static partial Regex KeyPrefixPattern();
 }

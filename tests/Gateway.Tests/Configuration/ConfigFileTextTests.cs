@@ -80,7 +80,7 @@ public sealed class ConfigFileTextTests : IDisposable
     {
         var error = ConfigFileText.Error(Path, "is a directory, not a file");
         Assert.Equal($"file: {Path} is a directory, not a file", error);
-        Assert.Equal(ConfigSections.File, ConfigSections.Of([error]));
+        Assert.Equal(ConfigSections.File, new ConfigSections([]).Of([error]));
     }
 
     private string Reason()

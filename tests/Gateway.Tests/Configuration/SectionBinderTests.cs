@@ -60,13 +60,13 @@ public sealed class SectionBinderTests
     [InlineData("Sample:Count", "three", "Int32")]
     [InlineData("Sample:Inner:Window", "half a minute", "TimeSpan")]
     [InlineData("Sample:Items:a:Limit", "many", "Int32")]
-    public void A_value_of_the_wrong_type_names_its_key_value_and_type(string key, string value, string type)
+    public void A_value_of_the_wrong_type_starts_with_its_key_and_names_its_value_and_type(string key, string value, string type)
     {
         var (bound, errors) = Bind(new() { [key] = value });
 
         Assert.Null(bound);
         var error = Assert.Single(errors);
-        Assert.StartsWith("Checked: ", error, StringComparison.Ordinal);
+        Assert.StartsWith($"{key}: ", error, StringComparison.Ordinal);
         Assert.Contains($"'{key}'", error, StringComparison.Ordinal);
         Assert.Contains($"'{value}'", error, StringComparison.Ordinal);
         Assert.Contains(type, error, StringComparison.Ordinal);

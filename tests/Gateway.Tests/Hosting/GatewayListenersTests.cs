@@ -63,9 +63,24 @@ public sealed class GatewayListenersTests
         Assert.Contains("only http:// listeners are supported", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Gateway:Urls:Public", "localhost:8080", "Gateway:Urls:Public: 'localhost:8080' is not a URL such as http://0.0.0.0:8080")]
+    [InlineData("Gateway:Urls:Admin", "http://gateway.internal:8081", "Gateway:Urls:Admin: 'gateway.internal' is not localhost, an IP address, '*', '+' or 0.0.0.0")]
+    [InlineData("Gateway:Urls:Public", "https://127.0.0.1:8443", "Gateway:Urls:Public: 'https://127.0.0.1:8443': only http:// listeners are supported; terminate TLS in front of the gateway")]
+    public void A_listener_url_that_cannot_be_bound_is_a_config_error_naming_its_key(string key, string url, string error)
+    {
+        Assert.Equal([error], Errors(new() { [key] = url }));
+        Assert.Null(Record.Exception(() => Listeners(new() { [key] = url }))); // the check says it, at start and on an edit
+    }
+
     [Fact]
-    public void A_url_without_a_scheme_is_refused_when_read() =>
-        Assert.Throws<FormatException>(() => Listeners(new() { ["Gateway:Urls:Public"] = "localhost:8080" }));
+    public void A_listener_url_that_cannot_be_bound_still_stops_kestrel_naming_its_key()
+    {
+        var listeners = Listeners(new() { ["Gateway:Urls:Admin"] = "http://gateway.internal:8081" });
+
+        var error = Assert.Throws<InvalidOperationException>(() => listeners.Configure(new KestrelServerOptions()));
+        Assert.StartsWith("Gateway:Urls:Admin: ", error.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void The_gateway_section_refuses_a_misspelt_key()
@@ -87,8 +102,12 @@ public sealed class GatewayListenersTests
         }));
 
     [Fact]
-    public void The_gateway_section_refuses_a_value_of_the_wrong_type() =>
-        Assert.Contains("'Gateway:DemoMode'", Assert.Single(Errors(new() { ["Gateway:DemoMode"] = "sometimes" })), StringComparison.Ordinal);
+    public void The_gateway_section_refuses_a_value_of_the_wrong_type()
+    {
+        var error = Assert.Single(Errors(new() { ["Gateway:DemoMode"] = "sometimes" }));
+        Assert.StartsWith("Gateway:DemoMode: ", error, StringComparison.Ordinal);
+        Assert.Contains("'Gateway:DemoMode'", error, StringComparison.Ordinal);
+    }
 
     private static GatewayListeners Listeners(Dictionary<string, string?> data) =>
         new(new ConfigurationBuilder().AddInMemoryCollection(data).Build());

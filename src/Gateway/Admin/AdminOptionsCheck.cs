@@ -8,7 +8,7 @@ namespace Gateway.Admin;
 /// The <c>Admin</c> section: named keys, each with a secret that is not the repository's (outside demo mode) and an
 /// access, no key under two names, and a failed-key limit that limits. The old key lists are refused by name.
 /// </summary>
-internal sealed class AdminCheck : IConfigCheck
+internal sealed class AdminOptionsCheck : IConfigCheck
 {
     private const string NewShape = "Admin:Keys:<name>:Key and Admin:Keys:<name>:Access (Full or ReadOnly)";
     private const int MaxNameLength = 64;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Tests.Admin;
 
-public sealed class AdminCheckTests
+public sealed class AdminOptionsCheckTests
 {
     private const string Secret = "0123456789abcdef0123456789abcdef-ops";
 
@@ -94,7 +94,7 @@ public sealed class AdminCheckTests
     private static List<string> Errors(Dictionary<string, string?> values)
     {
         var errors = new List<string>();
-        new AdminCheck().Check(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), errors);
+        new AdminOptionsCheck().Check(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), errors);
         return errors;
     }
 }
