@@ -26,7 +26,7 @@ internal static class CertificateFiles
         {
             certificate = tls.IsPkcs12
                 ? X509CertificateLoader.LoadPkcs12FromFile(tls.CertificateFile, tls.Password.Length > 0 ? tls.Password : null)
-                : X509CertificateLoader.LoadCertificateFromFile(tls.CertificateFile);
+                : FirstPemCertificate(tls.CertificateFile);
         }
         catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
         {
@@ -56,6 +56,14 @@ internal static class CertificateFiles
         }
 
         return (certificate, null);
+    }
+
+    /// <summary>The leaf: the first CERTIFICATE block (a key block beside it is read as the key).</summary>
+    private static X509Certificate2 FirstPemCertificate(string path)
+    {
+        var collection = new X509Certificate2Collection();
+        collection.ImportFromPemFile(path);
+        return collection.Count > 0 ? collection[0] : throw new CryptographicException("no PEM CERTIFICATE block");
     }
 
     private static (X509Certificate2? Certificate, string? Problem) WithPemKey(X509Certificate2 certificate, string keyFile, string password)

@@ -28,12 +28,13 @@ public sealed class GatewayOptions
     /// <summary>The rules of the section; the trusted proxies are Clients' (TrustedProxiesCheck).</summary>
     public IEnumerable<string> Problems()
     {
-        foreach (var problem in Urls.Problems())
+        var urlProblems = Urls.Problems().ToList();
+        foreach (var problem in urlProblems)
         {
             yield return $"{nameof(Urls)}:{problem}";
         }
 
-        if (Urls.UsesTls && !Tls.IsConfigured && !DemoMode)
+        if (urlProblems.Count == 0 && Urls.UsesTls && !Tls.IsConfigured && !DemoMode)
         {
             yield return $"{nameof(Tls)}:{nameof(GatewayTls.CertificateFile)}: required for a TLS listener (Urls:{nameof(GatewayUrls.PublicTls)} or an https:// Urls:{nameof(GatewayUrls.Admin)}); demo mode makes a self-signed one";
         }
