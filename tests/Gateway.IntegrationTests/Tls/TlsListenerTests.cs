@@ -51,20 +51,19 @@ public sealed class TlsListenerTests : IAsyncLifetime
         Assert.True(missing.Headers.Contains("Proxy-Status"));
     }
 
-    [Fact]
-    public async Task Tls_12_is_served_and_tls_11_is_refused()
+    // TLS 1.1 refused is not tested: this platform's client (OpenSSL 3 at its default security level) cannot offer it,
+    // so such a test passed even against a gateway that allowed TLS 1.1 (tried). 1.2 and 1.3 are each served.
+    [Theory]
+    [InlineData(SslProtocols.Tls12)]
+    [InlineData(SslProtocols.Tls13)]
+    public async Task Tls_12_and_13_are_each_served(SslProtocols protocol)
     {
         Files.Write("gateway-a");
         await using var gateway = await StartAsync(Files.Args);
-        var url = new Uri(TlsUrl(gateway), "/api/users/1");
 
-        var (tls12, _) = await TlsClient.GetAsync(url, HttpVersion.Version11, protocols: SslProtocols.Tls12);
-        Assert.Equal(HttpStatusCode.OK, tls12.StatusCode);
+        var (response, _) = await TlsClient.GetAsync(new Uri(TlsUrl(gateway), "/api/users/1"), HttpVersion.Version20, protocols: protocol);
 
-#pragma warning disable SYSLIB0039, CA5397 // TLS 1.1 on purpose: the gateway must refuse it.
-        const SslProtocols Tls11 = SslProtocols.Tls11;
-#pragma warning restore SYSLIB0039, CA5397
-        await Assert.ThrowsAsync<HttpRequestException>(() => TlsClient.GetAsync(url, HttpVersion.Version11, protocols: Tls11));
+        Assert.Equal((HttpStatusCode.OK, HttpVersion.Version20), (response.StatusCode, response.Version));
     }
 
     [Fact]
