@@ -67,6 +67,20 @@ public sealed class TlsListenerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_https_admin_url_serves_the_admin_port_over_tls_with_the_same_certificate()
+    {
+        var thumbprint = Files.Write("gateway-a");
+        await using var gateway = await StartAsync([.. Files.Args, "--Gateway:Urls:Admin=https://127.0.0.1:0"]);
+        var admin = gateway.Services.GetRequiredService<GatewayListeners>().AdminUrl;
+
+        var (health, shown) = await TlsClient.GetAsync(new Uri(admin, "/healthz"), HttpVersion.Version20);
+        var (proxied, _) = await TlsClient.GetAsync(new Uri(admin, "/api/users/1"), HttpVersion.Version20);
+
+        Assert.Equal(("https", HttpStatusCode.OK, HttpVersion.Version20, thumbprint), (admin.Scheme, health.StatusCode, health.Version, shown));
+        Assert.Equal(HttpStatusCode.NotFound, proxied.StatusCode); // still the admin listener: no public routes
+    }
+
+    [Fact]
     public async Task A_rotated_certificate_serves_new_handshakes_and_a_broken_file_keeps_the_last_good_one()
     {
         var a = Files.Write("gateway-a");
