@@ -15,8 +15,9 @@ async Task RunDemoAsync()
     // The native demo: the sample upstreams and the gateway in one process, on the root appsettings.json.
     var withTraffic = !args.Contains("--no-traffic");
     var accessLog = args.Contains(DemoConsole.AccessLogSwitch);
-    // Demo mode: the repository's own keys may serve, and the gateway says so at start and on /healthz.
-    string[] gatewayArgs = [$"--{DemoSecrets.DemoModeKey}=true", .. args.Where(arg => arg is not ("--no-traffic" or DemoConsole.AccessLogSwitch))];
+    // Demo mode: the repository's own keys may serve, and the gateway says so at start and on /healthz. The public
+    // listener over TLS too (h2 and http/1.1), with a self-signed certificate made at start unless Gateway:Tls names one.
+    string[] gatewayArgs = [$"--{DemoSecrets.DemoModeKey}=true", "--Gateway:Urls:PublicTls=https://localhost:8443", .. args.Where(arg => arg is not ("--no-traffic" or DemoConsole.AccessLogSwitch))];
     Console.WriteLine("Starting the gateway, two users APIs and the chaos service ...");
 
     var builder = WebApplication.CreateSlimBuilder(gatewayArgs);
@@ -44,10 +45,16 @@ async Task RunDemoAsync()
     await gateway.StartAsync();
 
     var listeners = gateway.Services.GetRequiredService<GatewayListeners>();
+    // The TLS listener's lines, unless Gateway:Urls:PublicTls was set empty.
+    var insecure = listeners.Certificate.IsSelfSigned ? " -k" : "";
+    var tlsListener = listeners.PublicTlsUrl is { } tls
+        ? $"  and {tls}  (TLS: h2 or http/1.1{(insecure.Length > 0 ? "; a self-signed certificate for the demo only" : "")})"
+        : "";
+    var tlsTry = listeners.PublicTlsUrl is { } https ? $"\n  curl -i --http2{insecure} {https}api/users/1     # HTTP/2 over TLS" : "";
     Console.WriteLine($"""
 
         Gateway demo is running (Ctrl+C stops everything)
-          public gateway   {listeners.PublicUrl}
+          public gateway   {listeners.PublicUrl}{tlsListener}
           admin            {listeners.AdminUrl}healthz
           users API        {usersUrl}  (upstream, reached through the gateway at /api/*; users-2 at {secondUsersUrl} takes over when it is out)
           chaos service    {chaosUrl}  (upstream, reached through the gateway at /chaos/*)
@@ -57,7 +64,7 @@ async Task RunDemoAsync()
           console          a line every 10 s of what the gateway answered, by class and origin{(accessLog ? "; the access log is on" : "; --access-log adds a line per error response")}
 
         Try:
-          curl -i {listeners.PublicUrl}api/users/1
+          curl -i {listeners.PublicUrl}api/users/1{tlsTry}
           curl -i {listeners.PublicUrl}chaos/slow?ms=5000     # 504 after the route's 2 s timeout
           curl -i {listeners.PublicUrl}unreachable/x          # 502: nothing listens upstream
           curl -i {listeners.PublicUrl}unhealthy/x            # 503 with Retry-After: no healthy destination

@@ -1,21 +1,26 @@
 using System.Net;
+using System.Security.Authentication;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Hosting;
 
 /// <summary>
-/// The public (8080) and admin (8081) listeners. Which one accepted a connection is decided by the
-/// socket, never by the Host header, so the admin API can't be reached through the public port.
+/// The public (8080; over TLS optionally, 8443) and admin (8081) listeners. Which one accepted a connection is decided
+/// by the socket, never by the Host header, so the admin API can't be reached through the public port.
 /// </summary>
 public sealed class GatewayListeners
 {
     private const string UrlsSection = $"{GatewayOptions.SectionName}:{nameof(GatewayOptions.Urls)}";
 
-    private readonly List<(GatewayListener Listener, ListenOptions Options, string Scheme)> _bound = [];
+    private readonly List<(BindingAddress Address, ListenOptions Options)> _bound = [];
 
     private readonly List<string> _problems;
+
+    private readonly CleartextProtocol _publicProtocol;
 
     internal GatewayListeners(IConfiguration configuration)
     {
@@ -26,16 +31,37 @@ public sealed class GatewayListeners
         var defaults = new GatewayUrls();
         PublicAddress = BindingAddress.Parse(_problems.Count == 0 ? urls.Public : defaults.Public);
         AdminAddress = BindingAddress.Parse(_problems.Count == 0 ? urls.Admin : defaults.Admin);
+        PublicTlsAddress = _problems.Count == 0 && urls.HasPublicTls ? BindingAddress.Parse(urls.PublicTls) : null;
+        // A value that is not a protocol is the config check's error too.
+        _ = Enum.TryParse(configuration[$"{GatewayOptions.SectionName}:{nameof(GatewayOptions.Protocols)}:{nameof(GatewayProtocols.Public)}"], true, out _publicProtocol);
+        Certificate = new ServerCertificate(configuration);
+        UsesTls = PublicTlsAddress is not null || IsHttps(AdminAddress);
+        if (UsesTls)
+        {
+            // Files that cannot serve are the config check's error (ValidateGatewayConfig, before the server starts);
+            // Kestrel's options are made at Build, earlier, so a missing certificate is not thrown here.
+            Certificate.Reload(DateTimeOffset.UtcNow);
+        }
     }
 
     public BindingAddress PublicAddress { get; }
 
+    /// <summary>The public listener over TLS, or null when <c>Gateway:Urls:PublicTls</c> is empty.</summary>
+    public BindingAddress? PublicTlsAddress { get; }
+
     public BindingAddress AdminAddress { get; }
 
-    /// <summary>The public base URL once started (with the real port when 0 was asked for).</summary>
-    public Uri PublicUrl => Url(GatewayListener.Public);
+    public ServerCertificate Certificate { get; }
 
-    public Uri AdminUrl => Url(GatewayListener.Admin);
+    public bool UsesTls { get; }
+
+    /// <summary>The public base URL once started (with the real port when 0 was asked for).</summary>
+    public Uri PublicUrl => Url(PublicAddress);
+
+    /// <summary>The public TLS base URL once started, or null.</summary>
+    public Uri? PublicTlsUrl => PublicTlsAddress is { } address ? Url(address) : null;
+
+    public Uri AdminUrl => Url(AdminAddress);
 
     internal void Configure(KestrelServerOptions kestrel)
     {
@@ -44,21 +70,36 @@ public sealed class GatewayListeners
             throw new InvalidOperationException(string.Join("; ", _problems));
         }
 
-        Listen(kestrel, PublicAddress, GatewayListener.Public);
-        Listen(kestrel, AdminAddress, GatewayListener.Admin);
+        Listen(kestrel, PublicAddress, ListenerFeature.Public, _publicProtocol == CleartextProtocol.Http2 ? HttpProtocols.Http2 : HttpProtocols.Http1);
+        if (PublicTlsAddress is { } tls)
+        {
+            Listen(kestrel, tls, ListenerFeature.Public, HttpProtocols.Http1AndHttp2);
+        }
+
+        Listen(kestrel, AdminAddress, ListenerFeature.Admin, IsHttps(AdminAddress) ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1);
     }
 
-    private void Listen(KestrelServerOptions kestrel, BindingAddress address, GatewayListener listener)
+    private void Listen(KestrelServerOptions kestrel, BindingAddress address, ListenerFeature feature, HttpProtocols protocols)
     {
-        var feature = listener == GatewayListener.Admin ? ListenerFeature.Admin : ListenerFeature.Public;
         void Tag(ListenOptions options)
         {
+            options.Protocols = protocols;
             options.Use(next => connection =>
             {
                 connection.Features.Set(feature);
                 return next(connection);
             });
-            _bound.Add((listener, options, address.Scheme));
+            if (IsHttps(address))
+            {
+                // ALPN offers h2 and http/1.1 (Protocols); the certificate is chosen per handshake, so a rotated one serves new connections.
+                options.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                    ServerCertificateSelector = (_, _) => Certificate.Current,
+                });
+            }
+
+            _bound.Add((address, options));
         }
 
         if (GatewayUrls.IsLocalhost(address.Host))
@@ -75,15 +116,16 @@ public sealed class GatewayListeners
         }
     }
 
-    private Uri Url(GatewayListener listener)
+    private static bool IsHttps(BindingAddress address) => string.Equals(address.Scheme, "https", StringComparison.OrdinalIgnoreCase);
+
+    private Uri Url(BindingAddress address)
     {
-        var address = listener == GatewayListener.Admin ? AdminAddress : PublicAddress;
         if (address.Port != 0)
         {
             return new Uri($"{address.Scheme}://{address.Host}:{address.Port}/");
         }
 
-        var bound = _bound.First(entry => entry.Listener == listener);
-        return new Uri($"{bound.Scheme}://{bound.Options.IPEndPoint!.Address}:{bound.Options.IPEndPoint.Port}/");
+        var bound = _bound.First(entry => ReferenceEquals(entry.Address, address));
+        return new Uri($"{address.Scheme}://{bound.Options.IPEndPoint!.Address}:{bound.Options.IPEndPoint.Port}/");
     }
 }

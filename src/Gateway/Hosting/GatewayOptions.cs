@@ -1,7 +1,7 @@
 namespace Gateway.Hosting;
 
 /// <summary>
-/// The <c>Gateway</c> section, bound once (AddGatewayListeners): the listeners' URLs, the trusted proxies (read by
+/// The <c>Gateway</c> section, bound once (AddGatewayListeners): the listeners' URLs, protocols and certificate, the trusted proxies (read by
 /// Clients) and the config file's path (read by Configuration before the host is built, so only checked here).
 /// </summary>
 public sealed class GatewayOptions
@@ -9,6 +9,10 @@ public sealed class GatewayOptions
     public const string SectionName = "Gateway";
 
     public GatewayUrls Urls { get; init; } = new();
+
+    public GatewayProtocols Protocols { get; init; } = new();
+
+    public GatewayTls Tls { get; init; } = new();
 
     public List<string> TrustedProxies { get; init; } = [];
 
@@ -22,5 +26,22 @@ public sealed class GatewayOptions
     public string Replica { get; init; } = Environment.MachineName;
 
     /// <summary>The rules of the section; the trusted proxies are Clients' (TrustedProxiesCheck).</summary>
-    public IEnumerable<string> Problems() => Urls.Problems().Select(problem => $"{nameof(Urls)}:{problem}");
+    public IEnumerable<string> Problems()
+    {
+        var urlProblems = Urls.Problems().ToList();
+        foreach (var problem in urlProblems)
+        {
+            yield return $"{nameof(Urls)}:{problem}";
+        }
+
+        if (urlProblems.Count == 0 && Urls.UsesTls && !Tls.IsConfigured && !DemoMode)
+        {
+            yield return $"{nameof(Tls)}:{nameof(GatewayTls.CertificateFile)}: required for a TLS listener (Urls:{nameof(GatewayUrls.PublicTls)} or an https:// Urls:{nameof(GatewayUrls.Admin)}); demo mode makes a self-signed one";
+        }
+
+        foreach (var problem in Tls.Problems())
+        {
+            yield return $"{nameof(Tls)}:{problem}";
+        }
+    }
 }

@@ -12,6 +12,13 @@ public static class ListenerExtensions
         var listeners = new GatewayListeners(builder.Configuration);
         builder.WebHost.ConfigureKestrel(listeners.Configure);
         builder.Services.AddSingleton(listeners);
+        builder.Services.AddSingleton(listeners.Certificate);
+        if (listeners.UsesTls)
+        {
+            builder.Services.AddHostedService<ServerCertificateWatcher>();
+            builder.Services.AddHealthChecks().AddCheck<ServerCertificateHealthCheck>("tls");
+        }
+
         builder.Services.AddGatewaySection<GatewayOptions>(GatewayOptions.SectionName, options => options.Problems());
         builder.Services.AddSingleton<Microsoft.AspNetCore.Routing.MatcherPolicy, ListenerMatcherPolicy>();
         return listeners;

@@ -26,4 +26,7 @@ internal static class EventIds
     public const int CacheEvictedLate = 6005;
     public const int AdminKeyGuessing = 7001;
     public const int DemoMode = 8001;
+    public const int CertificateLoaded = 8002;
+    public const int CertificateRejected = 8003;
+    public const int CertificateSelfSigned = 8004;
 }

@@ -48,6 +48,7 @@ internal sealed class DemoProcess : IAsyncDisposable
             $"--Gateway:ConfigFile={Repository.RootConfigFile}",
             $"--Gateway:Urls:Public={publicUrl}",
             $"--Gateway:Urls:Admin={adminUrl}",
+            "--Gateway:Urls:PublicTls=https://127.0.0.1:0",
             .. destinations.Select(destination =>
                 $"--ReverseProxy:Clusters:{destination.Cluster}:Destinations:{destination.Name}:Address={moved[destination.Address]}"),
         ]);

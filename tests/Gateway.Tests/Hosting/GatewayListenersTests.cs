@@ -51,22 +51,25 @@ public sealed class GatewayListenersTests
         Assert.Null(error);
     }
 
-    [Theory]
-    [InlineData("Gateway:Urls:Public", "https://127.0.0.1:8443")]
-    [InlineData("Gateway:Urls:Admin", "https://localhost:8444")]
-    public void An_https_listener_is_refused_with_its_address(string key, string url)
+    [Fact]
+    public void The_public_tls_listener_is_off_unless_set_and_an_https_admin_url_serves_tls()
     {
-        var listeners = Listeners(new() { [key] = url });
+        Assert.Null(Listeners([]).PublicTlsAddress);
+        Assert.False(Listeners([]).UsesTls);
 
-        var error = Assert.Throws<InvalidOperationException>(() => listeners.Configure(new KestrelServerOptions()));
-        Assert.Contains(url.Replace("https://", "", StringComparison.Ordinal), error.Message, StringComparison.Ordinal);
-        Assert.Contains("only http:// listeners are supported", error.Message, StringComparison.Ordinal);
+        var listeners = Listeners(new() { ["Gateway:Urls:PublicTls"] = "https://0.0.0.0:8443", ["Gateway:DemoMode"] = "true" });
+
+        Assert.Equal(("https", 8443), (listeners.PublicTlsAddress!.Scheme, listeners.PublicTlsAddress.Port));
+        Assert.Equal(new Uri("https://0.0.0.0:8443/"), listeners.PublicTlsUrl);
+        Assert.True(listeners.UsesTls);
+        Assert.True(Listeners(new() { ["Gateway:Urls:Admin"] = "https://127.0.0.1:8444", ["Gateway:DemoMode"] = "true" }).UsesTls);
     }
 
     [Theory]
     [InlineData("Gateway:Urls:Public", "localhost:8080", "Gateway:Urls:Public: 'localhost:8080' is not a URL such as http://0.0.0.0:8080")]
     [InlineData("Gateway:Urls:Admin", "http://gateway.internal:8081", "Gateway:Urls:Admin: 'gateway.internal' is not localhost, an IP address, '*', '+' or 0.0.0.0")]
-    [InlineData("Gateway:Urls:Public", "https://127.0.0.1:8443", "Gateway:Urls:Public: 'https://127.0.0.1:8443': only http:// listeners are supported; terminate TLS in front of the gateway")]
+    [InlineData("Gateway:Urls:Public", "https://127.0.0.1:8443", "Gateway:Urls:Public: 'https://127.0.0.1:8443': the scheme must be http (https is PublicTls)")]
+    [InlineData("Gateway:Urls:PublicTls", "http://127.0.0.1:8443", "Gateway:Urls:PublicTls: 'http://127.0.0.1:8443': the scheme must be https")]
     public void A_listener_url_that_cannot_be_bound_is_a_config_error_naming_its_key(string key, string url, string error)
     {
         Assert.Equal([error], Errors(new() { [key] = url }));
@@ -80,6 +83,23 @@ public sealed class GatewayListenersTests
 
         var error = Assert.Throws<InvalidOperationException>(() => listeners.Configure(new KestrelServerOptions()));
         Assert.StartsWith("Gateway:Urls:Admin: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_tls_listener_without_a_certificate_is_a_config_error_outside_demo_mode()
+    {
+        Assert.Equal(
+            ["Gateway:Tls:CertificateFile: required for a TLS listener (Urls:PublicTls or an https:// Urls:Admin); demo mode makes a self-signed one"],
+            Errors(new() { ["Gateway:Urls:PublicTls"] = "https://127.0.0.1:8443" }));
+        Assert.Empty(Errors(new() { ["Gateway:Urls:PublicTls"] = "https://127.0.0.1:8443", ["Gateway:DemoMode"] = "true" }));
+    }
+
+    [Fact]
+    public void A_cleartext_protocol_that_is_not_http1_or_http2_is_a_config_error_naming_its_key()
+    {
+        Assert.Empty(Errors(new() { ["Gateway:Protocols:Public"] = "Http2" }));
+        var error = Assert.Single(Errors(new() { ["Gateway:Protocols:Public"] = "Http3" }));
+        Assert.StartsWith("Gateway:Protocols:Public: ", error, StringComparison.Ordinal);
     }
 
     [Fact]
