@@ -11,7 +11,7 @@ namespace Gateway.Hosting;
 /// </summary>
 public sealed class ServerCertificate(IConfiguration configuration)
 {
-    public const string SectionName = $"{GatewayOptions.SectionName}:{nameof(GatewayOptions.Tls)}";
+    public const string TlsSection = $"{GatewayOptions.SectionName}:{nameof(GatewayOptions.Tls)}"; // a part of Gateway, not a section of its own
 
     private readonly Lock _lock = new();
     private X509Certificate2? _current;
@@ -46,7 +46,7 @@ public sealed class ServerCertificate(IConfiguration configuration)
 
     public (Outcome Outcome, string? Problem) Reload(DateTimeOffset now)
     {
-        var tls = configuration.GetSection(SectionName).Get<GatewayTls>() ?? new GatewayTls();
+        var tls = configuration.GetSection(TlsSection).Get<GatewayTls>() ?? new GatewayTls();
         lock (_lock)
         {
             if (!tls.IsConfigured)
@@ -71,7 +71,7 @@ public sealed class ServerCertificate(IConfiguration configuration)
             if (certificate is null)
             {
                 _failedFingerprint = fingerprint;
-                _failure = (now, $"{SectionName}:{problem}");
+                _failure = (now, $"{TlsSection}:{problem}");
                 return (Outcome.Failed, _failure.Value.Problem);
             }
 
