@@ -11,7 +11,8 @@ namespace Gateway.Hosting;
 /// </summary>
 public sealed class ServerCertificate(IConfiguration configuration)
 {
-    public const string TlsSection = $"{GatewayOptions.SectionName}:{nameof(GatewayOptions.Tls)}"; // a part of Gateway, not a section of its own
+    // Below the Gateway section (GatewayOptions.Tls, checked there): not a section of its own.
+    private const string TlsKey = $"{GatewayOptions.SectionName}:{nameof(GatewayOptions.Tls)}";
 
     private readonly Lock _lock = new();
     private X509Certificate2? _current;
@@ -46,7 +47,7 @@ public sealed class ServerCertificate(IConfiguration configuration)
 
     public (Outcome Outcome, string? Problem) Reload(DateTimeOffset now)
     {
-        var tls = configuration.GetSection(TlsSection).Get<GatewayTls>() ?? new GatewayTls();
+        var tls = configuration.GetSection(TlsKey).Get<GatewayTls>() ?? new GatewayTls();
         lock (_lock)
         {
             if (!tls.IsConfigured)
@@ -71,7 +72,7 @@ public sealed class ServerCertificate(IConfiguration configuration)
             if (certificate is null)
             {
                 _failedFingerprint = fingerprint;
-                _failure = (now, $"{TlsSection}:{problem}");
+                _failure = (now, $"{TlsKey}:{problem}");
                 return (Outcome.Failed, _failure.Value.Problem);
             }
 
