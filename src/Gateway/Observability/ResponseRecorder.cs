@@ -98,7 +98,10 @@ internal sealed class ResponseRecorder(RequestDelegate next, ObservabilityMetric
         // A client that left got nothing: count it apart (499, origin client) instead of as the status YARP set.
         var clientLeft = !abortedAfterHeaders && context.RequestAborted.IsCancellationRequested;
         var status = clientLeft ? ClientClosedRequest : context.Response.StatusCode;
-        var origin = clientLeft ? GatewayOrigin.Client : context.DecidedOrigin(model is not null);
+        // The status an upstream sent and then broke is still the upstream's (YARP's error feature would make it the gateway's).
+        var origin = clientLeft ? GatewayOrigin.Client
+            : abortedAfterHeaders && UpstreamBrokeBody(context) && context.GetOrigin() is null ? GatewayOrigin.Upstream
+            : context.DecidedOrigin(model is not null);
         var series = RouteSeries.For(metrics, model?.Config);
         series.Record(status, StatusLabels.MethodIndex(context.Request.Method), origin, elapsed.TotalSeconds);
         metrics.RecordProtocol(ProtocolLabels.Index(context.Request.Protocol), status);
@@ -121,7 +124,7 @@ internal sealed class ResponseRecorder(RequestDelegate next, ObservabilityMetric
         if (logsLines)
         {
             // An aborted response's line keeps the status that was sent, with class "aborted": the client saw a reset.
-            accessLog.Write(context, model, status, abortedAfterHeaders ? "aborted" : StatusLabels.Class(status), origin.ToLabel(), elapsed, bodyBytes);
+            accessLog.Write(context, model, status, abortedAfterHeaders ? AccessLog.AbortedClass : StatusLabels.Class(status), origin.ToLabel(), elapsed, bodyBytes);
         }
     }
 
