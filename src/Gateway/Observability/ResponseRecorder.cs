@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Gateway.Errors;
 using Gateway.Hosting;
-using Microsoft.AspNetCore.Http;
 using Gateway.Utilities;
+using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
