@@ -21,12 +21,16 @@ internal sealed class AccessLog(ILoggerFactory loggers, IOptionsMonitor<AccessLo
     /// <summary>Whether lines are written at all (before the per-response filters): the body counter is installed only then.</summary>
     public bool WritesLines => settings.CurrentValue.Enabled && _logger.IsEnabled(LogLevel.Information);
 
+    /// <summary>The status class of a response that failed after its headers were sent (the status stays the one sent).</summary>
+    public const string AbortedClass = "aborted";
+
     /// <summary>Called for a response of a request that started while <see cref="WritesLines"/>; applies the per-response filters.</summary>
     /// <param name="bodyBytes">Body bytes sent, when counted; else the Content-Length, when known.</param>
     public void Write(HttpContext context, RouteModel? route, int status, string statusClass, string origin, TimeSpan elapsed, long? bodyBytes)
     {
         var current = settings.CurrentValue;
-        if (status < current.MinStatus || (current.SampleRate < 1 && Random.Shared.NextDouble() >= current.SampleRate))
+        // An aborted response is a failure whatever status was sent: MinStatus does not hide it.
+        if ((status < current.MinStatus && statusClass != AbortedClass) || (current.SampleRate < 1 && Random.Shared.NextDouble() >= current.SampleRate))
         {
             return;
         }

@@ -33,9 +33,19 @@ public sealed class ObservabilityMetrics
         UpstreamDuration = registry.PerRoute(factory.CreateHistogram("gateway_upstream_duration_seconds",
             "Time spent forwarding to the upstream and streaming its answer.",
             new HistogramConfiguration { LabelNames = ["route", "cluster"], Buckets = LatencyBuckets }));
+        GrpcResponses = registry.PerRoute(factory.CreateCounter("gateway_grpc_responses_total",
+            "gRPC responses (content-type application/grpc*) on the public port, by route, grpc-status name (from the trailers or a trailers-only answer; missing: none arrived) and origin. A gRPC error is an HTTP 200 in gateway_responses_total.",
+            new CounterConfiguration { LabelNames = ["route", "code", "origin"] }));
+        ProtocolResponses = factory.CreateCounter("gateway_protocol_responses_total",
+            "Responses sent on the public port, by the request's HTTP version (http/1.1, h2, other) and status class: a series of its own, so gateway_responses_total keeps its series count.",
+            new CounterConfiguration { LabelNames = ["protocol", "class"] });
+        AbortedResponses = registry.PerRoute(factory.CreateCounter("gateway_responses_aborted_total",
+            "Responses that failed after their headers were sent (the upstream reset the stream or broke the connection mid-body; the client saw a reset, not the status): by route and the status code that was sent.",
+            new CounterConfiguration { LabelNames = ["route", "code"] }));
         InFlight = factory.CreateGauge("gateway_requests_in_flight", "Public requests being handled now (an upgraded connection is not one).");
         UpgradedConnections = factory.CreateGauge("gateway_upgraded_connections",
-            "Connections upgraded through the gateway (101 Switching Protocols, e.g. WebSockets) and still open.");
+            "Connections upgraded through the gateway (101 Switching Protocols, or 200 to an HTTP/2 extended CONNECT: WebSockets) and still open.");
+        _byProtocol = new Counter.Child[ProtocolLabels.Count * 6];
         UnroutedSeries = RouteSeries.Unrouted(this);
     }
 
@@ -48,7 +58,15 @@ public sealed class ObservabilityMetrics
     /// <summary>Series per route, dropped with the route's config when an edit replaces it.</summary>
     internal ConditionalWeakTable<RouteConfig, RouteSeries> SeriesByRoute { get; } = new();
 
+    private readonly Counter.Child?[] _byProtocol;
+
     public Counter Responses { get; }
+
+    public Counter GrpcResponses { get; }
+
+    public Counter ProtocolResponses { get; }
+
+    public Counter AbortedResponses { get; }
 
     public Gauge UpgradedConnections { get; }
 
@@ -57,4 +75,12 @@ public sealed class ObservabilityMetrics
     public Histogram UpstreamDuration { get; }
 
     public Gauge InFlight { get; }
+
+    /// <summary>Counts a response by protocol and class; the 18 possible children are made once each.</summary>
+    internal void RecordProtocol(int protocol, int status)
+    {
+        var statusClass = Math.Clamp(status, 0, 599) / 100;
+        var index = (protocol * 6) + statusClass;
+        (_byProtocol[index] ??= ProtocolResponses.WithLabels(ProtocolLabels.Name(protocol), StatusLabels.Class(statusClass * 100))).Inc();
+    }
 }

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Gateway.Errors;
 using Gateway.Hosting;
+using Gateway.Utilities;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
+using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Observability;
@@ -28,24 +29,26 @@ internal sealed class ResponseRecorder(RequestDelegate next, ObservabilityMetric
         metrics.InFlight.Inc();
         var logsLines = accessLog.WritesLines;
         var body = logsLines ? ResponseBodyCounter.TryInstall(context) : null;
-        var upgrade = context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true ? new UpgradeRecord() : null;
+        var upgrade = UpgradeRelease.MayUpgrade(context) ? new UpgradeRecord() : null;
         if (upgrade is not null)
         {
-            // A 101 is counted when the upgrade happens; the session after it is neither a request in flight nor its duration.
+            // A 101 (or a 200 to an HTTP/2 extended CONNECT) is counted when the upgrade happens; the session after it
+            // is neither a request in flight nor its duration.
             context.Response.OnStarting(() =>
             {
-                if (context.Response.StatusCode == StatusCodes.Status101SwitchingProtocols)
+                if (UpgradeRelease.Upgraded(context))
                 {
                     upgrade.Upgraded = true;
                     metrics.InFlight.Dec();
                     metrics.UpgradedConnections.Inc();
-                    Record(context, Stopwatch.GetElapsedTime(started), logsLines, 0);
+                    Record(context, Stopwatch.GetElapsedTime(started), logsLines, 0, abortedAfterHeaders: false);
                 }
 
                 return Task.CompletedTask;
             });
         }
 
+        var failedAfterHeaders = false;
         try
         {
             await next(context);
@@ -54,6 +57,12 @@ internal sealed class ResponseRecorder(RequestDelegate next, ObservabilityMetric
         {
             // Kestrel turns an escaped exception into a 500; count it as the gateway's.
             GatewayAnswers.Record(context, new(StatusCodes.Status500InternalServerError, GatewayOrigin.Gateway, "The gateway failed to handle this request."));
+            throw;
+        }
+        catch
+        {
+            // Past the headers Kestrel can only reset the stream or close the connection.
+            failedAfterHeaders = true;
             throw;
         }
         finally
@@ -66,7 +75,7 @@ internal sealed class ResponseRecorder(RequestDelegate next, ObservabilityMetric
             else
             {
                 metrics.InFlight.Dec();
-                Record(context, Stopwatch.GetElapsedTime(started), logsLines, body?.Written);
+                Record(context, Stopwatch.GetElapsedTime(started), logsLines, body?.Written, failedAfterHeaders || UpstreamBrokeBody(context));
             }
         }
     }
@@ -76,15 +85,36 @@ internal sealed class ResponseRecorder(RequestDelegate next, ObservabilityMetric
         public bool Upgraded { get; set; }
     }
 
-    private void Record(HttpContext context, TimeSpan elapsed, bool logsLines, long? bodyBytes)
+    /// <summary>
+    /// YARP's answer to an upstream that failed mid-body: it resets the client's stream (HTTP/2) or aborts the connection,
+    /// which also cancels RequestAborted; the client did not leave.
+    /// </summary>
+    private static bool UpstreamBrokeBody(HttpContext context) =>
+        context.Response.HasStarted && context.Features.Get<IForwarderErrorFeature>()?.Error == ForwarderError.ResponseBodyDestination;
+
+    private void Record(HttpContext context, TimeSpan elapsed, bool logsLines, long? bodyBytes, bool abortedAfterHeaders)
     {
         var model = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>();
         // A client that left got nothing: count it apart (499, origin client) instead of as the status YARP set.
-        var clientLeft = context.RequestAborted.IsCancellationRequested;
+        var clientLeft = !abortedAfterHeaders && context.RequestAborted.IsCancellationRequested;
         var status = clientLeft ? ClientClosedRequest : context.Response.StatusCode;
-        var origin = clientLeft ? GatewayOrigin.Client : context.DecidedOrigin(model is not null);
+        // The status an upstream sent and then broke is still the upstream's (YARP's error feature would make it the gateway's).
+        var origin = clientLeft ? GatewayOrigin.Client
+            : abortedAfterHeaders && UpstreamBrokeBody(context) && context.GetOrigin() is null ? GatewayOrigin.Upstream
+            : context.DecidedOrigin(model is not null);
         var series = RouteSeries.For(metrics, model?.Config);
         series.Record(status, StatusLabels.MethodIndex(context.Request.Method), origin, elapsed.TotalSeconds);
+        metrics.RecordProtocol(ProtocolLabels.Index(context.Request.Protocol), status);
+        if (abortedAfterHeaders)
+        {
+            series.RecordAborted(status);
+        }
+
+        if (GrpcOutcome.IsGrpc(context.Response))
+        {
+            series.RecordGrpc(clientLeft ? GrpcOutcome.Missing : GrpcOutcome.Status(context), origin);
+        }
+
         if (context.Features.Get<UpstreamTimingFeature>() is { } upstream && context.Features.Get<IReverseProxyFeature>()?.ProxiedDestination is not null)
         {
             upstream.Elapsed = Stopwatch.GetElapsedTime(upstream.Started);
@@ -93,7 +123,8 @@ internal sealed class ResponseRecorder(RequestDelegate next, ObservabilityMetric
 
         if (logsLines)
         {
-            accessLog.Write(context, model, status, StatusLabels.Class(status), origin.ToLabel(), elapsed, bodyBytes);
+            // An aborted response's line keeps the status that was sent, with class "aborted": the client saw a reset.
+            accessLog.Write(context, model, status, abortedAfterHeaders ? AccessLog.AbortedClass : StatusLabels.Class(status), origin.ToLabel(), elapsed, bodyBytes);
         }
     }
 

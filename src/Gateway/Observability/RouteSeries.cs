@@ -16,6 +16,8 @@ internal sealed class RouteSeries
     private readonly ConcurrentDictionary<int, SampledDuration> _durations = new();
     private readonly ObservabilityMetrics _metrics;
     private Histogram.Child? _upstreamDuration;
+    private ConcurrentDictionary<int, Counter.Child>? _grpc;
+    private ConcurrentDictionary<int, Counter.Child>? _aborted;
     private readonly string _route;
     private readonly string _cluster;
 
@@ -42,6 +44,20 @@ internal sealed class RouteSeries
 
     public void RecordUpstream(double seconds) =>
         (_upstreamDuration ??= _metrics.UpstreamDuration.WithLabels(_route, _cluster)).Observe(seconds);
+
+    /// <summary>A gRPC response by its grpc-status index (<see cref="GrpcOutcome"/>); the cache is made at a route's first gRPC response.</summary>
+    public void RecordGrpc(int grpcStatus, GatewayOrigin origin)
+    {
+        var grpc = _grpc ?? Interlocked.CompareExchange(ref _grpc, new(), null) ?? _grpc;
+        grpc.GetOrAdd((grpcStatus * Origins.Length) + (int)origin, static (_, state) => state.Series._metrics.GrpcResponses.WithLabels(
+            state.Series._route, GrpcOutcome.Name(state.Status), Origins[(int)state.Origin]), (Series: this, Status: grpcStatus, Origin: origin)).Inc();
+    }
+
+    public void RecordAborted(int status)
+    {
+        var aborted = _aborted ?? Interlocked.CompareExchange(ref _aborted, new(), null) ?? _aborted;
+        aborted.GetOrAdd(Math.Clamp(status, 0, 599), static (code, series) => series._metrics.AbortedResponses.WithLabels(series._route, StatusLabels.Code(code)), this).Inc();
+    }
 
     public static RouteSeries Unrouted(ObservabilityMetrics metrics) => new(metrics, "none", "none");
 
