@@ -55,7 +55,11 @@ async Task RunDemoAsync()
     var tlsListener = listeners.PublicTlsUrl is { } tls
         ? $"  and {tls}  (TLS: h2 or http/1.1{(insecure.Length > 0 ? "; a self-signed certificate for the demo only" : "")})"
         : "";
-    var tlsTry = listeners.PublicTlsUrl is { } https ? $"\n  curl -i --http2{insecure} {https}api/users/1     # HTTP/2 over TLS" : "";
+    // gRPC needs HTTP/2: over TLS here, as the cleartext port speaks HTTP/1.1 unless Gateway:Protocols:Public is Http2.
+    var tlsTry = listeners.PublicTlsUrl is { } https
+        ? $"\n  curl -i --http2{insecure} {https}api/users/1     # HTTP/2 over TLS"
+          + $"\n  dotnet run --project src/Samples.GrpcClient -- --address {https}{(insecure.Length > 0 ? " --insecure" : "")} get --id 1   # gRPC (docs/grpc.md)"
+        : "";
     Console.WriteLine($"""
 
         Gateway demo is running (Ctrl+C stops everything)
@@ -74,7 +78,6 @@ async Task RunDemoAsync()
           curl -i {listeners.PublicUrl}chaos/slow?ms=5000     # 504 after the route's 2 s timeout
           curl -i {listeners.PublicUrl}unreachable/x          # 502: nothing listens upstream
           curl -i {listeners.PublicUrl}unhealthy/x            # 503 with Retry-After: no healthy destination
-          dotnet run --project src/Samples.GrpcClient -- --address {listeners.PublicUrl} get --id 1   # gRPC through the gateway
 
         """);
 
