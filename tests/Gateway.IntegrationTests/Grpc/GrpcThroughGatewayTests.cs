@@ -120,17 +120,7 @@ public sealed class GrpcThroughGatewayTests(GrpcSample sample) : PerTestGateway,
     [Fact]
     public async Task A_call_no_route_matches_is_unimplemented_as_a_trailers_only_answer_with_proxy_status()
     {
-        using var client = new HttpClient(new SocketsHttpHandler()) { BaseAddress = Client.BaseAddress };
-        // An empty message (5-byte gRPC frame header) over h2c, as a gRPC client sends it.
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/other.v1.Other/Get")
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent([0, 0, 0, 0, 0]),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
-
-        using var response = await client.SendAsync(request);
+        using var response = await RawGrpcCallAsync("/other.v1.Other/Get");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/grpc", response.Content.Headers.ContentType?.MediaType);
@@ -154,6 +144,33 @@ public sealed class GrpcThroughGatewayTests(GrpcSample sample) : PerTestGateway,
         var run = await GrpcClientProcess.RunAsync(Client.BaseAddress!, "--header", "x-case=dead", "get", "--id", "1");
 
         GrpcClientProcess.AssertPrinted(run, 14, "http    HTTP/2 200", "grpc-status: 14", "proxy-status");
+    }
+
+    [Fact]
+    public async Task A_calls_grpc_timeout_shorter_than_the_routes_ends_it_as_deadline_exceeded_by_the_gateway()
+    {
+        // The chaos service ignores grpc-timeout (it is not gRPC) and the chaos route's Timeout is 1 s: only the
+        // gateway honouring the call's 200 ms can answer first, and says which timeout ran out.
+        using var response = await RawGrpcCallAsync("/chaos/slow?ms=5000", request => request.Headers.Add("grpc-timeout", "200m"));
+
+        Assert.Equal("4", response.Headers.GetValues("grpc-status").Single());
+        Assert.Contains("grpc-timeout", response.Headers.GetValues("grpc-message").Single(), StringComparison.Ordinal);
+        Assert.Contains("error=http_response_timeout", response.Headers.GetValues("Proxy-Status").Single(), StringComparison.Ordinal);
+    }
+
+    /// <summary>A gRPC request by hand over h2c: an empty message (its 5-byte frame header), content-type application/grpc.</summary>
+    private async Task<HttpResponseMessage> RawGrpcCallAsync(string path, Action<HttpRequestMessage>? configure = null)
+    {
+        using var client = new HttpClient(new SocketsHttpHandler()) { BaseAddress = Client.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent([0, 0, 0, 0, 0]),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
+        configure?.Invoke(request);
+        return await client.SendAsync(request);
     }
 
     private GrpcChannel Channel() => GrpcChannel.ForAddress(Client.BaseAddress!);
