@@ -40,6 +40,20 @@ public static class GrpcStatusCodes
         _ => ByHttpStatus(status),
     };
 
+    /// <summary>The spec's name of a code this table gives, for the status guide ("14 UNAVAILABLE").</summary>
+    public static string Text(int code) => code switch
+    {
+        InvalidArgument => "3 INVALID_ARGUMENT",
+        DeadlineExceeded => "4 DEADLINE_EXCEEDED",
+        PermissionDenied => "7 PERMISSION_DENIED",
+        ResourceExhausted => "8 RESOURCE_EXHAUSTED",
+        Unimplemented => "12 UNIMPLEMENTED",
+        Internal => "13 INTERNAL",
+        Unavailable => "14 UNAVAILABLE",
+        Unauthenticated => "16 UNAUTHENTICATED",
+        _ => "2 UNKNOWN",
+    };
+
     /// <summary>grpc/grpc doc/http-grpc-status-mapping.md: what a client makes of an HTTP status without grpc-status.</summary>
     public static int ByHttpStatus(int status) => status switch
     {
