@@ -16,7 +16,7 @@ namespace Gateway.Errors;
 /// <summary>
 /// The one writer of gateway-made answers: records the decision (origin, Proxy-Status error type, Retry-After), then
 /// writes it in the representation the request asks for (<see cref="AnswerFormat"/>): RFC 9457 problem+json with
-/// traceId and origin, or an HTML page for a browser. Never internal detail.
+/// traceId and origin, an HTML page for a browser, or a gRPC trailers-only status for a gRPC call. Never internal detail.
 /// </summary>
 public static class GatewayAnswers
 {
