@@ -79,6 +79,7 @@ public static class GatewayExtensions
     ///              UseOverloadShedding    Overload       503 overload (Retry-After): a concurrency limit of the gateway or cluster is full
     ///              UseUpstreamFailures    Forwarding     502 unreachable, 503 no_healthy, 504 timeout, 400 gateway (body unreadable);
     ///                                                     413/408 limits for a body that failed mid-read (decided in Limits)
+    ///              UseGrpcDeadline        Forwarding     nothing itself; a call's grpc-timeout cancels the upstream request (504 timeout above)
     ///              UseRequestBodyLimit    Limits         413 limits
     ///              UseUpstreamTiming      Observability  nothing; times the upstream for metrics and the access log
     ///              session affinity (YARP)
@@ -114,6 +115,7 @@ public static class GatewayExtensions
         {
             proxy.UseOverloadShedding();
             proxy.UseUpstreamFailures();
+            proxy.UseGrpcDeadline();
             proxy.UseRequestBodyLimit();
             proxy.UseUpstreamTiming();
             proxy.UseSessionAffinity();

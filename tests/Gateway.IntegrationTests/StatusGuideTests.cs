@@ -41,6 +41,22 @@ public sealed class StatusGuideTests : PerTestGateway
         }
     }
 
+    [Theory]
+    [InlineData("/_gateway/status/429?origin=ratelimit", "8 RESOURCE_EXHAUSTED")]
+    [InlineData("/_gateway/status/503?origin=maintenance", "14 UNAVAILABLE")]
+    [InlineData("/_gateway/status/504?origin=timeout", "4 DEADLINE_EXCEEDED")]
+    [InlineData("/_gateway/status/404?origin=no_route", "12 UNIMPLEMENTED")]
+    [InlineData("/_gateway/status/404?origin=upstream", null)]
+    public async Task A_guide_page_names_what_a_grpc_call_gets_from_its_origin(string path, string? expected)
+    {
+        using var json = await GetAsync(path, "application/json");
+        var page = await json.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(expected, page.GetProperty("reachedFrom").GetProperty("grpcStatus").GetString());
+
+        using var html = await GetAsync(path, "text/html");
+        Assert.Equal(expected is not null, (await html.Content.ReadAsStringAsync()).Contains($"grpc-status: {expected}", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Explanations_name_the_routes_real_timeout_policy_and_maintenance_end()
     {

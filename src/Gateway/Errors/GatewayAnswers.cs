@@ -16,7 +16,7 @@ namespace Gateway.Errors;
 /// <summary>
 /// The one writer of gateway-made answers: records the decision (origin, Proxy-Status error type, Retry-After), then
 /// writes it in the representation the request asks for (<see cref="AnswerFormat"/>): RFC 9457 problem+json with
-/// traceId and origin, or an HTML page for a browser. Never internal detail.
+/// traceId and origin, an HTML page for a browser, or a gRPC trailers-only status for a gRPC call. Never internal detail.
 /// </summary>
 public static class GatewayAnswers
 {
@@ -24,12 +24,19 @@ public static class GatewayAnswers
     public static Task WriteAsync(HttpContext context, GatewayDecision decision)
     {
         Record(context, decision);
-        context.Features.Set(new GatewayDecisionFeature(decision));
+        var format = FormatFor(context.Request);
+        if (format == AnswerFormat.Grpc)
+        {
+            WriteGrpc(context, decision);
+            return Task.CompletedTask;
+        }
+
+        context.Features.Set(new GatewayDecisionFeature(decision, decision.Status));
         // The body depends on Accept: a cache must not hand a browser's page to a script, or the reverse.
         context.Response.Headers.Append(HeaderNames.Vary, HeaderNames.Accept);
         var type = StatusGuideEndpoints.TypeUri(decision.Status, decision.Origin, context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId,
             ListenerFeature.Of(context) == GatewayListener.Admin);
-        return FormatFor(context.Request) switch
+        return format switch
         {
             AnswerFormat.Html => WriteHtmlAsync(context, decision, type),
             _ => WriteProblemAsync(context, decision, type),
@@ -53,9 +60,19 @@ public static class GatewayAnswers
         }
     }
 
-    /// <summary>HTML when the client prefers it over JSON (browsers), problem+json otherwise (curl sends */*).</summary>
+    /// <summary>
+    /// gRPC for a gRPC call (its client reads no body); else HTML when the client prefers it over JSON (browsers),
+    /// problem+json otherwise (curl sends */*).
+    /// </summary>
     public static AnswerFormat FormatFor(HttpRequest request)
     {
+        // application/grpc, application/grpc+proto, application/grpc-web are all gRPC calls; grpc-web reads
+        // grpc-status from the headers as well.
+        if (request.ContentType is { } contentType && contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase))
+        {
+            return AnswerFormat.Grpc;
+        }
+
         // Most clients send no Accept or none naming HTML: no parsing for them.
         var accept = request.Headers.Accept;
         if (accept.Count == 0 || !accept.Any(value => value is not null && value.Contains("html", StringComparison.OrdinalIgnoreCase)))
@@ -118,6 +135,29 @@ public static class GatewayAnswers
             """);
         context.Response.ContentType = "text/html; charset=utf-8";
         return context.Response.WriteAsync(page);
+    }
+
+    /// <summary>
+    /// Trailers-only (gRPC over HTTP/2 spec): HTTP 200, the status and message as headers, no body. The decision's
+    /// status stays what metrics' origin and Proxy-Status report; the HTTP status sent, 200, is what they count.
+    /// </summary>
+    private static void WriteGrpc(HttpContext context, GatewayDecision decision)
+    {
+        var route = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config;
+        var asUnavailable = route?.Metadata?.GetValueOrDefault(GrpcStatusCodes.RateLimitCodeMetadataKey) is { } code
+            && code.Equals("Unavailable", StringComparison.OrdinalIgnoreCase);
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/grpc";
+        response.Headers["grpc-status"] = GrpcStatusCodes.For(decision.Origin, decision.Status, asUnavailable).ToString(CultureInfo.InvariantCulture);
+        response.Headers["grpc-message"] = GrpcStatusCodes.PercentEncode(decision.Detail);
+        if (decision.RetryAfter is { } wait)
+        {
+            // gRPC's retry throttling reads this, not Retry-After (gRFC A6).
+            response.Headers["grpc-retry-pushback-ms"] = ((long)RetryAfterSeconds.Of(wait) * 1000).ToString(CultureInfo.InvariantCulture);
+        }
+
+        context.Features.Set(new GatewayDecisionFeature(decision, StatusCodes.Status200OK));
     }
 
     private sealed class DecisionResult(GatewayDecision decision) : IResult

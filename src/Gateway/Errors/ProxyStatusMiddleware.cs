@@ -52,9 +52,10 @@ internal sealed class ProxyStatusMiddleware
         var routed = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>() is not null;
         var origin = context.DecidedOrigin(routed);
         var status = context.Response.StatusCode;
-        // The decision GatewayAnswers wrote, unless a later step changed the answer.
-        var decision = context.Features.Get<GatewayDecisionFeature>()?.Decision is { } written && written.Origin == origin && written.Status == status
-            ? written
+        // The decision GatewayAnswers wrote, unless a later step changed the answer (a gRPC answer is sent as 200: its
+        // error type is still the decision's).
+        var decision = context.Features.Get<GatewayDecisionFeature>() is { } written && written.Decision.Origin == origin && written.SentStatus == status
+            ? written.Decision
             : (GatewayDecision?)null;
         var member = origin switch
         {

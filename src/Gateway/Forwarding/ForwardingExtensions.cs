@@ -37,4 +37,11 @@ public static class ForwardingExtensions
         proxy.UseMiddleware<UpstreamFailureMiddleware>();
         return proxy;
     }
+
+    /// <summary>Inside <see cref="UseUpstreamFailures"/>, which answers the 504 when a call's grpc-timeout runs out.</summary>
+    public static IReverseProxyApplicationBuilder UseGrpcDeadline(this IReverseProxyApplicationBuilder proxy)
+    {
+        proxy.UseMiddleware<GrpcDeadlineMiddleware>();
+        return proxy;
+    }
 }

@@ -31,7 +31,7 @@ internal sealed partial class UpstreamFailureMiddleware(RequestDelegate next, IL
         }
     }
 
-    internal static GatewayDecision? Decide(ForwarderError error, int statusSetByYarp, bool routeTimeoutFired) => error switch
+    internal static GatewayDecision? Decide(ForwarderError error, int statusSetByYarp, bool routeTimeoutFired, bool grpcDeadlineFired = false) => error switch
     {
         ForwarderError.NoAvailableDestinations =>
             new(StatusCodes.Status503ServiceUnavailable, GatewayOrigin.NoHealthy, "No healthy upstream is available for this route."),
@@ -39,6 +39,8 @@ internal sealed partial class UpstreamFailureMiddleware(RequestDelegate next, IL
             new(StatusCodes.Status504GatewayTimeout, GatewayOrigin.Timeout, "The upstream did not answer within the cluster's activity timeout."),
         ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled when routeTimeoutFired =>
             new(StatusCodes.Status504GatewayTimeout, GatewayOrigin.Timeout, "The upstream did not answer within the route's timeout."),
+        ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled when grpcDeadlineFired =>
+            new(StatusCodes.Status504GatewayTimeout, GatewayOrigin.Timeout, "The upstream did not answer within the call's grpc-timeout."),
         ForwarderError.RequestBodyDestination when statusSetByYarp == StatusCodes.Status504GatewayTimeout =>
             new(StatusCodes.Status504GatewayTimeout, GatewayOrigin.Timeout, "The upstream stopped reading the request body in time."),
         ForwarderError.Request or ForwarderError.RequestBodyDestination or ForwarderError.ResponseHeaders =>
@@ -59,7 +61,7 @@ internal sealed partial class UpstreamFailureMiddleware(RequestDelegate next, IL
         var reason = LogText.Escape(failure.Exception?.Message ?? "no destination to send to"); // may quote an upstream's header line
         // Kestrel's own verdict on the client's body (413 over the limit, 408 too slow) outranks YARP's guess.
         var observed = failure.Exception is BadHttpRequestException bad ? bad.StatusCode : context.Response.StatusCode;
-        if (Decide(failure.Error, observed, routeTimeoutFired) is not { } decision)
+        if (Decide(failure.Error, observed, routeTimeoutFired, GrpcDeadlineMiddleware.HasFired(context)) is not { } decision)
         {
             Log.Unanswered(logger, routeId, failure.Error, reason);
             return Task.CompletedTask;

@@ -150,7 +150,8 @@ internal sealed partial class Compose
         var command = Command(service);
         for (var i = 0; i < command.Count; i++)
         {
-            var urls = command[i] == "--urls" && i + 1 < command.Count ? command[i + 1]
+            // The gRPC sample takes its listeners from --GrpcUrls and --HealthUrls (docs/grpc-sample.md).
+            var urls = command[i] is "--urls" or "--GrpcUrls" or "--HealthUrls" && i + 1 < command.Count ? command[i + 1]
                 : command[i].StartsWith("--urls=", StringComparison.Ordinal) ? command[i]["--urls=".Length..]
                 : null;
             foreach (var url in (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))

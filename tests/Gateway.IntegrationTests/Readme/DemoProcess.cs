@@ -13,16 +13,20 @@ internal sealed class DemoProcess : IAsyncDisposable
 {
     private readonly ServerProcess _process;
 
-    private DemoProcess(ServerProcess process, Uri publicUrl, Uri adminUrl)
+    private DemoProcess(ServerProcess process, Uri publicUrl, Uri adminUrl, Uri tlsUrl)
     {
         _process = process;
         PublicUrl = publicUrl;
         AdminUrl = adminUrl;
+        TlsUrl = tlsUrl;
     }
 
     public Uri PublicUrl { get; }
 
     public Uri AdminUrl { get; }
+
+    /// <summary>The public listener over TLS (demo mode's self-signed certificate): where a gRPC client reaches the demo.</summary>
+    public Uri TlsUrl { get; }
 
     public string Output => _process.Output;
 
@@ -32,11 +36,12 @@ internal sealed class DemoProcess : IAsyncDisposable
         // The demo's upstreams (5001-5003) and the closed port (5009) each get a free port; a destination shared by two
         // clusters (chaos and limited on 5002) keeps sharing one.
         var addresses = destinations.Select(destination => destination.Address).Distinct().ToList();
-        var ports = FreePort.Next(addresses.Count + 2);
-        var moved = addresses.Select((address, index) => (address, url: $"http://127.0.0.1:{ports[index + 2]}"))
+        var ports = FreePort.Next(addresses.Count + 3);
+        var moved = addresses.Select((address, index) => (address, url: $"http://127.0.0.1:{ports[index + 3]}"))
             .ToDictionary(pair => pair.address, pair => pair.url);
         var publicUrl = new Uri($"http://127.0.0.1:{ports[0]}/");
         var adminUrl = new Uri($"http://127.0.0.1:{ports[1]}/");
+        var tlsUrl = new Uri($"https://127.0.0.1:{ports[2]}/");
 
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         var dll = Repository.PathOf($"src/Demo/bin/{configuration}/net10.0/Demo.dll");
@@ -48,11 +53,11 @@ internal sealed class DemoProcess : IAsyncDisposable
             $"--Gateway:ConfigFile={Repository.RootConfigFile}",
             $"--Gateway:Urls:Public={publicUrl}",
             $"--Gateway:Urls:Admin={adminUrl}",
-            "--Gateway:Urls:PublicTls=https://127.0.0.1:0",
+            $"--Gateway:Urls:PublicTls={tlsUrl}",
             .. destinations.Select(destination =>
                 $"--ReverseProxy:Clusters:{destination.Cluster}:Destinations:{destination.Name}:Address={moved[destination.Address]}"),
         ]);
-        var demo = new DemoProcess(process, publicUrl, adminUrl);
+        var demo = new DemoProcess(process, publicUrl, adminUrl, tlsUrl);
         try
         {
             await demo.WaitUntilServingAsync();

@@ -28,6 +28,19 @@ public sealed class GatewayAnswersTests
         Assert.Equal(expected, GatewayAnswers.FormatFor(context.Request));
     }
 
+    [Theory]
+    [InlineData("application/grpc")]
+    [InlineData("application/grpc+proto")]
+    [InlineData("application/grpc-web")]
+    public void A_grpc_call_gets_the_grpc_format_whatever_it_accepts(string contentType)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.ContentType = contentType;
+        context.Request.Headers.Accept = "text/html";
+
+        Assert.Equal(AnswerFormat.Grpc, GatewayAnswers.FormatFor(context.Request));
+    }
+
     [Fact]
     public void A_decision_takes_its_error_type_from_the_table_unless_the_step_gives_one()
     {

@@ -47,9 +47,15 @@ public static class StatusGuideEndpoints
             var explanation = origin is not null && entry.Origins.TryGetValue(origin, out var text) ? StatusFacts.Fill(text, live.Value) : null;
             // The header this answer carried (through the public port), by the origin table.
             var proxyStatus = explanation is null ? null : members.Current.GuideLine(origin!, code);
+            // What a gRPC call gets instead of this status (docs/grpc.md), for a gateway origin.
+            // An unknown label finds Upstream, which has none.
+            var decider = Enum.GetValues<GatewayOrigin>().FirstOrDefault(o => o.ToLabel() == origin);
+            var grpcStatus = explanation is null || decider is GatewayOrigin.Upstream or GatewayOrigin.Cache or GatewayOrigin.Client or GatewayOrigin.Redirect
+                ? null
+                : GrpcStatusCodes.Text(GrpcStatusCodes.For(decider, code));
             var beforeGateway = entry.BeforeGateway is { } kestrelText ? StatusFacts.Fill(kestrelText, live.Value) : null;
             return WantsHtml(context.Request)
-                ? Html(CodePage(entry, origin, route, explanation, proxyStatus, beforeGateway))
+                ? Html(CodePage(entry, origin, route, explanation, proxyStatus, grpcStatus, beforeGateway))
                 : Results.Json(new
                 {
                     entry.Code,
@@ -60,7 +66,7 @@ public static class StatusGuideEndpoints
                     entry.WhoActs,
                     entry.WhatToDo,
                     entry.Headers,
-                    reachedFrom = explanation is null ? null : new { origin, route, explanation, proxyStatus },
+                    reachedFrom = explanation is null ? null : new { origin, route, explanation, proxyStatus, grpcStatus },
                     beforeGateway,
                     origins = entry.Origins.Keys,
                     list = BasePath,
@@ -85,7 +91,7 @@ public static class StatusGuideEndpoints
         return Results.Content(page, "text/html; charset=utf-8");
     }
 
-    private static string CodePage(StatusEntry entry, string? origin, string? route, string? explanation, string? proxyStatus, string? beforeGateway)
+    private static string CodePage(StatusEntry entry, string? origin, string? route, string? explanation, string? proxyStatus, string? grpcStatus, string? beforeGateway)
     {
         var e = HtmlEncoder.Default;
         var html = new StringBuilder();
@@ -94,7 +100,7 @@ public static class StatusGuideEndpoints
         if (explanation is not null)
         {
             html.Append(CultureInfo.InvariantCulture,
-                $"<section class=\"why\"><h2>Why you got it here</h2><p>Origin <code>{e.Encode(origin!)}</code>{(route is null ? "" : $", route <code>{e.Encode(route)}</code>")}.</p><p>{e.Encode(explanation)}</p>{(proxyStatus is null ? "" : $"<p>Proxy-Status: <code>{e.Encode(proxyStatus)}</code></p>")}</section>");
+                $"<section class=\"why\"><h2>Why you got it here</h2><p>Origin <code>{e.Encode(origin!)}</code>{(route is null ? "" : $", route <code>{e.Encode(route)}</code>")}.</p><p>{e.Encode(explanation)}</p>{(proxyStatus is null ? "" : $"<p>Proxy-Status: <code>{e.Encode(proxyStatus)}</code></p>")}{(grpcStatus is null ? "" : $"<p>A gRPC call gets HTTP 200 with <code>grpc-status: {e.Encode(grpcStatus)}</code> instead.</p>")}</section>");
         }
 
         if (beforeGateway is not null)
