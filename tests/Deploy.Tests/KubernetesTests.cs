@@ -322,6 +322,7 @@ public sealed partial class KubernetesTests
             ["gateway"] = "/tmp",
             ["users-api"] = "/tmp",
             ["chaos"] = "/tmp",
+            ["grpc-sample"] = "/tmp",
             ["redis"] = "/data",
         };
         Assert.Equal(writes.Keys.Order(StringComparer.Ordinal), _k8s.OfKind("Deployment").Select(Kustomize.Name).Order(StringComparer.Ordinal));
