@@ -58,7 +58,7 @@ public sealed class PrometheusDashboardsTests : PerTestGateway
         var rules = await prometheus.Api.GetFromJsonAsync<JsonElement>("api/v1/rules");
         var loaded = rules.GetProperty("data").GetProperty("groups").EnumerateArray()
             .SelectMany(group => group.GetProperty("rules").EnumerateArray()).ToList();
-        Assert.Equal(7, loaded.Count);
+        Assert.Equal(8, loaded.Count);
         Assert.All(loaded, rule => Assert.Equal("ok", rule.GetProperty("health").GetString()));
     }
 
