@@ -1,7 +1,13 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Gateway.Hosting;
+using Gateway.IntegrationTests.Grpc;
 using Gateway.IntegrationTests.Infrastructure;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Samples.Grpc.V1;
 using Samples.Traffic;
 
 namespace Gateway.IntegrationTests;
@@ -11,10 +17,22 @@ namespace Gateway.IntegrationTests;
 /// gateway (and a real traffic generator's incidents): per-class totals equal what the client counted, every
 /// panel's and every annotation's query runs and has data, and an exemplar leads from a 504 to its trace id.
 /// </summary>
-public sealed class PrometheusDashboardsTests : PerTestGateway
+public sealed class PrometheusDashboardsTests(GrpcSample sample) : PerTestGateway, IClassFixture<GrpcSample>
 {
+    // gRPC needs HTTP/2: over the TLS listener (ALPN), so the HTTP/1.1 mix keeps its cleartext port.
+    protected override string[] GatewayArgs => ["--Gateway:Urls:PublicTls=https://127.0.0.1:0"];
+
     protected override Action<System.Text.Json.Nodes.JsonObject>? ConfigBeforeStart => json =>
+    {
         json["Overload"]!["Clusters"]!["chaos"] = System.Text.Json.Nodes.JsonNode.Parse("""{ "PermitLimit": 1, "QueueLimit": 0 }""");
+        json["ReverseProxy"]!["Clusters"]!["grpc-test"] = System.Text.Json.Nodes.JsonNode.Parse($$"""
+            { "HttpRequest": { "Version": "2.0", "VersionPolicy": "RequestVersionExact" },
+              "Destinations": { "d1": { "Address": "{{sample.GrpcUrl}}" } } }
+            """);
+        json["ReverseProxy"]!["Routes"]!["grpc-test"] = System.Text.Json.Nodes.JsonNode.Parse("""
+            { "ClusterId": "grpc-test", "Order": -1, "Match": { "Path": "/samples.v1.Sample/{**method}" } }
+            """);
+    };
 
     [RealComponentFact("prometheus")]
     public async Task Prometheus_totals_match_the_client_and_every_dashboard_query_has_data()
@@ -58,7 +76,7 @@ public sealed class PrometheusDashboardsTests : PerTestGateway
         var rules = await prometheus.Api.GetFromJsonAsync<JsonElement>("api/v1/rules");
         var loaded = rules.GetProperty("data").GetProperty("groups").EnumerateArray()
             .SelectMany(group => group.GetProperty("rules").EnumerateArray()).ToList();
-        Assert.Equal(7, loaded.Count);
+        Assert.Equal(8, loaded.Count);
         Assert.All(loaded, rule => Assert.Equal("ok", rule.GetProperty("health").GetString()));
     }
 
@@ -183,7 +201,38 @@ public sealed class PrometheusDashboardsTests : PerTestGateway
         }
 
         Assert.Contains(burst, response => (int)response.StatusCode == 503);
+
+        // A client that leaves a slow request: 499 (origin client).
+        using (var leave = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client.GetAsync(new Uri("/chaos/slow?ms=2000", UriKind.Relative), leave.Token));
+            Count(499);
+        }
+
+        // gRPC: an OK call, an error inside HTTP 200, and a stream the upstream resets after the headers (all three HTTP 200).
+        await SendGrpcAsync();
+        counted["2xx"] += 3;
         return counted;
+    }
+
+    private async Task SendGrpcAsync()
+    {
+        var url = Gateway.Services.GetRequiredService<GatewayListeners>().PublicTlsUrl!;
+        using var handler = new SocketsHttpHandler();
+        // The demo mode's self-signed certificate: which one does not matter here.
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null;
+        using var channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = false });
+        var client = new Sample.SampleClient(channel);
+        Assert.Equal(7, (await client.GetAsync(new GetRequest { Id = 7 })).Id);
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.GetAsync(new GetRequest { Id = 1, FailWith = (int)StatusCode.Unavailable }).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        using var reset = client.Watch(new WatchRequest { Count = 5, ResetAfter = 2 });
+        await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await foreach (var _ in reset.ResponseStream.ReadAllAsync())
+            {
+            }
+        });
     }
 
     private static IEnumerable<(string Dashboard, string Title, string Expr)> DashboardQueries()
