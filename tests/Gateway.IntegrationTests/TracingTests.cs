@@ -69,6 +69,8 @@ public sealed class TracingTests : PerTestGateway
         Assert.DoesNotContain(spans, span => span.Source.Name.StartsWith("System.Net.Http", StringComparison.Ordinal) || span.OperationName == "System.Net.Http.HttpRequestOut");
         var server = Assert.Single(spans, span => span.Kind == ActivityKind.Server && span.Id == forwarder.ParentId);
         Assert.Equal("GET", server.GetTagItem("http.request.method"));
+        // The gateway's own source, so an in-process ASP.NET Core instrumentation neither re-parents nor samples it.
+        Assert.Equal("Gateway.Hosting", server.Source.Name);
     }
 
     [Fact]

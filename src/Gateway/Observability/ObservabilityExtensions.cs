@@ -46,7 +46,8 @@ public static class ObservabilityExtensions
             .ConfigureResource(resource => resource.AddService("gateway"))
             .WithTracing(tracing =>
             {
-                tracing.AddSource("Microsoft.AspNetCore", "Yarp.ReverseProxy");
+                tracing.AddSource(TraceContextPropagation.HostingSourceName, "Yarp.ReverseProxy")
+                    .SetSampler(provider => TraceSampler.ParentBased(provider.GetRequiredService<IOptionsMonitor<TraceContextOptions>>()));
                 if (!string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]))
                 {
                     tracing.AddOtlpExporter();

@@ -1,11 +1,15 @@
 namespace Gateway.Observability;
 
-/// <summary>The <c>Tracing</c> section (applies live): which clients may continue their own trace through the gateway.</summary>
+/// <summary>The <c>Tracing</c> section (applies live): which clients may continue their own trace through the gateway,
+/// and what share of the traces the gateway starts is recorded.</summary>
 public sealed class TraceContextOptions
 {
     public const string SectionName = "Tracing";
 
     public TraceContextTrust TrustClientTraceContext { get; init; } = TraceContextTrust.TrustedProxies;
+
+    /// <summary>Head sampling of the traces the gateway starts (0 to 1); a trusted parent's sampled flag decides its own.</summary>
+    public double SampleRatio { get; init; } = 1.0;
 
     internal IEnumerable<string> Problems()
     {
@@ -13,6 +17,11 @@ public sealed class TraceContextOptions
         if (!Enum.IsDefined(TrustClientTraceContext))
         {
             yield return $"TrustClientTraceContext: must be one of {string.Join(", ", Enum.GetNames<TraceContextTrust>())}";
+        }
+
+        if (!(SampleRatio is >= 0 and <= 1))
+        {
+            yield return "SampleRatio: must be from 0 to 1";
         }
     }
 }

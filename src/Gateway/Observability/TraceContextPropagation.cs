@@ -19,6 +19,9 @@ namespace Gateway.Observability;
 /// </summary>
 internal static class TraceContextPropagation
 {
+    /// <summary>The gateway's hosting DiagnosticListener and server-span ActivitySource (ASP.NET Core's are "Microsoft.AspNetCore").</summary>
+    public const string HostingSourceName = "Gateway.Hosting";
+
     /// <summary>The <c>Tracing</c> section and the propagator the hosting layer extracts a client's trace context with.</summary>
     public static IServiceCollection AddTraceContextTrust(this IServiceCollection services)
     {
@@ -26,8 +29,10 @@ internal static class TraceContextPropagation
         services.AddHttpContextAccessor();
         // A library in the same process that listens to ASP.NET Core's hosting events by name would see the gateway's too:
         // OpenTelemetry's ASP.NET Core instrumentation (the samples beside the gateway in the native demo and the tests)
-        // re-parents the server span from the client's traceparent itself. The gateway's hosting events have a name of their own.
-        services.AddSingleton(new DiagnosticListener("Gateway.Hosting"));
+        // re-parents the server span from the client's traceparent itself, and its sampler would outvote SampleRatio.
+        // The gateway's hosting events and server spans have a name of their own (the host resolves both from DI).
+        services.AddSingleton(new DiagnosticListener(HostingSourceName));
+        services.AddSingleton(new ActivitySource(HostingSourceName));
         services.AddSingleton<DiagnosticSource>(provider => provider.GetRequiredService<DiagnosticListener>());
         // Registered after the host's own (DistributedContextPropagator.Current), so the hosting layer resolves this one.
         services.AddSingleton<DistributedContextPropagator>(provider => new TraceContextTrustPropagator(
