@@ -75,9 +75,10 @@ public sealed class TraceSamplingTests : PerTestGateway
     }
 
     [Theory]
-    [InlineData(1.5)]
-    [InlineData(-0.1)]
-    public async Task A_ratio_outside_0_to_1_is_rejected_naming_the_key_and_the_last_good_ratio_keeps_serving(double ratio)
+    [InlineData("1.5")]
+    [InlineData("-0.1")]
+    [InlineData("NaN")] // the binder parses it as a double
+    public async Task A_ratio_outside_0_to_1_is_rejected_naming_the_key_and_the_last_good_ratio_keeps_serving(string ratio)
     {
         await SetRatioAsync(0);
         Config.Edit(json => TestConfig.Set(json, ["Tracing", "SampleRatio"], ratio));
