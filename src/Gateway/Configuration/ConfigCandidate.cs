@@ -15,20 +15,22 @@ internal static class ConfigCandidate
     {
         var candidate = new MemoryConfigurationProvider(new MemoryConfigurationSource { InitialData = data });
         var providers = live.Providers
-            .Select(provider => ReferenceEquals(provider, replaced) ? candidate : provider)
-            .Select(provider => (IConfigurationProvider)new FrozenProvider(provider))
+            .Select(provider => (IConfigurationProvider)(ReferenceEquals(provider, replaced)
+                ? new FrozenProvider(candidate, new ChildKeyIndex(data))
+                : new FrozenProvider(provider, null)))
             .ToList();
         return new ConfigurationRoot(providers);
     }
 
-    private sealed class FrozenProvider(IConfigurationProvider inner) : IConfigurationProvider
+    /// <summary>A provider as it is now; the candidate's own keys are indexed (<see cref="ChildKeyIndex"/>).</summary>
+    private sealed class FrozenProvider(IConfigurationProvider inner, ChildKeyIndex? index) : IConfigurationProvider
     {
         private static readonly IChangeToken NeverChanges = new CancellationChangeToken(CancellationToken.None);
 
         public bool TryGet(string key, out string? value) => inner.TryGet(key, out value);
 
         public IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath) =>
-            inner.GetChildKeys(earlierKeys, parentPath);
+            index?.GetChildKeys(earlierKeys, parentPath) ?? inner.GetChildKeys(earlierKeys, parentPath);
 
         public IChangeToken GetReloadToken() => NeverChanges;
 

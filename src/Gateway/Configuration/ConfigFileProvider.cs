@@ -21,6 +21,7 @@ internal sealed class ConfigFileProvider : ConfigurationProvider, IDisposable
     private readonly Timer _debounce;
     private readonly Lock _reloadGate = new();
     private string? _lastText;
+    private ChildKeyIndex? _index;
 
     public ConfigFileProvider(ConfigFileSource source)
     {
@@ -50,6 +51,24 @@ internal sealed class ConfigFileProvider : ConfigurationProvider, IDisposable
         _lastText = text;
         Data = data;
         _source.Status.RecordApplied(DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>From an index of the current data, built once per load or reload (<see cref="ChildKeyIndex"/>).</summary>
+    public override IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath)
+    {
+        var index = _index;
+        if (index is null || !ReferenceEquals(index.Data, Data))
+        {
+            _index = index = new ChildKeyIndex(Data);
+        }
+
+        return index.GetChildKeys(earlierKeys, parentPath);
+    }
+
+    public override void Set(string key, string? value)
+    {
+        base.Set(key, value);
+        _index = null;
     }
 
     private void Reload()

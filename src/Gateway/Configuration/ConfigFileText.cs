@@ -86,10 +86,17 @@ internal static class ConfigFileText
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            // Read one byte past the limit: the file may have grown since it was measured.
-            var buffer = new byte[MaxBytes + 1];
-            var length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-            return length > MaxBytes ? (null, TooLarge(length)) : (buffer[..length], null);
+            // Read at most one byte past the limit (the file may have grown since it was measured), in chunks: the
+            // limit is far above a usual file, so no buffer of its size is taken for every reload.
+            using var content = new MemoryStream();
+            var chunk = new byte[81920];
+            int read;
+            while (content.Length <= MaxBytes && (read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, MaxBytes + 1 - content.Length))) > 0)
+            {
+                content.Write(chunk, 0, read);
+            }
+
+            return content.Length > MaxBytes ? (null, TooLarge(content.Length)) : (content.ToArray(), null);
         }
         catch (FileNotFoundException)
         {
@@ -120,5 +127,5 @@ internal static class ConfigFileText
         }
     }
 
-    private static string TooLarge(long length) => $"is {length} bytes; the limit is {MaxBytes} bytes (1 MiB)";
+    private static string TooLarge(long length) => $"is {length} bytes; the limit is {MaxBytes} bytes ({MaxBytes / 1024 / 1024} MiB)";
 }

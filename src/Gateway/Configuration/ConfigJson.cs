@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
 
 namespace Gateway.Configuration;
 
@@ -16,8 +16,9 @@ internal static class ConfigJson
         try
         {
             using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text));
-            var parsed = new ConfigurationBuilder().AddJsonStream(stream).Build();
-            data = parsed.AsEnumerable()
+            var parser = new StreamParser(stream);
+            parser.Load();
+            data = parser.Keys
                 .Where(pair => pair.Value is not null)
                 .ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.OrdinalIgnoreCase);
             error = null;
@@ -46,4 +47,13 @@ internal static class ConfigJson
     }
 
     private static Exception Innermost(Exception ex) => ex.InnerException is null ? ex : Innermost(ex.InnerException);
+
+    /// <summary>
+    /// The stock JSON parser's flat keys, read from its data: walking a built configuration (AsEnumerable) asks every
+    /// section for its children, which the stock provider answers by scanning every key (quadratic in routes).
+    /// </summary>
+    private sealed class StreamParser(Stream stream) : JsonStreamConfigurationProvider(new JsonStreamConfigurationSource { Stream = stream })
+    {
+        public IDictionary<string, string?> Keys => Data;
+    }
 }

@@ -52,7 +52,7 @@ public sealed class ConfigFileTextTests : IDisposable
             file.SetLength(ConfigFileText.MaxBytes + 1);
         }
 
-        Assert.Equal($"is {ConfigFileText.MaxBytes + 1} bytes; the limit is {ConfigFileText.MaxBytes} bytes (1 MiB)", Reason());
+        Assert.Equal($"is {ConfigFileText.MaxBytes + 1} bytes; the limit is {ConfigFileText.MaxBytes} bytes (8 MiB)", Reason());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Gateway.Configuration;
+using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Tests.Configuration;
 
@@ -10,6 +11,18 @@ public sealed class ConfigJsonTests
         Assert.True(ConfigJson.TryParse("""{ "A": { "B": [ "x", "y" ] } }""", out var data, out var error));
         Assert.Null(error);
         Assert.Equal("y", data["A:B:1"]);
+    }
+
+    [Fact]
+    public void The_keys_are_the_stock_json_configurations()
+    {
+        const string text = """{ "A": { "B": [ "x", { "C": true } ], "Empty": {}, "None": [], "N": null }, "a2": 1.5 }""";
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));
+        var stock = new ConfigurationBuilder().AddJsonStream(stream).Build()
+            .AsEnumerable().Where(pair => pair.Value is not null).OrderBy(pair => pair.Key, StringComparer.Ordinal);
+
+        Assert.True(ConfigJson.TryParse(text, out var data, out _));
+        Assert.Equal(stock, data.OrderBy(pair => pair.Key, StringComparer.Ordinal));
     }
 
     [Theory]
