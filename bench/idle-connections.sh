@@ -8,7 +8,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 dll="$root/src/Gateway.Host/bin/Release/net10.0/Gateway.Host.dll"
 [ -f "$dll" ] || dotnet build -c Release "$root/src/Gateway.Host" >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-ulimit -n $((n * 2 + 1024))
+want=$((n + 1024)) hard=$(ulimit -Hn)
+# Each process holds one side of each connection; stay within the hard limit (20,000 in some containers).
+if [[ $hard == unlimited || $want -lt $hard ]]; then ulimit -n "$want"; else ulimit -n "$hard"; fi
 dotnet "$dll" --Gateway:ConfigFile="$root/appsettings.json" --Gateway:DemoMode=true \
   --Gateway:Urls:Public="http://127.0.0.1:$port" --Gateway:Urls:Admin=http://127.0.0.1:0 \
   --Kestrel:Limits:MaxConcurrentConnections=$((n + 10)) --Logging:LogLevel:Default=Warning --AccessLog:Enabled=false >/dev/null 2>&1 &

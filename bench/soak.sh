@@ -3,9 +3,10 @@
 #   bash bench/soak.sh            (from the repository root; not part of CI or `dotnet test`)
 # Starts the Release builds of Gateway.Host, the users API and the chaos service on free ports (never the demo's
 # fixed 8080/8081/5001/5002), drives them with src/Samples.Traffic (default scenario, incidents on), and every
-# 60 s kills the users API for 10 s and writes a broken config for 5 s. Samples the gateway's RSS from /proc
-# every 10 s. At the end prints the RSS growth, the per-origin counts from /metrics, and exits non-zero when
-# RSS grew 10 % or more, the gateway died, or any error came from an unexpected origin.
+# 60 s kills the users API for 10 s and writes a broken config for 5 s. Samples the gateway's RSS, open file
+# descriptors and threads from /proc every 10 s (samples.csv). At the end prints their growth, the per-origin counts
+# from /metrics, and exits non-zero when RSS grew 10 % or more, fds or threads grew 50 % or more, the gateway died,
+# or any error came from an unexpected origin. SOAK_CSV=path copies samples.csv there.
 set -euo pipefail
 
 SOAK_SECONDS=${SOAK_SECONDS:-300}
@@ -16,6 +17,9 @@ BENCH_NAME=soak
 source "$ROOT/bench/lib/processes.sh"
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+threads() { awk '/^Threads:/ { print $2 }' "/proc/$1/status"; }
+fds() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l; }
+sample() { echo "$1,$(rss_kb "$GATEWAY_PID"),$(fds "$GATEWAY_PID"),$(threads "$GATEWAY_PID")" >>"$WORK/samples.csv"; }
 
 echo "soak: building Release"
 build_release Gateway.Host Samples.UsersApi Samples.Chaos Samples.Traffic
@@ -50,7 +54,7 @@ dotnet "$(bin Samples.Traffic)" --Gateway "http://127.0.0.1:$PUBLIC" --Rate "$RA
 TRAFFIC_PID=$!
 PIDS+=("$TRAFFIC_PID")
 
-echo "second,rss_kb" >"$WORK/rss.csv"
+echo "second,rss_kb,fds,threads" >"$WORK/samples.csv"
 START=$(date +%s)
 for (( t = 0; t < SOAK_SECONDS; t++ )); do
   if ! kill -0 "$GATEWAY_PID" 2>/dev/null; then
@@ -58,7 +62,7 @@ for (( t = 0; t < SOAK_SECONDS; t++ )); do
     tail -20 "$WORK/gateway.log" >&2
     exit 1
   fi
-  (( t % 10 == 0 )) && echo "$t,$(rss_kb "$GATEWAY_PID")" >>"$WORK/rss.csv"
+  (( t % 10 == 0 )) && sample "$t"
   case $(( t % 60 )) in
     20) kill -9 "$USERS_PID"; echo "soak: $t s users API killed" ;;
     30) start_users; echo "soak: $t s users API restarted" ;;
@@ -68,19 +72,26 @@ for (( t = 0; t < SOAK_SECONDS; t++ )); do
   # Keep the loop on wall-clock seconds.
   sleep "$(awk -v s="$START" -v t="$t" 'BEGIN { srand(); d = s + t + 1 - srand(); print (d > 0 ? d : 0) }')"
 done
-echo "$SOAK_SECONDS,$(rss_kb "$GATEWAY_PID")" >>"$WORK/rss.csv"
+sample "$SOAK_SECONDS"
+[[ -n ${SOAK_CSV:-} ]] && cp "$WORK/samples.csv" "$SOAK_CSV"
 wait "$TRAFFIC_PID" || true
 
 curl -fsS "http://127.0.0.1:$ADMIN/metrics" >"$WORK/metrics.txt"
 curl -sS "http://127.0.0.1:$ADMIN/healthz" >"$WORK/healthz.json"
 
 echo
-echo "== RSS (kB) every 10 s: $WORK/rss.csv"
+echo "== RSS (kB), fds, threads every 10 s: $WORK/samples.csv"
 # Baseline: the sample at 60 s (after JIT, pools and caches have warmed up); growth = last against it.
-awk -F, 'NR > 1 { rss[NR] = $2; sec[NR] = $1; if ($1 == 60) base = $2; if ($2 > max) max = $2; last = $2; first = (first ? first : $2) }
-  END { if (!base) base = first;
-        printf "first %d  baseline(60 s) %d  max %d  last %d  growth vs baseline %.1f %%\n", first, base, max, last, (last - base) * 100 / base;
-        exit ((last - base) * 100 / base >= 10) }' "$WORK/rss.csv" && RSS_OK=1 || RSS_OK=0
+growth() { # column, name, limit in percent
+  awk -F, -v c="$1" -v name="$2" -v limit="$3" 'NR > 1 { v = $c; if (!first) first = v; if ($1 == 60) base = v; if (v > max) max = v; last = v }
+    END { if (!base) base = first;
+          printf "%-8s first %d  baseline(60 s) %d  max %d  last %d  growth vs baseline %.1f %%\n", name, first, base, max, last, (last - base) * 100 / base;
+          exit ((last - base) * 100 / base >= limit) }' "$WORK/samples.csv"
+}
+FLAT_OK=1
+growth 2 rss_kb 10 || FLAT_OK=0
+growth 3 fds 50 || FLAT_OK=0
+growth 4 threads 50 || FLAT_OK=0
 
 echo "== gateway_responses_total by origin and class"
 awk '/^gateway_responses_total\{/ {
@@ -105,4 +116,4 @@ SENT=$(awk '/^total / { for (i = 1; i < NF; i++) if ($i == "sent") print $(i + 1
 FAILED=$(awk '/^total / { for (i = 1; i < NF; i++) if ($i == "failed") print $(i + 1) }' "$WORK/traffic.log")
 COUNTED=$(awk '/^gateway_responses_total\{/ { n += $NF } END { print n + 0 }' "$WORK/metrics.txt")
 echo "== client sent $SENT (failed $FAILED), gateway counted $COUNTED"
-if [[ $RSS_OK == 1 && $UNEXPECTED == 0 && $SENT == "$COUNTED" && $FAILED == 0 ]]; then echo "soak: PASS"; else echo "soak: FAIL"; exit 1; fi
+if [[ $FLAT_OK == 1 && $UNEXPECTED == 0 && $SENT == "$COUNTED" && $FAILED == 0 ]]; then echo "soak: PASS"; else echo "soak: FAIL"; exit 1; fi
