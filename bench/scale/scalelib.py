@@ -60,9 +60,11 @@ def get(url, timeout=5.0, headers=None):
         return error.code, error.read()
 
 
-def wait_until(condition, seconds, what):
+def wait_until(condition, seconds, what, proc=None):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise SystemExit(f"{what}: the process exited with {proc.returncode} (logs in {WORK})")
         try:
             if condition():
                 return
@@ -129,6 +131,9 @@ class Gateway:
 
     def url(self, path):
         return f"http://127.0.0.1:{self.public}{path}"
+
+    def wait(self, condition, seconds, what):
+        wait_until(condition, seconds, what, self.proc)
 
     def status(self, path, headers=None):
         return get(self.url(path), headers=headers)[0]
