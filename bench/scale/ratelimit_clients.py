@@ -17,6 +17,11 @@ def redis(port, *args):
     return subprocess.run(["redis-cli", "-p", str(port), *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
+def limiter_keys(port):
+    """The rate limiter's keys (the gateway keeps other keys in Redis too: replicas, status history)."""
+    return redis(port, "--scan", "--pattern", "*ratelimit:*").splitlines()
+
+
 def run(store, chaos_port, redis_port=None):
     config = s.base_config(chaos_port)
     config["Gateway"]["TrustedProxies"] = ["127.0.0.1"]
@@ -45,16 +50,17 @@ def run(store, chaos_port, redis_port=None):
     limited = gateway.metric("gateway_responses_total", 'route="rl"')
     row = {"store": store, "rl_responses": limited, "clients": CLIENTS, "requests": requests, "non_2xx": non2xx, "before": before, "loaded": peak}
     if redis_port:
-        keys = int(redis(redis_port, "dbsize"))
-        sample = [redis(redis_port, "randomkey") for _ in range(200)]
+        all_keys = limiter_keys(redis_port)
+        keys = len(all_keys)
+        sample = all_keys[:200]
         ttls = [int(redis(redis_port, "pttl", key)) for key in sample]
-        row["redis"] = {"keys": keys, "used_memory_mib": int(redis(redis_port, "info", "memory").split("used_memory:")[1].split()[0]) / 2**20,
+        row["redis"] = {"keys": keys, "all_keys": int(redis(redis_port, "dbsize")), "used_memory_mib": int(redis(redis_port, "info", "memory").split("used_memory:")[1].split()[0]) / 2**20,
                         "sampled_keys_with_ttl": sum(t > 0 for t in ttls), "sampled": len(ttls), "example_key": sample[0] if sample else None}
     started = time.monotonic()
     s.wait_until(lambda: gateway.metric("gateway_ratelimit_partitions") == 0, 300, "the partitions to expire")
     row["partitions_gone_after_s"] = round(time.monotonic() - started, 1)
     if redis_port:
-        s.wait_until(lambda: int(redis(redis_port, "dbsize")) == 0, 300, "the Redis keys to expire")
+        s.wait_until(lambda: not limiter_keys(redis_port), 300, "the rate limiter's Redis keys to expire")
         row["redis_keys_gone_after_s"] = round(time.monotonic() - started, 1)
     # The runtime keeps freed heap for reuse: let a GC cycle run under a little traffic before reading again.
     subprocess.run(["wrk", "-t1", "-c4", "-d5s", gateway.url("/healthz-warm")], check=True, capture_output=True)

@@ -8,19 +8,10 @@ import json, os, re, subprocess, sys
 import scalelib as s
 from routes import config_with
 
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
-
-
 def load(gateway, path, seconds):
-    before = cpu_seconds(gateway.pid)
+    before = s.cpu_seconds(gateway.pid)
     out = subprocess.run(["wrk", "-t1", "-c8", f"-d{seconds}s", gateway.url(path)], check=True, capture_output=True, text=True).stdout
-    used = cpu_seconds(gateway.pid) - before
+    used = s.cpu_seconds(gateway.pid) - before
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     return requests, used
 

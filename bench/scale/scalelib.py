@@ -79,6 +79,13 @@ def proc_status(pid, field):
         return next(int(line.split()[1]) for line in status if line.startswith(field + ":"))
 
 
+def cpu_seconds(pid):
+    """User + system CPU the process has used (/proc/PID/stat): steadier than wall time on a shared machine."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kib(pid):
     return proc_status(pid, "VmRSS")
 
