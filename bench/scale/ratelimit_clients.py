@@ -50,12 +50,13 @@ def run(store, chaos_port, redis_port=None):
     limited = gateway.metric("gateway_responses_total", 'route="rl"')
     row = {"store": store, "rl_responses": limited, "clients": CLIENTS, "requests": requests, "non_2xx": non2xx, "before": before, "loaded": peak}
     if redis_port:
-        all_keys = limiter_keys(redis_port)
+        all_keys = sorted(set(limiter_keys(redis_port)))  # SCAN may return a key twice
         keys = len(all_keys)
         sample = all_keys[:200]
         ttls = [int(redis(redis_port, "pttl", key)) for key in sample]
         row["redis"] = {"keys": keys, "all_keys": int(redis(redis_port, "dbsize")), "used_memory_mib": int(redis(redis_port, "info", "memory").split("used_memory:")[1].split()[0]) / 2**20,
-                        "sampled_keys_with_ttl": sum(t > 0 for t in ttls), "sampled": len(ttls), "example_key": sample[0] if sample else None}
+                        "sampled_keys_with_ttl": sum(t > 0 for t in ttls), "sampled_keys_without_ttl": sum(t == -1 for t in ttls),
+                        "sampled_keys_expired_meanwhile": sum(t == -2 for t in ttls), "sampled": len(ttls), "example_key": sample[0] if sample else None}
     started = time.monotonic()
     s.wait_until(lambda: gateway.metric("gateway_ratelimit_partitions") == 0, 300, "the partitions to expire")
     row["partitions_gone_after_s"] = round(time.monotonic() - started, 1)
