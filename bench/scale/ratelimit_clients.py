@@ -11,6 +11,10 @@ import json, os, subprocess, sys, time
 import scalelib as s
 
 CLIENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+# LOAD_SECONDS: how long wrk runs (default CLIENTS / 1000); WINDOW: the policy's window, which must outlast the load
+# for every client's partition or key to be held at once (through Redis each request waits for a round trip).
+LOAD_SECONDS = int(os.environ.get("LOAD_SECONDS", max(20, CLIENTS // 1000)))
+WINDOW = os.environ.get("WINDOW", "00:02:00")
 
 
 def redis(port, *args):
@@ -25,7 +29,7 @@ def limiter_keys(port):
 def run(store, chaos_port, redis_port=None):
     config = s.base_config(chaos_port)
     config["Gateway"]["TrustedProxies"] = ["127.0.0.1"]
-    config["RateLimiting"]["Policies"]["per-client"] = {"Kind": "FixedWindow", "PermitLimit": 100, "Window": "00:02:00"}
+    config["RateLimiting"]["Policies"]["per-client"] = {"Kind": "FixedWindow", "PermitLimit": 100, "Window": WINDOW}
     config["ReverseProxy"]["Routes"]["rl"] = {"ClusterId": "chaos", "RateLimiterPolicy": "per-client", "Match": {"Path": "/rl"},
                                              "Transforms": [{"PathSet": "/chaos/status/200"}]}
     if redis_port:
@@ -40,7 +44,7 @@ def run(store, chaos_port, redis_port=None):
     before = {"rss_mib": s.mib(s.rss_kib(gateway.pid)),
               "partitions": gateway.metric("gateway_ratelimit_partitions")}
     # Enough time for every client at the rates seen here (~2,000 requests/s); the lua script sends each client once.
-    seconds = max(20, int(CLIENTS / 1000))
+    seconds = LOAD_SECONDS
     out = subprocess.run(["wrk", "-t1", "-c16", f"-d{seconds}s", "-s", os.path.join(os.path.dirname(__file__), "ratelimit_clients.lua"),
                           gateway.url("/rl")], check=True, capture_output=True, text=True, env={**os.environ, "CLIENTS": str(CLIENTS)}).stdout
     requests = int(next(line.split()[0] for line in out.splitlines() if "requests in" in line))
@@ -48,7 +52,7 @@ def run(store, chaos_port, redis_port=None):
     peak = {"rss_mib": s.mib(s.rss_kib(gateway.pid)),
             "partitions": gateway.metric("gateway_ratelimit_partitions")}
     limited = gateway.metric("gateway_responses_total", 'route="rl"')
-    row = {"store": store, "rl_responses": limited, "clients": CLIENTS, "requests": requests, "non_2xx": non2xx, "before": before, "loaded": peak}
+    row = {"store": store, "window": WINDOW, "load_seconds": seconds, "rl_responses": limited, "clients": CLIENTS, "requests": requests, "non_2xx": non2xx, "before": before, "loaded": peak}
     if redis_port:
         all_keys = sorted(set(limiter_keys(redis_port)))  # SCAN may return a key twice
         keys = len(all_keys)
@@ -58,10 +62,10 @@ def run(store, chaos_port, redis_port=None):
                         "sampled_keys_with_ttl": sum(t > 0 for t in ttls), "sampled_keys_without_ttl": sum(t == -1 for t in ttls),
                         "sampled_keys_expired_meanwhile": sum(t == -2 for t in ttls), "sampled": len(ttls), "example_key": sample[0] if sample else None}
     started = time.monotonic()
-    s.wait_until(lambda: gateway.metric("gateway_ratelimit_partitions") == 0, 300, "the partitions to expire")
+    s.wait_until(lambda: gateway.metric("gateway_ratelimit_partitions") == 0, 900, "the partitions to expire")
     row["partitions_gone_after_s"] = round(time.monotonic() - started, 1)
     if redis_port:
-        s.wait_until(lambda: not limiter_keys(redis_port), 300, "the rate limiter's Redis keys to expire")
+        s.wait_until(lambda: not limiter_keys(redis_port), 900, "the rate limiter's Redis keys to expire")
         row["redis_keys_gone_after_s"] = round(time.monotonic() - started, 1)
     # The runtime keeps freed heap for reuse: let a GC cycle run under a little traffic before reading again.
     subprocess.run(["wrk", "-t1", "-c4", "-d5s", gateway.url("/healthz-warm")], check=True, capture_output=True)
