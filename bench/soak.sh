@@ -24,7 +24,9 @@ sample() { echo "$1,$(rss_kb "$GATEWAY_PID"),$(fds "$GATEWAY_PID"),$(threads "$G
 echo "soak: building Release"
 build_release Gateway.Host Samples.UsersApi Samples.Chaos Samples.Traffic
 
-PUBLIC=$(free_port); ADMIN=$(free_port); USERS=$(free_port); CHAOS=$(free_port); NOWHERE=$(free_port)
+# USERS_PORT: the users API is killed and restarted on its port; a port from the ephemeral range (what free_port gives)
+# can be taken by another process's outgoing connection meanwhile, so a fixed port below that range is safer there.
+PUBLIC=$(free_port); ADMIN=$(free_port); USERS=${USERS_PORT:-$(free_port)}; CHAOS=$(free_port); NOWHERE=$(free_port)
 CONFIG="$WORK/appsettings.json"
 sed -e "s#http://127.0.0.1:5001#http://127.0.0.1:$USERS#" \
     -e "s#http://127.0.0.1:5002#http://127.0.0.1:$CHAOS#" \
@@ -64,7 +66,7 @@ for (( t = 0; t < SOAK_SECONDS; t++ )); do
   fi
   (( t % 10 == 0 )) && sample "$t"
   case $(( t % 60 )) in
-    20) kill -9 "$USERS_PID"; echo "soak: $t s users API killed" ;;
+    20) kill -9 "$USERS_PID" 2>/dev/null || echo "soak: $t s the users API had already exited (see users.log)"; echo "soak: $t s users API killed" ;;
     30) start_users; echo "soak: $t s users API restarted" ;;
     45) echo '{ "ReverseProxy": { "Routes": {' >"$CONFIG"; echo "soak: $t s config broken" ;;
     50) cp "$WORK/appsettings.good.json" "$CONFIG"; echo "soak: $t s config restored" ;;

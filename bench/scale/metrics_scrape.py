@@ -20,7 +20,7 @@ def main():
         path = os.path.join(s.WORK, f"metrics-{n}.json")
         s.write_config(path, config)
         gateway = s.Gateway(path, log_name=f"gateway-metrics-{n}.log")
-        s.wait_until(lambda: gateway.status(f"/many/r{n - 1}/200") == 200, 600, f"{n} routes")
+        gateway.wait(lambda: gateway.status(f"/many/r{n - 1}/200") == 200, 600, f"{n} routes")
         for i in range(n):
             for code in (200, 200, 503):
                 assert gateway.status(f"/many/r{i}/{code}") == code

@@ -1,6 +1,6 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Plots the bench/scale results: python3 bench/scale/plot.py RESULTS_DIR DOCS_DIR
-Reads routes.jsonl, metrics.jsonl and soak.csv from RESULTS_DIR (as bench/scale/run.sh writes them); writes
+Reads routes.jsonl, lookup.jsonl, metrics.jsonl and soak.csv from RESULTS_DIR (as bench/scale/run.sh writes them); writes
 scale-routes.png and scale-soak.png into DOCS_DIR. A missing input skips its plot."""
 import csv, json, os, sys
 import matplotlib
@@ -20,28 +20,40 @@ def rows(name):
 
 routes = [r for r in rows("routes.jsonl") if "routes" in r]
 metrics = [r for r in rows("metrics.jsonl") if "routes" in r]
+lookup = [r for r in rows("lookup.jsonl") if "routes" in r]
 if routes:
-    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(13, 3.8))
+    fig, (config, memory, per_request, scrape) = plt.subplots(1, 4, figsize=(17, 4))
     n = [r["routes"] for r in routes]
-    left.plot(n, [r["load_s"] for r in routes], "o-", label="load (process start to last route served)")
-    left.plot(n, [r["reload_median_s"] for r in routes], "s-", label="reload (edit to new route served, minus 300 ms debounce)")
-    left.plot(n, [r["bad_edit_rejected_s"] for r in routes], "^-", label="bad edit rejected")
-    left.set(xscale="log", xlabel="routes", ylabel="seconds", title="Config load and reload time")
-    left.legend(fontsize=7)
-    middle.plot(n, [r["rss_loaded_mib"] for r in routes], "o-", label="after load")
-    middle.plot(n, [r["rss_reloaded_mib"] for r in routes], "s-", label="after 3 reloads")
-    middle.set(xscale="log", xlabel="routes", ylabel="RSS (MiB)", title="Gateway memory")
-    middle.legend(fontsize=7)
+    for key, wall, label in (("load_cpu_s", "load_s", "load"), ("reload_cpu_median_s", "reload_median_s", "reload (median of 3)"),
+                             ("bad_edit_cpu_s", "bad_edit_rejected_s", "bad edit rejected")):
+        line, = config.plot(n, [r[key] for r in routes], "o-", label=f"{label}: gateway CPU s")
+        config.plot(n, [r[wall] for r in routes], "--", color=line.get_color(), alpha=0.5, label=f"{label}: wall s (busy machine)")
+    config.axhline(1, color="grey", linewidth=0.8)
+    config.set(xscale="log", yscale="log", xlabel="routes", ylabel="seconds", title="Config load, reload, rejection")
+    config.legend(fontsize=6)
+    memory.plot(n, [r["rss_loaded_mib"] for r in routes], "o-", label="after load")
+    memory.plot(n, [r["rss_reloaded_mib"] for r in routes], "s-", label="after 3 reloads")
+    memory.set(xscale="log", xlabel="routes", ylabel="RSS (MiB)", title="Gateway memory")
+    memory.legend(fontsize=7)
+    if lookup:
+        m = [r["routes"] for r in lookup]
+        per_request.plot(m, [r["matched"]["cpu_us_per_request"] for r in lookup], "o-", label="matched path")
+        per_request.plot(m, [r["unmatched"]["cpu_us_per_request"] for r in lookup], "s-", label="no route matches (404)")
+        per_request.set(xscale="log", yscale="log", xlabel="routes", ylabel="gateway CPU µs per request", title="Per-request cost")
+        per_request.legend(fontsize=7)
+    else:
+        per_request.axis("off")
     if metrics:
         m = [r["routes"] for r in metrics]
-        right.plot(m, [r["bytes"] / 1024 for r in metrics], "o-", label="scrape size (KiB)")
-        right.plot(m, [r["scrape_median_ms"] for r in metrics], "s-", label="scrape time (ms, median of 5)")
-        right.set(xscale="log", yscale="log", xlabel="routes with traffic", title="/metrics")
-        right.legend(fontsize=7)
+        scrape.plot(m, [r["bytes"] / 1024 for r in metrics], "o-", label="scrape size (KiB)")
+        scrape.plot(m, [r["series"] for r in metrics], "^-", label="series")
+        scrape.plot(m, [r["scrape_median_ms"] for r in metrics], "s-", label="scrape time (ms, median of 5)")
+        scrape.set(xscale="log", yscale="log", xlabel="routes with traffic", title="/metrics")
+        scrape.legend(fontsize=7)
     else:
-        right.axis("off")
+        scrape.axis("off")
     fig.tight_layout()
-    fig.savefig(os.path.join(docs, "scale-routes.png"), dpi=110)
+    fig.savefig(os.path.join(docs, "scale-routes.png"), dpi=100)
 
 soak = os.path.join(results, "soak.csv")
 if os.path.exists(soak):

@@ -12,8 +12,10 @@ done
 cd "$ROOT/bench/scale"
 python3 routes.py 10 1000 10000 | tee "$OUT/routes.jsonl"
 python3 metrics_scrape.py 10 1000 | tee "$OUT/metrics.jsonl"
+python3 route_lookup.py 10 1000 10000 | tee "$OUT/lookup.jsonl"
 python3 ratelimit_clients.py 100000 | tee "$OUT/ratelimit.jsonl"
 python3 websockets.py 1000 | tee "$OUT/websockets.jsonl"
 bash "$ROOT/bench/idle-connections.sh" 10000 | tee "$OUT/idle-connections.txt"
-SOAK_SECONDS=${SOAK_SECONDS:-1800} RATE=${RATE:-400} SOAK_CSV="$OUT/soak.csv" bash "$ROOT/bench/soak.sh" | tee "$OUT/soak.txt"
-python3 plot.py "$OUT" "$ROOT/docs"
+USERS_PORT=${USERS_PORT:-18710} SOAK_SECONDS=${SOAK_SECONDS:-1800} RATE=${RATE:-400} SOAK_CSV="$OUT/soak.csv" bash "$ROOT/bench/soak.sh" | tee "$OUT/soak.txt"
+# Debian's python3-matplotlib is for the system python, not a pyenv one.
+/usr/bin/python3 plot.py "$OUT" "$ROOT/docs"

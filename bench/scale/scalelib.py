@@ -60,9 +60,11 @@ def get(url, timeout=5.0, headers=None):
         return error.code, error.read()
 
 
-def wait_until(condition, seconds, what):
+def wait_until(condition, seconds, what, proc=None):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise SystemExit(f"{what}: the process exited with {proc.returncode} (logs in {WORK})")
         try:
             if condition():
                 return
@@ -75,6 +77,13 @@ def wait_until(condition, seconds, what):
 def proc_status(pid, field):
     with open(f"/proc/{pid}/status") as status:
         return next(int(line.split()[1]) for line in status if line.startswith(field + ":"))
+
+
+def cpu_seconds(pid):
+    """User + system CPU the process has used (/proc/PID/stat): steadier than wall time on a shared machine."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_kib(pid):
@@ -129,6 +138,9 @@ class Gateway:
 
     def url(self, path):
         return f"http://127.0.0.1:{self.public}{path}"
+
+    def wait(self, condition, seconds, what):
+        wait_until(condition, seconds, what, self.proc)
 
     def status(self, path, headers=None):
         return get(self.url(path), headers=headers)[0]

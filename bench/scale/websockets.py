@@ -40,7 +40,7 @@ def main():
     s.write_config(path, config)
     gateway = s.Gateway(path, [f"--Kestrel:Limits:MaxConcurrentUpgradedConnections={N + 10}",
                                f"--Kestrel:Limits:MaxConcurrentConnections={N + 100}"])
-    s.wait_until(lambda: gateway.status("/chaos/status/200") == 200, 180, "the gateway")
+    gateway.wait(lambda: gateway.status("/chaos/status/200") == 200, 180, "the gateway")
     for sock in [open_session(gateway.public) for _ in range(50)]:  # warm: JIT, pools
         sock.close()
     time.sleep(3)
