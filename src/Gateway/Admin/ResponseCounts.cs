@@ -3,9 +3,18 @@ using Gateway.Observability;
 
 namespace Gateway.Admin;
 
-/// <summary>Sums of gateway_responses_total by class, origin and route: one replica's, read from its live counter, or several added up.</summary>
+/// <summary>
+/// Sums of gateway_responses_total by class, origin and route, and of gateway_grpc_responses_total by route (<see cref="Grpc"/>):
+/// one replica's, read from its live counters, or several added up.
+/// </summary>
 internal sealed record ResponseCounts(Dictionary<string, double> ByClass, Dictionary<string, double> ByOrigin, Dictionary<string, RouteCounts> ByRoute)
 {
+    /// <summary>
+    /// Per route with gRPC responses, counts keyed <c>origin/CODE</c> (<see cref="GrpcKey"/>): a gRPC error is an HTTP 200,
+    /// invisible in the other sums. Settable so a replica that published none (an older one) reads as empty.
+    /// </summary>
+    public Dictionary<string, Dictionary<string, double>> Grpc { get; init; } = [];
+
     [JsonIgnore]
     public double Requests => ByClass.Values.Sum();
 
@@ -27,8 +36,20 @@ internal sealed record ResponseCounts(Dictionary<string, double> ByClass, Dictio
             });
         }
 
+        names = metrics.GrpcResponses.LabelNames;
+        int grpcRoute = Array.IndexOf(names, "route"), code = Array.IndexOf(names, "code"), grpcOrigin = Array.IndexOf(names, "origin");
+        foreach (var labels in metrics.GrpcResponses.GetAllLabelValues())
+        {
+            var value = metrics.GrpcResponses.WithLabels(labels).Value;
+            var perRoute = counts.Grpc.TryGetValue(labels[grpcRoute], out var known) ? known : counts.Grpc[labels[grpcRoute]] = [];
+            var key = GrpcKey(labels[grpcOrigin], labels[code]);
+            perRoute[key] = perRoute.GetValueOrDefault(key) + value;
+        }
+
         return counts;
     }
+
+    public static string GrpcKey(string origin, string code) => $"{origin}/{code}";
 
     public ResponseCounts Plus(ResponseCounts other)
     {
@@ -67,6 +88,16 @@ internal sealed record ResponseCounts(Dictionary<string, double> ByClass, Dictio
             if (sum.Requests > 0 || sign > 0)
             {
                 ByRoute[id] = sum;
+            }
+        }
+
+        foreach (var (id, codes) in other.Grpc)
+        {
+            var into = Grpc.GetValueOrDefault(id) ?? [];
+            Sum(into, codes, minus.Grpc.GetValueOrDefault(id) ?? [], sign);
+            if (into.Count > 0)
+            {
+                Grpc[id] = into;
             }
         }
     }

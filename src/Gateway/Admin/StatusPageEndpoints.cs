@@ -177,6 +177,8 @@ internal static class StatusPageEndpoints
                 // Since each replica started.
                 requests = counts is null ? (double?)null : requests,
                 errors = counts is null ? (double?)null : errors,
+                // gRPC errors inside HTTP 200 since each replica started, by origin and code; null for a route without gRPC.
+                grpc = RouteGrpcView.Describe(counts?.Grpc.GetValueOrDefault(config.RouteId)),
                 // serving, degraded, failing or maintenance, and why (RouteState); null where no counts were read.
                 state = history is null ? null : verdict.State,
                 stateReason = history is null ? null : verdict.Reason,

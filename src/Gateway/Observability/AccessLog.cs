@@ -26,11 +26,13 @@ internal sealed class AccessLog(ILoggerFactory loggers, IOptionsMonitor<AccessLo
 
     /// <summary>Called for a response of a request that started while <see cref="WritesLines"/>; applies the per-response filters.</summary>
     /// <param name="bodyBytes">Body bytes sent, when counted; else the Content-Length, when known.</param>
-    public void Write(HttpContext context, RouteModel? route, int status, string statusClass, string origin, TimeSpan elapsed, long? bodyBytes)
+    /// <param name="grpcStatus">The grpc-status index (<see cref="GrpcOutcome"/>) of a gRPC response, else null.</param>
+    public void Write(HttpContext context, RouteModel? route, int status, string statusClass, string origin, TimeSpan elapsed, long? bodyBytes, int? grpcStatus = null)
     {
         var current = settings.CurrentValue;
-        // An aborted response is a failure whatever status was sent: MinStatus does not hide it.
-        if ((status < current.MinStatus && statusClass != AbortedClass) || (current.SampleRate < 1 && Random.Shared.NextDouble() >= current.SampleRate))
+        // An aborted response, or a gRPC error (an HTTP 200), is a failure whatever status was sent: MinStatus does not hide it.
+        var failed = statusClass == AbortedClass || grpcStatus is > 0;
+        if ((status < current.MinStatus && !failed) || (current.SampleRate < 1 && Random.Shared.NextDouble() >= current.SampleRate))
         {
             return;
         }
@@ -49,7 +51,7 @@ internal sealed class AccessLog(ILoggerFactory loggers, IOptionsMonitor<AccessLo
         var failure = context.Features.Get<UpstreamFailureFeature>();
         var line = new AccessLogLine(time, context.Request.Method, route?.Config.RouteId ?? "none", LogText.Path(context.Request.Path),
             status, statusClass, origin, destination, durationMs, upstreamMs, context.Features.Get<UpstreamRetryFeature>()?.Retries ?? 0, bytes, client, traceId, span?.SpanId.ToHexString(),
-            failure?.Error, failure?.Reason);
+            failure?.Error, failure?.Reason, grpcStatus is { } grpc ? GrpcOutcome.Name(grpc) : null);
         _logger.Log(LogLevel.Information, LineEvent, line, null, AccessLogLine.Format);
         if (failure is not null)
         {

@@ -110,9 +110,10 @@ internal sealed class ResponseRecorder(RequestDelegate next, ObservabilityMetric
             series.RecordAborted(status);
         }
 
-        if (GrpcOutcome.IsGrpc(context.Response))
+        int? grpc = GrpcOutcome.IsGrpc(context.Response) ? clientLeft ? GrpcOutcome.Missing : GrpcOutcome.Status(context) : null;
+        if (grpc is { } grpcStatus)
         {
-            series.RecordGrpc(clientLeft ? GrpcOutcome.Missing : GrpcOutcome.Status(context), origin);
+            series.RecordGrpc(grpcStatus, origin);
         }
 
         if (context.Features.Get<UpstreamTimingFeature>() is { } upstream && context.Features.Get<IReverseProxyFeature>()?.ProxiedDestination is not null)
@@ -124,7 +125,7 @@ internal sealed class ResponseRecorder(RequestDelegate next, ObservabilityMetric
         if (logsLines)
         {
             // An aborted response's line keeps the status that was sent, with class "aborted": the client saw a reset.
-            accessLog.Write(context, model, status, abortedAfterHeaders ? AccessLog.AbortedClass : StatusLabels.Class(status), origin.ToLabel(), elapsed, bodyBytes);
+            accessLog.Write(context, model, status, abortedAfterHeaders ? AccessLog.AbortedClass : StatusLabels.Class(status), origin.ToLabel(), elapsed, bodyBytes, grpc);
         }
     }
 

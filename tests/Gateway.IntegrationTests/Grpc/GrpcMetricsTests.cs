@@ -15,17 +15,7 @@ public sealed class GrpcMetricsTests(GrpcSample sample) : PerTestGateway, IClass
 {
     protected override string[] GatewayArgs => ["--Gateway:Protocols:Public=Http2"];
 
-    // A route of this test's own to the sample, HTTP/2 to the upstream (the shipped routes are another helper's).
-    protected override Action<JsonObject>? ConfigBeforeStart => json =>
-    {
-        json["ReverseProxy"]!["Clusters"]!["grpc-test"] = JsonNode.Parse($$"""
-            { "HttpRequest": { "Version": "2.0", "VersionPolicy": "RequestVersionExact" },
-              "Destinations": { "d1": { "Address": "{{sample.GrpcUrl}}" } } }
-            """);
-        json["ReverseProxy"]!["Routes"]!["grpc-test"] = JsonNode.Parse("""
-            { "ClusterId": "grpc-test", "Order": -1, "Match": { "Path": "/samples.v1.Sample/{**method}" } }
-            """);
-    };
+    protected override Action<JsonObject>? ConfigBeforeStart => sample.AddRoute;
 
     [Fact]
     public async Task An_ok_call_is_counted_ok_and_the_upstreams_failure_by_its_code_inside_http_200()

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,18 @@ public sealed class GrpcSample : IAsyncLifetime
         var endpoints = _app.Services.GetRequiredService<SampleEndpoints>();
         GrpcUrl = endpoints.GrpcUrls.Single();
         HealthUrl = endpoints.HealthUrls.Single();
+    }
+
+    /// <summary>A test's own route <c>grpc-test</c> to the sample, HTTP/2 to the upstream (the shipped routes are another helper's).</summary>
+    public void AddRoute(JsonObject json)
+    {
+        json["ReverseProxy"]!["Clusters"]!["grpc-test"] = JsonNode.Parse($$"""
+            { "HttpRequest": { "Version": "2.0", "VersionPolicy": "RequestVersionExact" },
+              "Destinations": { "d1": { "Address": "{{GrpcUrl}}" } } }
+            """);
+        json["ReverseProxy"]!["Routes"]!["grpc-test"] = JsonNode.Parse("""
+            { "ClusterId": "grpc-test", "Order": -1, "Match": { "Path": "/samples.v1.Sample/{**method}" } }
+            """);
     }
 
     /// <summary>A channel to the sample; h2c, as Grpc.Net.Client does for an http:// address.</summary>

@@ -30,6 +30,17 @@ public sealed class AccessLogJsonTests
         Assert.Equal(JsonValueKind.Null, state.GetProperty("span_id").ValueKind);
     }
 
+    [Fact]
+    public void A_grpc_line_writes_its_grpc_status_and_any_other_line_a_null_one()
+    {
+        var grpc = WrittenState(new AccessLogLine("t", "POST", "grpc", "/samples.v1.Sample/Get", 200, "2xx", "upstream", "grpc-1", 3, 2.5, 0, 0, "c", "0HN7", null,
+            grpcStatus: "NOT_FOUND"));
+        var http = WrittenState(new AccessLogLine("t", "GET", "none", "/", 404, "4xx", "no_route", "-", 0.1, null, 0, 10, "c", "0HN7", null));
+
+        Assert.Equal("NOT_FOUND", grpc.GetProperty("grpc_status").GetString());
+        Assert.Equal(JsonValueKind.Null, http.GetProperty("grpc_status").ValueKind);
+    }
+
     private static JsonElement WrittenState(AccessLogLine line)
     {
         using var services = new ServiceCollection().AddLogging(logging => logging.AddJsonConsole()).BuildServiceProvider();

@@ -36,4 +36,13 @@ public sealed class AccessLogLineTests
             CultureInfo.CurrentCulture = previous;
         }
     }
+
+    [Fact]
+    public void A_grpc_line_ends_with_its_grpc_status()
+    {
+        var line = new AccessLogLine("t", "POST", "none", "/other.v1.Other/Get", 200, "2xx", "no_route", "-", 0.2, null, 0, 0, "c", "trace", null, grpcStatus: "UNIMPLEMENTED");
+
+        Assert.Equal("t POST none /other.v1.Other/Get 200 2xx no_route dest=- 0.2ms upstream=- retries=0 bytes=0 client=c trace=trace span=- grpc_status=UNIMPLEMENTED", line.ToString());
+        Assert.Equal("UNIMPLEMENTED", line.Single(field => field.Key == "grpc_status").Value);
+    }
 }

@@ -198,6 +198,17 @@
 
   const STATE_CLASS = { serving: "ok", degraded: "warn", maintenance: "warn", failing: "bad" };
 
+  // A gRPC error is an HTTP 200: the 5xx share above never shows it. Who made each: the upstream, or the gateway (by origin).
+  function grpcText(grpc) {
+    if (!grpc.errors) return `gRPC errors inside HTTP 200: none of ${fmt(grpc.responses, 0)}`;
+    const codes = (origin) => Object.entries(grpc.byOrigin[origin]).map(([code, n]) => `${code} ${fmt(n, 0)}`).join(", ");
+    const parts = Object.keys(grpc.byOrigin).map((origin) =>
+      origin === "upstream" ? `upstream answered ${codes(origin)}`
+        : origin === "client" ? `client left ${codes(origin)}`
+          : `gateway made (${origin}) ${codes(origin)}`);
+    return `gRPC errors inside HTTP 200: ${fmt(grpc.errors, 0)} of ${fmt(grpc.responses, 0)} (${parts.join("; ")})`;
+  }
+
   function renderRoutes(status) {
     const m = status.maintenance;
     const rows = status.routes.map((route) => {
@@ -221,12 +232,14 @@
       const recent = route.recent;
       const answers = !recent || !recent.requests ? "none"
         : `${fmt(recent.requests, 0)} in the last ${recent.seconds >= 300 ? "5 minutes" : "minute"}, ${fmt((100 * recent.errors) / recent.requests, 0)}% 5xx`;
+      const answerCell = [el("span", answers)];
+      if (route.grpc) answerCell.push(el("span", grpcText(route.grpc), "grpc " + (route.grpc.errors ? "bad" : "ok")));
       const button = el("button", route.maintenance ? "End maintenance" : "Start maintenance");
       button.append(el("span", ` for ${route.id}`, "visually-hidden"));
       button.type = "button";
       button.disabled = route.maintenance && m.scope === "gateway";
       button.addEventListener("click", () => toggleRoute(route.id, !route.maintenance));
-      row.append(id, cell("State", state), cell("Destinations", destinations), cell("Recent answers", answers), cell("Maintenance", [button]));
+      row.append(id, cell("State", state), cell("Destinations", destinations), cell("Recent answers", answerCell), cell("Maintenance", [button]));
       return row;
     });
     $("routes").tBodies[0].replaceChildren(...rows);
