@@ -7,7 +7,7 @@ client (long enough that every partition is still held when the last client came
 the partitions gauge and RSS before, at the end of the load, and after the partitions went idle (the framework
 drops a partition idle for 10 s; a window limiter is idle once its window has passed unused); with Redis also the key count, Redis' used_memory and that every key has a TTL and the
 keys are gone once the window passed."""
-import json, os, subprocess, sys, time
+import json, os, random, subprocess, sys, time
 import scalelib as s
 
 CLIENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
@@ -56,7 +56,7 @@ def run(store, chaos_port, redis_port=None):
     if redis_port:
         all_keys = sorted(set(limiter_keys(redis_port)))  # SCAN may return a key twice
         keys = len(all_keys)
-        sample = all_keys[:200]
+        sample = random.sample(all_keys, min(200, keys))  # not the first: the oldest keys are the next to expire
         ttls = [int(redis(redis_port, "pttl", key)) for key in sample]
         row["redis"] = {"keys": keys, "all_keys": int(redis(redis_port, "dbsize")), "used_memory_mib": int(redis(redis_port, "info", "memory").split("used_memory:")[1].split()[0]) / 2**20,
                         "sampled_keys_with_ttl": sum(t > 0 for t in ttls), "sampled_keys_without_ttl": sum(t == -1 for t in ttls),
