@@ -22,12 +22,26 @@ internal static class AllowedMethods
         At(context, listener) is { Length: > 0 } allowed ? string.Join(", ", allowed) : null;
 
     private static string[] At(HttpContext context, GatewayListener listener) =>
-        context.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints
-            .OfType<RouteEndpoint>()
+        IndexOf(context.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints)
+            .Candidates(context.Request.Path)
             .Where(endpoint => ListenerMetadata.Reaches(endpoint, listener) && Matches(endpoint, context))
             .SelectMany(endpoint => endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToArray();
+
+    private static EndpointPrefixIndex? s_index;
+
+    /// <summary>The index of the current endpoint list, built again when the list is replaced (a config edit).</summary>
+    private static EndpointPrefixIndex IndexOf(IReadOnlyList<Endpoint> endpoints)
+    {
+        var index = s_index;
+        if (index is null || !ReferenceEquals(index.Endpoints, endpoints))
+        {
+            s_index = index = new EndpointPrefixIndex(endpoints);
+        }
+
+        return index;
+    }
 
     private static bool Matches(RouteEndpoint endpoint, HttpContext context) =>
         // A route that also matches on headers or query is left out: a wrong method is then not the only mismatch we could name.
