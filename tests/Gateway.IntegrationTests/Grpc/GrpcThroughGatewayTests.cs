@@ -143,7 +143,16 @@ public sealed class GrpcThroughGatewayTests(GrpcSample sample) : PerTestGateway,
     {
         var run = await GrpcClientProcess.RunAsync(Client.BaseAddress!, "--header", "x-case=dead", "get", "--id", "1");
 
-        GrpcClientProcess.AssertPrinted(run, 14, "http    HTTP/2 200", "grpc-status: 14", "proxy-status");
+        GrpcClientProcess.AssertPrinted(run, 14, "http    HTTP/2 200", "grpc-status: 14", "by      the gateway made it (gateway, error=");
+    }
+
+    [Fact]
+    public async Task The_console_client_says_when_the_upstream_answered_and_the_gateway_passed_it_through()
+    {
+        var run = await GrpcClientProcess.RunAsync(Client.BaseAddress!, "get", "--id", "1", "--fail-with", "5");
+
+        GrpcClientProcess.AssertPrinted(run, 5, "http    HTTP/2 200", "grpc-status: 5",
+            "by      the upstream answered and the gateway passed it through (gateway); Proxy-Status: gateway; received-status=200");
     }
 
     [Fact]
