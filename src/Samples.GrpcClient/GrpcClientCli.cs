@@ -120,13 +120,33 @@ public static class GrpcClientCli
 
         if (response.Headers.TryGetValues("proxy-status", out var proxyStatus))
         {
-            return $"a proxy, which says so: Proxy-Status: {string.Join(", ", proxyStatus)}";
+            return ProxyMadeBy(string.Join(", ", proxyStatus));
         }
 
         var grpcStatus = response.Headers.Contains("grpc-status") || response.TrailingHeaders.Contains("grpc-status");
         return grpcStatus
             ? "the server's grpc-status (no Proxy-Status: the upstream, or a proxy that does not say)"
             : "the client, from the HTTP outcome: no grpc-status arrived (stream reset, or not a gRPC answer)";
+    }
+
+    /// <summary>
+    /// The member nearest the client (RFC 9209 lists them origin first) says whether that proxy made the answer
+    /// (<c>error=type</c>) or passed on the next hop's (<c>received-status</c>).
+    /// </summary>
+    private static string ProxyMadeBy(string header)
+    {
+        var member = header.Split(',')[^1].Trim();
+        var parameters = member.Split(';', StringSplitOptions.TrimEntries);
+        var name = parameters[0];
+        var error = parameters.FirstOrDefault(parameter => parameter.StartsWith("error=", StringComparison.Ordinal));
+        if (error is not null)
+        {
+            return $"the gateway made it ({name}, {error}); Proxy-Status: {header}";
+        }
+
+        return parameters.Any(parameter => parameter.StartsWith("received-status=", StringComparison.Ordinal))
+            ? $"the upstream answered and the gateway passed it through ({name}); Proxy-Status: {header}"
+            : $"the gateway answered without asking the upstream ({name}, e.g. from its cache); Proxy-Status: {header}";
     }
 
     private static SocketsHttpHandler NewHandler(bool insecure)

@@ -25,13 +25,7 @@ public sealed class PrometheusDashboardsTests(GrpcSample sample) : PerTestGatewa
     protected override Action<System.Text.Json.Nodes.JsonObject>? ConfigBeforeStart => json =>
     {
         json["Overload"]!["Clusters"]!["chaos"] = System.Text.Json.Nodes.JsonNode.Parse("""{ "PermitLimit": 1, "QueueLimit": 0 }""");
-        json["ReverseProxy"]!["Clusters"]!["grpc-test"] = System.Text.Json.Nodes.JsonNode.Parse($$"""
-            { "HttpRequest": { "Version": "2.0", "VersionPolicy": "RequestVersionExact" },
-              "Destinations": { "d1": { "Address": "{{sample.GrpcUrl}}" } } }
-            """);
-        json["ReverseProxy"]!["Routes"]!["grpc-test"] = System.Text.Json.Nodes.JsonNode.Parse("""
-            { "ClusterId": "grpc-test", "Order": -1, "Match": { "Path": "/samples.v1.Sample/{**method}" } }
-            """);
+        sample.AddRoute(json);
     };
 
     [RealComponentFact("prometheus")]
@@ -165,7 +159,7 @@ public sealed class PrometheusDashboardsTests(GrpcSample sample) : PerTestGatewa
         return empty;
     }
 
-    private static readonly string[] RoutesWithTraffic = ["search", "users-api", "chaos", "unreachable", "unhealthy"];
+    private static readonly string[] RoutesWithTraffic = ["search", "users-api", "chaos", "unreachable", "unhealthy", "grpc-test"];
 
     /// <summary>Traffic that touches every panel: all classes, gateway- and upstream-made errors, 429s, maintenance.</summary>
     private async Task<Dictionary<string, int>> SendKnownMixAsync()

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Gateway.Admin;
 using Gateway.Observability;
 
@@ -5,6 +6,8 @@ namespace Gateway.Tests.Admin;
 
 public sealed class ResponseCountsTests
 {
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
     [Fact]
     public void One_replicas_counts_are_read_from_its_counter_by_label_name()
     {
@@ -35,5 +38,33 @@ public sealed class ResponseCountsTests
         Assert.Equal(new RouteCounts(12, 0), sum.ByRoute["users-api"]);
         Assert.Equal(new RouteCounts(1, 1), sum.ByRoute["chaos"]);
         Assert.Equal(7, a.Requests); // The parts are left as they were.
+    }
+
+    [Fact]
+    public void Grpc_outcomes_are_read_per_route_added_across_replicas_and_kept_per_bucket_only_where_they_grew()
+    {
+        var metrics = new ObservabilityMetrics();
+        metrics.GrpcResponses.WithLabels("grpc", "OK", "upstream").Inc(4);
+        metrics.GrpcResponses.WithLabels("grpc", "NOT_FOUND", "upstream").Inc();
+        var before = ResponseCounts.From(metrics);
+        metrics.GrpcResponses.WithLabels("grpc", "RESOURCE_EXHAUSTED", "ratelimit").Inc(2);
+
+        var now = ResponseCounts.From(metrics);
+        var sum = now.Plus(now);
+        var growth = now.Since(before);
+
+        Assert.Equal(new Dictionary<string, double> { ["upstream/OK"] = 4, ["upstream/NOT_FOUND"] = 1, ["ratelimit/RESOURCE_EXHAUSTED"] = 2 }, now.Grpc["grpc"]);
+        Assert.Equal(4, sum.Grpc["grpc"]["ratelimit/RESOURCE_EXHAUSTED"]);
+        Assert.Equal(new Dictionary<string, double> { ["ratelimit/RESOURCE_EXHAUSTED"] = 2 }, growth.Grpc["grpc"]);
+        Assert.Empty(now.Since(now).Grpc);
+    }
+
+    [Fact]
+    public void A_replica_that_published_no_grpc_counts_reads_as_none()
+    {
+        var published = JsonSerializer.Deserialize<ResponseCounts>("""{"byClass":{"2xx":1},"byOrigin":{"upstream":1},"byRoute":{"users-api":{"requests":1}}}""", Web)!;
+
+        Assert.Empty(published.Grpc);
+        Assert.Equal(1, published.Plus(ResponseCounts.Empty()).Requests);
     }
 }
