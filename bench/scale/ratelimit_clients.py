@@ -15,6 +15,8 @@ CLIENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 # for every client's partition or key to be held at once (through Redis each request waits for a round trip).
 LOAD_SECONDS = int(os.environ.get("LOAD_SECONDS", max(20, CLIENTS // 1000)))
 WINDOW = os.environ.get("WINDOW", "00:02:00")
+# WAVES=2 (memory only): a second 100,000 new clients after the first expired.
+WAVES = int(os.environ.get("WAVES", "1"))
 
 
 def redis(port, *args):
@@ -72,7 +74,15 @@ def run(store, chaos_port, redis_port=None):
     time.sleep(2)
     row["idle"] = {"rss_mib": s.mib(s.rss_kib(gateway.pid)),
                    "partitions": gateway.metric("gateway_ratelimit_partitions")}
-    for key in ("before", "loaded", "idle"):
+    if WAVES > 1 and not redis_port:
+        # New clients (11.x.y.z) once the first wave's partitions are gone: the freed memory is reused, not added to.
+        subprocess.run(["wrk", "-t1", "-c16", f"-d{seconds}s", "-s", os.path.join(os.path.dirname(__file__), "ratelimit_clients.lua"),
+                        gateway.url("/rl")], check=True, capture_output=True, text=True,
+                       env={**os.environ, "CLIENTS": str(CLIENTS), "FIRST_OCTET": "11"})
+        row["loaded_again"] = {"rss_mib": s.mib(s.rss_kib(gateway.pid)), "partitions": gateway.metric("gateway_ratelimit_partitions")}
+    for key in ("before", "loaded", "idle", "loaded_again"):
+        if key not in row:
+            continue
         row[key] = {k: round(v, 1) for k, v in row[key].items()}
     row["per_client_kib"] = round((row["loaded"]["rss_mib"] - row["before"]["rss_mib"]) * 1024 / CLIENTS, 2)
     gateway.stop()
