@@ -102,27 +102,8 @@ UPSTREAM_PORT=$((BASE_PORT + 1))
 NGINX_PROXY_PORT=$((BASE_PORT + 2))
 NPROC=$(nproc)
 
-nginx_conf() { # name, server block
-  mkdir -p "$WORK/nginx-$1"
-  cat >"$WORK/nginx-$1/nginx.conf" <<EOF
-daemon off;
-master_process on;
-worker_processes $2;
-pid $WORK/nginx-$1/nginx.pid;
-error_log $WORK/nginx-$1/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 10000000;
-  client_body_temp_path $WORK/nginx-$1/body;
-  proxy_temp_path $WORK/nginx-$1/proxy;
-  fastcgi_temp_path $WORK/nginx-$1/fastcgi;
-  uwsgi_temp_path $WORK/nginx-$1/uwsgi;
-  scgi_temp_path $WORK/nginx-$1/scgi;
-$3
-}
-EOF
-}
+# shellcheck source=lib/nginx.sh
+source "$ROOT/bench/lib/nginx.sh"
 
 # The upstream gets one worker: it is the ceiling, and every proxy shares the same two cores with it and wrk.
 nginx_conf upstream 1 "  server { listen 127.0.0.1:$UPSTREAM_PORT; location / { return 200 \"ok\\n\"; } }"

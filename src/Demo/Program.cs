@@ -86,7 +86,15 @@ async Task RunDemoAsync()
         .RunAsync(Console.Out, DemoConsole.SummaryInterval, gateway.Lifetime.ApplicationStopping);
     // The generator runs in-process until the demo stops (Ctrl+C), then prints its total.
     var traffic = withTraffic
-        ? new TrafficGenerator(new TrafficOptions { Gateway = listeners.PublicUrl, Output = Console.Out, Summaries = false })
+        ? new TrafficGenerator(new TrafficOptions
+        {
+            Gateway = listeners.PublicUrl,
+            // gRPC calls over the TLS listener (h2 by ALPN); the self-signed demo certificate is accepted for loopback only.
+            GrpcGateway = listeners.PublicTlsUrl,
+            GrpcInsecure = listeners.Certificate.IsSelfSigned && listeners.PublicTlsUrl is { IsLoopback: true },
+            Output = Console.Out,
+            Summaries = false,
+        })
             .RunAsync(gateway.Lifetime.ApplicationStopping)
         : Task.CompletedTask;
 

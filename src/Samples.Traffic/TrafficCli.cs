@@ -8,6 +8,8 @@ public static class TrafficCli
     public const string Usage = """
         Samples.Traffic: scenario-driven traffic for the gateway.
           --Gateway <url>            gateway base URL (default http://localhost:8080)      env TRAFFIC_GATEWAY
+          --GrpcGateway <url>        gRPC calls to the gRPC sample route (default: none)   env TRAFFIC_GRPCGATEWAY
+          --GrpcInsecure true        accept any certificate there (self-signed demo only)  env TRAFFIC_GRPCINSECURE
           --Rate <n>                 picks per second (default: the scenario's)            env TRAFFIC_RATE
           --Duration <t>             30, 90s, 5m, 1h or hh:mm:ss (default: until Ctrl+C)   env TRAFFIC_DURATION
           --Scenario <file>          scenario JSON (default: scenarios/default.json)       env TRAFFIC_SCENARIO

@@ -78,7 +78,10 @@ public sealed class TrafficGenerator
             stopSending.CancelAfter(duration);
         }
 
-        using var run = new Run(this, client, abort.Token);
+        using var grpc = _options.GrpcGateway is { } grpcGateway
+            ? new GrpcTraffic(grpcGateway, _options.GrpcInsecure, _options.RequestTimeout, Tally)
+            : null;
+        using var run = new Run(this, client, grpc, abort.Token);
         var start = Tally.Snapshot();
         var clock = Stopwatch.StartNew();
         await using var metrics = _options.Urls is { } urls
@@ -87,6 +90,10 @@ public sealed class TrafficGenerator
             : null;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"traffic: {RatePerSecond:0.##}/s to {_options.Gateway} from {_scenarioSource}; incidents {(_options.Incidents && Scenario.Incidents.Count > 0 ? $"on (time x{_options.IncidentTimeScale:0.##})" : "off")}; {(_options.Duration is { } d ? $"for {d.TotalSeconds:0.#} s" : "until stopped (Ctrl+C)")}{(metrics is null ? "" : $"; metrics on {string.Join(' ', metrics.Urls)}/metrics")}")).ConfigureAwait(false);
+        if (_options.GrpcGateway is { } grpcUrl)
+        {
+            await output.WriteLineAsync($"gRPC to {grpcUrl}{(_options.GrpcInsecure ? " (any certificate)" : "")}").ConfigureAwait(false);
+        }
 
         var summaries = _options.Summaries ? SummarizeAsync(run, output, start, stopSummaries.Token) : Task.CompletedTask;
         await run.SendAsync(clock, stopSending.Token).ConfigureAwait(false);
@@ -103,8 +110,12 @@ public sealed class TrafficGenerator
         var total = Tally.Snapshot().Since(start);
         var cancelled = total.Cancelled > 0 ? $"  cancelled {total.Cancelled}" : "";
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"total {clock.Elapsed.TotalSeconds:0.0} s  {total.ToSummary()}{cancelled}")).ConfigureAwait(false);
+            $"total {clock.Elapsed.TotalSeconds:0.0} s  {total.ToSummary()}{GrpcSummary(total)}{cancelled}")).ConfigureAwait(false);
         await output.WriteLineAsync($"codes  {total.ToCodes()}").ConfigureAwait(false);
+        if (grpc is not null)
+        {
+            await output.WriteLineAsync($"grpc   {total.ToGrpcCodes()}").ConfigureAwait(false);
+        }
         await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
@@ -117,10 +128,11 @@ public sealed class TrafficGenerator
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
                 var now = Tally.Snapshot();
+                var since = now.Since(previous);
                 var incidents = run.TakeIncidentsSeen();
                 var incidentText = incidents.Count > 0 ? $"  (incident: {string.Join(", ", incidents)})" : "";
                 await output.WriteLineAsync(
-                    $"{DateTime.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture)}  {now.Since(previous).ToSummary()}{incidentText}").ConfigureAwait(false);
+                    $"{DateTime.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture)}  {since.ToSummary()}{GrpcSummary(since)}{incidentText}").ConfigureAwait(false);
                 await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
                 previous = now;
             }
@@ -130,8 +142,10 @@ public sealed class TrafficGenerator
         }
     }
 
+    private string GrpcSummary(TrafficCounts counts) => _options.GrpcGateway is null ? "" : counts.ToGrpcSummary();
+
     /// <summary>The state of one run: the client, the concurrency slots, cached tokens.</summary>
-    private sealed class Run(TrafficGenerator generator, HttpClient client, CancellationToken abort) : IDisposable
+    private sealed class Run(TrafficGenerator generator, HttpClient client, GrpcTraffic? grpc, CancellationToken abort) : IDisposable
     {
         private readonly TrafficOptions _options = generator._options;
         private readonly SemaphoreSlim _slots = new(generator._options.MaxInFlight);
@@ -144,6 +158,9 @@ public sealed class TrafficGenerator
         private readonly (Incident Incident, WeightedMix Mix)[] _incidents = generator._options.Incidents
             ? [.. generator.Scenario.Incidents.Select(incident => (incident, new WeightedMix(incident.Requests)))]
             : [];
+
+        // With a gRPC gateway, every fifth pick is a gRPC call instead of a scenario entry.
+        private const int GrpcEvery = 5;
 
         private long _unique;
 
@@ -181,6 +198,12 @@ public sealed class TrafficGenerator
                     {
                         await _slots.WaitAsync(stop).ConfigureAwait(false);
                         launched++;
+                        if (grpc is not null && launched % GrpcEvery == 0)
+                        {
+                            _ = Task.Run(() => RunGrpcAsync(grpc), CancellationToken.None);
+                            continue;
+                        }
+
                         var entry = Pick(clock.Elapsed.TotalSeconds * _options.IncidentTimeScale, random);
                         _ = Task.Run(() => RunPickAsync(entry), CancellationToken.None);
                     }
@@ -220,6 +243,23 @@ public sealed class TrafficGenerator
             }
 
             return _steady.Pick(random);
+        }
+
+        private async Task RunGrpcAsync(GrpcTraffic calls)
+        {
+            try
+            {
+                await calls.CallAsync(abort).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // As for a pick: counted, never thrown into the loop.
+                generator.Tally.RecordFailed();
+            }
+            finally
+            {
+                _slots.Release();
+            }
         }
 
         private async Task RunPickAsync(TrafficRequest entry)

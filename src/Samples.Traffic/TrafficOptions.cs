@@ -9,6 +9,12 @@ public sealed class TrafficOptions
     /// <summary>The gateway's public base URL.</summary>
     public Uri Gateway { get; set; } = new("http://localhost:8080");
 
+    /// <summary>Base URL for gRPC calls to the gRPC sample's route (https for h2 by ALPN, http for h2c); null: no gRPC calls.</summary>
+    public Uri? GrpcGateway { get; set; }
+
+    /// <summary>Accept any certificate from <see cref="GrpcGateway"/>: only for the demo's self-signed one.</summary>
+    public bool GrpcInsecure { get; set; }
+
     /// <summary>Picks per second; null: the scenario's <see cref="Scenario.RatePerSecond"/>.</summary>
     public double? RatePerSecond { get; set; }
 
@@ -47,7 +53,7 @@ public sealed class TrafficOptions
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Reads Gateway, Rate, Duration (seconds, "90s", "5m", "1h" or hh:mm:ss), Scenario, SummaryInterval (seconds),
+    /// Reads Gateway, GrpcGateway, GrpcInsecure, Rate, Duration (seconds, "90s", "5m", "1h" or hh:mm:ss), Scenario, SummaryInterval (seconds),
     /// Incidents (true/false), IncidentTimeScale, MaxInFlight and Urls. Unset keys keep their defaults.
     /// </summary>
     public static TrafficOptions FromConfiguration(IConfiguration configuration)
@@ -62,6 +68,19 @@ public sealed class TrafficOptions
             }
 
             options.Gateway = url;
+        }
+
+        if (configuration["GrpcGateway"] is { Length: > 0 } grpc)
+        {
+            options.GrpcGateway = Uri.TryCreate(grpc, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
+                ? url
+                : throw new FormatException($"GrpcGateway must be an absolute http(s) URL such as https://localhost:8443 (was '{grpc}').");
+        }
+
+        if (configuration["GrpcInsecure"] is { Length: > 0 } insecure)
+        {
+            options.GrpcInsecure = bool.TryParse(insecure, out var any) ? any
+                : throw new FormatException($"GrpcInsecure must be true or false (was '{insecure}').");
         }
 
         options.RatePerSecond = Number(configuration, "Rate");
@@ -111,6 +130,11 @@ public sealed class TrafficOptions
         if (Gateway is null || !Gateway.IsAbsoluteUri)
         {
             throw new ArgumentException("Gateway must be an absolute URL.", nameof(Gateway));
+        }
+
+        if (GrpcGateway is { IsAbsoluteUri: false })
+        {
+            throw new ArgumentException("GrpcGateway must be an absolute URL.", nameof(GrpcGateway));
         }
 
         if (RatePerSecond is { } rate && !(rate > 0 && rate <= 10_000))

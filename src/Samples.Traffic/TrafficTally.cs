@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Grpc.Core;
 
 namespace Samples.Traffic;
 
@@ -9,6 +10,7 @@ public sealed class TrafficTally
     private readonly long[] _codes = new long[600];
     private long _failed;
     private long _cancelled;
+    private readonly long[] _grpc = new long[(int)StatusCode.Unauthenticated + 1];
 
     internal void Record(int code)
     {
@@ -23,6 +25,8 @@ public sealed class TrafficTally
     }
 
     internal void RecordFailed() => Interlocked.Increment(ref _failed);
+
+    internal void RecordGrpc(StatusCode code) => Interlocked.Increment(ref _grpc[(int)code]);
 
     internal void RecordCancelled() => Interlocked.Increment(ref _cancelled);
 
@@ -39,16 +43,35 @@ public sealed class TrafficTally
             }
         }
 
-        return new TrafficCounts(codes, Interlocked.Read(ref _failed), Interlocked.Read(ref _cancelled));
+        var grpc = new SortedDictionary<StatusCode, long>();
+        for (var code = 0; code < _grpc.Length; code++)
+        {
+            if (Interlocked.Read(ref _grpc[code]) is > 0 and var count)
+            {
+                grpc[(StatusCode)code] = count;
+            }
+        }
+
+        return new TrafficCounts(codes, Interlocked.Read(ref _failed), Interlocked.Read(ref _cancelled)) { GrpcCodes = grpc };
     }
 }
 
 /// <summary>
 /// Counts at one moment. <see cref="Failed"/>: no HTTP answer (refused, reset, client timeout);
-/// <see cref="Cancelled"/>: in flight when the run was stopped (not part of <see cref="Sent"/>).
+/// <see cref="Cancelled"/>: in flight when the run was stopped (not part of <see cref="Sent"/>);
+/// <see cref="GrpcCodes"/>: gRPC calls per status the client got (not part of <see cref="Codes"/>).
 /// </summary>
 public sealed record TrafficCounts(IReadOnlyDictionary<int, long> Codes, long Failed, long Cancelled)
 {
+    public IReadOnlyDictionary<StatusCode, long> GrpcCodes { get; init; } = new Dictionary<StatusCode, long>();
+
+    /// <summary>gRPC calls that ended with a status.</summary>
+    public long Grpc => GrpcCodes.Values.Sum();
+
+    public long GrpcNotOk => Grpc - GrpcCode(StatusCode.OK);
+
+    public long GrpcCode(StatusCode code) => GrpcCodes.TryGetValue(code, out var count) ? count : 0;
+
     /// <summary>Requests that got an answer or failed.</summary>
     public long Sent => Codes.Values.Sum() + Failed;
 
@@ -68,12 +91,26 @@ public sealed record TrafficCounts(IReadOnlyDictionary<int, long> Codes, long Fa
         var codes = Codes.Select(pair => (pair.Key, Count: pair.Value - earlier.Code(pair.Key)))
             .Where(pair => pair.Count > 0)
             .ToDictionary(pair => pair.Key, pair => pair.Count);
-        return new TrafficCounts(codes, Failed - earlier.Failed, Cancelled - earlier.Cancelled);
+        var grpc = GrpcCodes.Select(pair => (pair.Key, Count: pair.Value - earlier.GrpcCode(pair.Key)))
+            .Where(pair => pair.Count > 0)
+            .ToDictionary(pair => pair.Key, pair => pair.Count);
+        return new TrafficCounts(codes, Failed - earlier.Failed, Cancelled - earlier.Cancelled) { GrpcCodes = grpc };
     }
 
     /// <summary>"sent 50  2xx 38  3xx 4  4xx 6  5xx 2  failed 0".</summary>
     public string ToSummary() => string.Create(CultureInfo.InvariantCulture,
         $"sent {Sent}  2xx {Class(2)}  3xx {Class(3)}  4xx {Class(4)}  5xx {Class(5)}  failed {Failed}");
+
+    /// <summary>"  grpc 12 (not OK 2)", for a run that makes gRPC calls.</summary>
+    public string ToGrpcSummary() => string.Create(CultureInfo.InvariantCulture, $"  grpc {Grpc} (not OK {GrpcNotOk})");
+
+    /// <summary>"OK x10  UNAVAILABLE x1 ...": the names gateway_grpc_responses_total uses.</summary>
+    public string ToGrpcCodes() => GrpcCodes.Count == 0 ? "none" : string.Join("  ", GrpcCodes.OrderBy(pair => pair.Key)
+        .Select(pair => string.Create(CultureInfo.InvariantCulture, $"{GrpcName(pair.Key)} x{pair.Value}")));
+
+    /// <summary>NotFound -> NOT_FOUND, as grpc/grpc doc/statuscodes.md spells them.</summary>
+    public static string GrpcName(StatusCode code) => code == StatusCode.OK ? "OK"
+        : string.Concat(code.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? $"_{c}" : $"{char.ToUpperInvariant(c)}"));
 
     /// <summary>"200 x31  201 x4  304 x9 ...".</summary>
     public string ToCodes()
