@@ -85,7 +85,7 @@ ROWS=(
   "sampled|gateway, every feature, Tracing:SampleRatio 0.01|gateway||Tracing:SampleRatio=0.01|"
 )
 
-row_field() { local IFS='|'; read -r -a f <<<"$1"; echo "${f[$2]}"; }
+row_field() { local IFS='|'; read -r -a f <<<"$1|end"; echo "${f[$2]}"; }
 
 measure() { # row index -> $WORK/result.NAME: one instructions-per-request figure per window
   local row=${ROWS[$1]} name label kind envs edits notoken port pid k total
@@ -111,9 +111,9 @@ measure() { # row index -> $WORK/result.NAME: one instructions-per-request figur
   done
   python3 "$HERE/load.py" "$port" /bench/x "$WARMUP" "$CONNECTIONS" "${header[@]}"
   for k in $(seq 1 "$WINDOWS"); do
-    callgrind_control -z "$pid" >/dev/null; callgrind_control -i on "$pid" >/dev/null
+    callgrind_control -z "$pid" >/dev/null 2>&1; callgrind_control -i on "$pid" >/dev/null 2>&1
     python3 "$HERE/load.py" "$port" /bench/x "$REQUESTS" "$CONNECTIONS" "${header[@]}"
-    callgrind_control -i off "$pid" >/dev/null; callgrind_control -d "$pid" >/dev/null
+    callgrind_control -i off "$pid" >/dev/null 2>&1; callgrind_control -d "$pid" >/dev/null 2>&1
     total=$(awk '/^totals:/ { print $2 }' "$WORK/cg.$name.$k")
     echo $((total / REQUESTS)) >>"$WORK/result.$name"
   done
