@@ -99,9 +99,10 @@ measure() { # row index -> $WORK/result.NAME: one instructions-per-request figur
   local args=("$GATEWAY" "--Gateway:ConfigFile=$WORK/config.$name.json" "--Gateway:Urls:Public=http://127.0.0.1:$port"
     "--Gateway:Urls:Admin=http://127.0.0.1:$((port + 1))" "--ReverseProxy:Clusters:upstream:Destinations:nginx:Address=http://127.0.0.1:$UPSTREAM")
   [[ "$kind" == yarp ]] && args=("$YARP" --urls "http://127.0.0.1:$port" "--ReverseProxy:Clusters:upstream:Destinations:nginx:Address=http://127.0.0.1:$UPSTREAM")
+  # From the app's folder: bare YARP reads its route from appsettings.json in the content root (the current folder).
   # shellcheck disable=SC2086
-  env $envs DOTNET_TieredCompilation=0 DOTNET_gcServer=0 DOTNET_EnableWriteXorExecute=0 \
-    valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$WORK/cg.$name" dotnet "${args[@]}" >"$WORK/$name.log" 2>&1 &
+  (cd "$(dirname "${args[0]}")" && exec env $envs DOTNET_TieredCompilation=0 DOTNET_gcServer=0 DOTNET_EnableWriteXorExecute=0 \
+    valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$WORK/cg.$name" dotnet "${args[@]}") >"$WORK/$name.log" 2>&1 &
   pid=$!
   echo "$pid" >"$WORK/pid.$name"
   for _ in $(seq 1 600); do
