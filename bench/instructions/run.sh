@@ -5,6 +5,8 @@
 #   bench/instructions/run.sh
 # Options (environment): WARMUP=1500 WINDOWS=5 REQUESTS=500 CONNECTIONS=8 JOBS=2 BASE_PORT=18600 ONLY="yarp full ..."
 #   OUT=docs/benchmarks-instructions.md ATTRIBUTE=1 (also the attribution report, bench/instructions/attribute.py)
+#   SOURCE=HEAD (git archive of the last commit) or SOURCE=tree (the working tree as it is)
+#   MEDIANS=FILE also writes "name median" lines there (InstructionBudgetTests reads them)
 # Counts are per process and deterministic up to background work (timers, GC), so rows run JOBS at a time; each row
 # reports the median of its windows. Builds HEAD (git archive) once; everything it starts is stopped on exit.
 set -euo pipefail
@@ -14,8 +16,10 @@ REQUESTS=${REQUESTS:-500}
 CONNECTIONS=${CONNECTIONS:-8}
 JOBS=${JOBS:-2}
 BASE_PORT=${BASE_PORT:-18600}
-ATTRIBUTE=${ATTRIBUTE:-0}
+ATTRIBUTE=${ATTRIBUTE:-1}
 TOP=${TOP:-25}
+SOURCE=${SOURCE:-HEAD}
+MEDIANS=${MEDIANS:-}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE="$ROOT/bench/instructions"
 OUT=${OUT:-$ROOT/docs/benchmarks-instructions.md}
@@ -36,11 +40,17 @@ for tool in valgrind callgrind_control nginx python3 curl; do
 done
 
 # ---------------------------------------------------------------- build once
-COMMIT=$(git -C "$ROOT" rev-parse --short HEAD)
-mkdir -p "$WORK/src"
-git -C "$ROOT" archive HEAD | tar -x -C "$WORK/src"
+COMMIT=${COMMIT:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}
+if [[ "$SOURCE" == HEAD ]]; then
+  mkdir -p "$WORK/src"
+  git -C "$ROOT" archive HEAD | tar -x -C "$WORK/src"
+  TREE="$WORK/src"
+else
+  TREE="$ROOT" # the working tree as it is; bin/ and obj/ still go to $WORK (--artifacts-path), not into the tree
+  COMMIT="$COMMIT (working tree)"
+fi
 log "building $COMMIT (Release)"
-dotnet build "$WORK/src/bench/instructions/Targets.proj" -c Release --artifacts-path "$WORK/artifacts" -nologo -v q \
+dotnet build "$TREE/bench/instructions/Targets.proj" -c Release --artifacts-path "$WORK/artifacts" -nologo -v q \
   >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
 GATEWAY="$WORK/artifacts/bin/Gateway.Host/release/Gateway.Host.dll"
 YARP="$WORK/artifacts/bin/BareYarp/release/BareYarp.dll"
@@ -67,9 +77,9 @@ nginx -e "$WORK/nginx/startup.log" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" 
 NGINX=$!
 
 # ---------------------------------------------------------------- rows
-BASE_CONFIG="$WORK/src/bench/configs/gateway-instructions.json"
+BASE_CONFIG="$TREE/bench/configs/gateway-instructions.json"
 TOKEN=$(python3 "$HERE/bearer.py" "$BASE_CONFIG")
-# name | label | kind (yarp/gateway) | environment | config edits (variant.py) | 1 to send no token
+# name | label | kind (yarp/gateway) | environment | config edits (variant.py) | 1 to send no token | more valgrind options
 ROWS=(
   "yarp|bare YARP (bench/BareYarp)|yarp|||"
   "yarp-otel|bare YARP + OpenTelemetry tracing (BARE_YARP_TRACING=1)|yarp|BARE_YARP_TRACING=1||"
@@ -84,13 +94,16 @@ ROWS=(
   "no-tracing|gateway, tracing off (OTEL_SDK_DISABLED=true)|gateway|OTEL_SDK_DISABLED=true||"
   "sampled|gateway, every feature, Tracing:SampleRatio 0.01|gateway||Tracing:SampleRatio=0.01|"
 )
+TABLE_ROWS=("${ROWS[@]}")
+# Attribution: every managed method JIT-compiled (DOTNET_ReadyToRun=0) so the perf map names it, costs per address.
+[[ "$ATTRIBUTE" == 1 ]] && ROWS+=("attribution|attribution run|gateway|DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0 DOTNET_PerfMapJitDumpPath=$WORK|||--dump-instr=yes")
 
 row_field() { local IFS='|'; read -r -a f <<<"$1|end"; echo "${f[$2]}"; }
 
 measure() { # row index -> $WORK/result.NAME: one instructions-per-request figure per window
-  local row=${ROWS[$1]} name label kind envs edits notoken port pid k total
+  local row=${ROWS[$1]} name label kind envs edits notoken more port pid k total
   name=$(row_field "$row" 0); kind=$(row_field "$row" 2); envs=$(row_field "$row" 3); edits=$(row_field "$row" 4)
-  notoken=$(row_field "$row" 5)
+  notoken=$(row_field "$row" 5); more=$(row_field "$row" 6)
   port=$((BASE_PORT + 10 + 2 * $1))
   local header=("Authorization: Bearer $TOKEN")
   [[ "$notoken" == 1 || "$kind" == yarp ]] && header=()
@@ -102,7 +115,7 @@ measure() { # row index -> $WORK/result.NAME: one instructions-per-request figur
   # From the app's folder: bare YARP reads its route from appsettings.json in the content root (the current folder).
   # shellcheck disable=SC2086
   (cd "$(dirname "${args[0]}")" && exec env $envs DOTNET_TieredCompilation=0 DOTNET_gcServer=0 DOTNET_EnableWriteXorExecute=0 \
-    valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$WORK/cg.$name" dotnet "${args[@]}") >"$WORK/$name.log" 2>&1 &
+    valgrind --tool=callgrind --instr-atstart=no $more --callgrind-out-file="$WORK/cg.$name" dotnet "${args[@]}") >"$WORK/$name.log" 2>&1 &
   pid=$!
   echo "$pid" >"$WORK/pid.$name"
   for _ in $(seq 1 600); do
@@ -132,12 +145,23 @@ while (($(jobs -rp | wc -l) > 1)); do wait -n || true; done
 
 # ---------------------------------------------------------------- report
 {
-  printf '%s\n' "${ROWS[@]}" >"$WORK/rows"
+  printf '%s\n' "${TABLE_ROWS[@]}" >"$WORK/rows"
   python3 "$HERE/report.py" "$WORK" "$COMMAND" "$COMMIT" "$WINDOWS" "$REQUESTS" "$WARMUP" "$CONNECTIONS"
-  if [[ "$ATTRIBUTE" == 1 ]]; then
-    log "attribution run (perf map, --dump-instr=yes)"
-    ATTRIBUTE_ONLY=1 "$HERE/attribute.sh" "$GATEWAY" "$WORK" "$UPSTREAM" "$TOKEN" "$BASE_PORT"
+  if [[ -f "$WORK/result.attribution" ]]; then
+    echo "## Where the instructions go (gateway, every feature on)"
+    echo
+    echo "Self cost per method from one more run of the full gateway with \`DOTNET_ReadyToRun=0\` (every managed method"
+    echo "JIT-compiled, so the perf map from \`DOTNET_PerfMapEnabled=1\` names it; its total differs a little from the table's,"
+    echo "which runs the framework's ReadyToRun code) and callgrind's \`--dump-instr=yes\`, last window of $REQUESTS requests,"
+    echo "by \`bench/instructions/attribute.py\`. Self cost: instructions inside the method itself, not its callees."
+    echo
+    python3 "$HERE/attribute.py" "$WORK/cg.attribution.$WINDOWS" "$(ls "$WORK"/perf-*.map /tmp/perf-"$(cat "$WORK/pid.attribution")".map 2>/dev/null | head -1)" "$REQUESTS" "$TOP"
   fi
 } >"$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
+if [[ -n "$MEDIANS" ]]; then
+  for result in "$WORK"/result.*; do
+    echo "${result##*/result.} $(sort -n "$result" | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2)) }')"
+  done >"$MEDIANS"
+fi
 log "wrote $OUT"
