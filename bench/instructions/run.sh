@@ -98,7 +98,7 @@ TABLE_ROWS=("${ROWS[@]}")
 # Attribution: every managed method JIT-compiled (DOTNET_ReadyToRun=0) so the perf map names it, costs per address.
 [[ "$ATTRIBUTE" == 1 ]] && ROWS+=("attribution|attribution run|gateway|DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0 DOTNET_PerfMapJitDumpPath=$WORK|||--dump-instr=yes")
 
-row_field() { local IFS='|'; read -r -a f <<<"$1|end"; echo "${f[$2]}"; }
+row_field() { local IFS="|"; read -r -a f <<<"$1"; echo "${f[$2]:-}"; }
 
 measure() { # row index -> $WORK/result.NAME: one instructions-per-request figure per window
   local row=${ROWS[$1]} name label kind envs edits notoken more port pid k total
