@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Gateway.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Gateway.IntegrationTests;
 
