@@ -91,10 +91,17 @@ internal sealed record ResponseCounts(Dictionary<string, double> ByClass, Dictio
             }
         }
 
-        foreach (var (id, codes) in other.Grpc)
+        // Another replica's record comes from the store: a missing map or a key that is not origin/CODE is left out.
+        foreach (var (id, codes) in other.Grpc ?? [])
         {
+            if (codes is null)
+            {
+                continue;
+            }
+
             var into = Grpc.GetValueOrDefault(id) ?? [];
-            Sum(into, codes, minus.Grpc.GetValueOrDefault(id) ?? [], sign);
+            var wellFormed = codes.Where(code => code.Key.IndexOf('/', StringComparison.Ordinal) > 0).ToDictionary();
+            Sum(into, wellFormed, minus.Grpc?.GetValueOrDefault(id) ?? [], sign);
             if (into.Count > 0)
             {
                 Grpc[id] = into;

@@ -41,6 +41,21 @@ public sealed class ResponseCountsTests
     }
 
     [Fact]
+    public void A_replicas_malformed_grpc_counts_from_the_store_are_left_out_and_break_nothing()
+    {
+        // Another replica's record (from Redis): a null map, a null route entry, a key that is not origin/CODE.
+        var absent = JsonSerializer.Deserialize<ResponseCounts>("""{"byClass":{},"byOrigin":{},"byRoute":{},"grpc":null}""", Web)!;
+        var odd = JsonSerializer.Deserialize<ResponseCounts>(
+            """{"byClass":{},"byOrigin":{},"byRoute":{},"grpc":{"a":null,"b":{"NOSLASH":3,"upstream/NOT_FOUND":1}}}""", Web)!;
+
+        var sum = ResponseCounts.Empty().Plus(absent).Plus(odd);
+
+        Assert.False(sum.Grpc.ContainsKey("a"));
+        var view = JsonSerializer.Serialize(RouteGrpcView.Describe(sum.Grpc["b"]), Web);
+        Assert.Equal("""{"responses":1,"errors":1,"upstream":1,"gateway":0,"client":0,"byOrigin":{"upstream":{"NOT_FOUND":1}}}""", view);
+    }
+
+    [Fact]
     public void Grpc_outcomes_are_read_per_route_added_across_replicas_and_kept_per_bucket_only_where_they_grew()
     {
         var metrics = new ObservabilityMetrics();
