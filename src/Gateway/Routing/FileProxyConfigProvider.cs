@@ -1,4 +1,3 @@
-using Gateway.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Configuration;
@@ -12,14 +11,12 @@ namespace Gateway.Routing;
 internal sealed class FileProxyConfigProvider : IProxyConfigProvider, IDisposable
 {
     private readonly IConfiguration _configuration;
-    private readonly ProxySnapshotHandoff _handoff;
     private readonly InMemoryConfigProvider _current;
     private readonly IDisposable _subscription;
 
-    public FileProxyConfigProvider(IConfiguration configuration, ProxySnapshotHandoff handoff)
+    public FileProxyConfigProvider(IConfiguration configuration)
     {
         _configuration = configuration;
-        _handoff = handoff;
         var snapshot = ReadValid() ?? throw new InvalidOperationException($"The {ProxyConfigReader.SectionName} section is not valid; run the config checks first.");
         _current = new InMemoryConfigProvider(snapshot.Routes, snapshot.Clusters);
         _subscription = ChangeToken.OnChange(configuration.GetReloadToken, Refresh);
@@ -36,11 +33,6 @@ internal sealed class FileProxyConfigProvider : IProxyConfigProvider, IDisposabl
 
     private ProxySnapshot? ReadValid()
     {
-        if (_handoff.Take(ConfigCandidate.FileDataOf(_configuration)) is { } checkedSnapshot)
-        {
-            return checkedSnapshot;
-        }
-
         var errors = new List<string>();
         var snapshot = ProxyConfigReader.Read(_configuration, errors);
         return errors.Count == 0 ? snapshot : null;
