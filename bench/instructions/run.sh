@@ -79,6 +79,8 @@ NGINX=$!
 # ---------------------------------------------------------------- rows
 BASE_CONFIG="$TREE/bench/configs/gateway-instructions.json"
 TOKEN=$(python3 "$HERE/bearer.py" "$BASE_CONFIG")
+# Issue 28's own table measured bench/configs/gateway-full.json, which has fewer features on its route than this config.
+ISSUE_EDITS="-ReverseProxy:Routes:bench:AuthorizationPolicy -ReverseProxy:Routes:bench:OutputCachePolicy Logging:LogLevel:Gateway.AccessLog=\"Warning\""
 # name | label | kind (yarp/gateway) | environment | config edits (variant.py) | 1 to send no token | more valgrind options
 ROWS=(
   "yarp|bare YARP (bench/BareYarp)|yarp|||"
@@ -93,6 +95,12 @@ ROWS=(
   "no-cache|gateway, output cache off (no OutputCachePolicy on the route)|gateway||-ReverseProxy:Routes:bench:OutputCachePolicy|"
   "no-tracing|gateway, tracing off (OTEL_SDK_DISABLED=true)|gateway|OTEL_SDK_DISABLED=true||"
   "sampled|gateway, every feature, Tracing:SampleRatio 0.01|gateway||Tracing:SampleRatio=0.01|"
+  "routes-10|gateway, every feature, 10 routes|gateway||+Routes=10|"
+  "routes-1000|gateway, every feature, 1,000 routes|gateway||+Routes=1000|"
+  "routes-10000|gateway, every feature, 10,000 routes|gateway||+Routes=10000|"
+  "issue|gateway, issue 28's features (gateway-full.json: no token check, no output cache, access log filtered out)|gateway||$ISSUE_EDITS|1"
+  "issue-notrace|the same, tracing off (OTEL_SDK_DISABLED=true)|gateway|OTEL_SDK_DISABLED=true|$ISSUE_EDITS|1"
+  "issue-sampled|the same, Tracing:SampleRatio 0.01|gateway||$ISSUE_EDITS Tracing:SampleRatio=0.01|1"
 )
 TABLE_ROWS=("${ROWS[@]}")
 # Attribution: every managed method JIT-compiled (DOTNET_ReadyToRun=0) so the perf map names it, costs per address.
