@@ -108,6 +108,40 @@ public sealed class AuthTests : PerTestGateway
         Assert.Equal(200, await StatusAsync("/api/users/1", request => Tokens.Bearer(request, fresh)));
     }
 
+    /// <summary>
+    /// Issue 28: the gateway caches validated tokens. The token is validated (and cached) before the edit, so only a
+    /// cache that starts afresh with the edited Auth section refuses it after.
+    /// </summary>
+    [Theory]
+    [InlineData("SigningKey", "a-brand-new-signing-key-0123456789abcdefgh")]
+    [InlineData("Issuer", "another-issuer")]
+    [InlineData("Audience", "another-audience")]
+    public async Task A_cached_token_is_validated_afresh_after_an_edit_of_the_Auth_section(string setting, string value)
+    {
+        var now = DateTime.UtcNow;
+        var old = Tokens.Create("bob", "user", now, now.AddHours(1));
+        await Gateway.EditConfigAsync(Config, json => json["ReverseProxy"]!["Routes"]!["users-api"]!["AuthorizationPolicy"] = "authenticated");
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            Assert.Equal(200, await StatusAsync("/api/users/1", request => Tokens.Bearer(request, old)));
+        }
+
+        await Gateway.EditConfigAsync(Config, json => json["Auth"]![setting] = value);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/users/1");
+        Tokens.Bearer(request, old);
+        using var refused = await Client.SendAsync(request);
+        await ProblemAssert.IsGatewayProblemAsync(refused, 401, "auth");
+        Assert.Equal("Bearer error=\"invalid_token\"", string.Join(", ", refused.Headers.GetValues("WWW-Authenticate")));
+        var fresh = setting switch
+        {
+            "SigningKey" => Tokens.Create("bob", "user", now, now.AddHours(1), key: value),
+            "Issuer" => Tokens.Create("bob", "user", now, now.AddHours(1), issuer: value),
+            _ => Tokens.Create("bob", "user", now, now.AddHours(1), audience: value),
+        };
+        Assert.Equal(200, await StatusAsync("/api/users/1", request => Tokens.Bearer(request, fresh)));
+    }
+
     [Fact]
     public async Task A_route_edit_can_require_a_token_live()
     {

@@ -14,7 +14,10 @@ namespace Gateway.Auth;
 
 public static class AuthExtensions
 {
-    /// <summary>JWT bearer validation with the <c>Auth</c> section, re-read when the config file changes.</summary>
+    /// <summary>
+    /// JWT bearer validation with the <c>Auth</c> section, re-read when the config file changes; tokens that passed are
+    /// cached until they expire (<see cref="CachingTokenHandler"/>).
+    /// </summary>
     public static IServiceCollection AddGatewayAuth(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(AuthOptions.SectionName);
@@ -61,7 +64,11 @@ public static class AuthExtensions
 
     private static void Apply(JwtBearerOptions options, AuthOptions settings)
     {
-        options.MapInboundClaims = false;
+        // A new handler, and so an empty token cache, with each options instance: one per edit of the Auth section.
+        options.TokenHandlers.Clear();
+        // The system clock: the validator reads it too (TokenValidationParameters.TimeProvider is internal in IdentityModel 8).
+        options.TokenHandlers.Add(new CachingTokenHandler(TimeProvider.System));
+        options.MapInboundClaims = false; // after the handler is in: the setter passes it on to the handlers
         options.IncludeErrorDetails = true;
         options.Events = new JwtBearerEvents { OnChallenge = TokenChallenge.KeepOnlyTheExpiry };
         options.TokenValidationParameters = new TokenValidationParameters
