@@ -5,10 +5,7 @@ namespace Gateway.Errors;
 
 public static class GatewayOriginExtensions
 {
-    // In the request's items, not its features: Kestrel answers a lookup of a feature type it does not know (and most
-    // requests have no origin recorded) only after testing every type it knows, request and connection; a dictionary is cheaper.
-    private static readonly object OriginKey = new();
-    private static readonly object[] Boxed = Enum.GetValues<GatewayOrigin>().Select(origin => (object)origin).ToArray();
+    private static readonly OriginFeature[] Features = Enum.GetValues<GatewayOrigin>().Select(origin => new OriginFeature(origin)).ToArray();
 
     /// <summary>The bounded label used in metrics and logs.</summary>
     public static string ToLabel(this GatewayOrigin origin) => origin switch
@@ -30,15 +27,19 @@ public static class GatewayOriginExtensions
         _ => "gateway",
     };
 
-    /// <summary>Records the decider without allocating: one shared box per origin.</summary>
+    /// <summary>Records the decider without allocating: one shared feature instance per origin.</summary>
     public static void SetOrigin(this HttpContext context, GatewayOrigin origin) =>
-        context.Items[OriginKey] = Boxed[(int)origin];
+        context.Features.Set(Features[(int)origin]);
 
     /// <summary>The recorded decider, or null when nothing at the gateway decided the status.</summary>
-    public static GatewayOrigin? GetOrigin(this HttpContext context) =>
-        context.Items.TryGetValue(OriginKey, out var origin) && origin is GatewayOrigin recorded ? recorded : null;
+    public static GatewayOrigin? GetOrigin(this HttpContext context) => context.Features.Get<OriginFeature>()?.Origin;
 
     /// <summary>The recorded decider; when nothing recorded one, a proxied answer is the upstream's and anything else the gateway's.</summary>
     public static GatewayOrigin DecidedOrigin(this HttpContext context, bool routed) =>
         context.GetOrigin() ?? (routed && context.Features.Get<IForwarderErrorFeature>() is null ? GatewayOrigin.Upstream : GatewayOrigin.Gateway);
+
+    private sealed class OriginFeature(GatewayOrigin origin)
+    {
+        public GatewayOrigin Origin { get; } = origin;
+    }
 }
