@@ -9,7 +9,8 @@ namespace Gateway.IntegrationTests;
 /// Issue 28's regression guard: instructions per request counted by callgrind (deterministic, unlike time on a shared
 /// machine) for bare YARP and the gateway with every feature, in the same run, from one Release build of the working
 /// tree; the gateway may cost at most bench/instructions/budget.json's ratio of bare YARP. A short run of
-/// bench/instructions/run.sh (few warm-up requests, three windows, the median), so CI stays within its time.
+/// bench/instructions/run.sh (few warm-up requests, three windows, the minimum: background work only ever adds
+/// instructions to a window), so CI stays within its time.
 /// </summary>
 public sealed class InstructionBudgetTests(ITestOutputHelper output)
 {
@@ -34,14 +35,15 @@ public sealed class InstructionBudgetTests(ITestOutputHelper output)
             await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(20));
             Assert.True(run.ExitCode == 0 && File.Exists(medians), $"bench/instructions/run.sh failed ({run.ExitCode}):\n{run.Output}");
 
-            var median = File.ReadAllLines(medians).Select(line => line.Split(' ')).ToDictionary(parts => parts[0], parts => double.Parse(parts[1], CultureInfo.InvariantCulture));
-            Assert.True(median.ContainsKey("yarp") && median.ContainsKey("full"), $"a target was not measured:\n{run.Output}");
-            var ratio = median["full"] / median["yarp"];
+            var figures = File.ReadAllLines(medians).Select(line => line.Split(' ')).ToDictionary(parts => parts[0], parts => double.Parse(parts[1], CultureInfo.InvariantCulture));
+            Assert.True(figures.ContainsKey("yarp.min") && figures.ContainsKey("full.min"), $"a target was not measured:\n{run.Output}");
+            var (yarp, full) = (figures["yarp.min"], figures["full.min"]);
+            var ratio = full / yarp;
             using var budget = JsonDocument.Parse(Repository.Read("bench/instructions/budget.json"));
             var allowed = budget.RootElement.GetProperty("fullOverBareYarp").GetDouble();
-            output.WriteLine($"bare YARP {median["yarp"]:N0}, gateway with every feature {median["full"]:N0} instructions per request: {ratio:F2}x (budget {allowed:F2}x)");
+            output.WriteLine($"bare YARP {yarp:N0}, gateway with every feature {full:N0} instructions per request (minimum windows): {ratio:F2}x (budget {allowed:F2}x)");
             Assert.True(ratio <= allowed,
-                $"The gateway with every feature costs {median["full"]:N0} instructions per request, {ratio:F2}x bare YARP's {median["yarp"]:N0}; " +
+                $"The gateway with every feature costs {full:N0} instructions per request, {ratio:F2}x bare YARP's {yarp:N0}; " +
                 $"the budget in bench/instructions/budget.json is {allowed:F2}x. Find what got dearer with bench/instructions/run.sh (ATTRIBUTE=1), " +
                 "or raise the budget in the same change, saying why.\n" + run.Output);
         }
