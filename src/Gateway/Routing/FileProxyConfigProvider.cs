@@ -12,11 +12,13 @@ internal sealed class FileProxyConfigProvider : IProxyConfigProvider, IDisposabl
 {
     private readonly IConfiguration _configuration;
     private readonly InMemoryConfigProvider _current;
+    private readonly BoundRouteCache _bound;
     private readonly IDisposable _subscription;
 
-    public FileProxyConfigProvider(IConfiguration configuration)
+    public FileProxyConfigProvider(IConfiguration configuration, BoundRouteCache bound)
     {
         _configuration = configuration;
+        _bound = bound;
         var snapshot = ReadValid() ?? throw new InvalidOperationException($"The {ProxyConfigReader.SectionName} section is not valid; run the config checks first.");
         _current = new InMemoryConfigProvider(snapshot.Routes, snapshot.Clusters);
         _subscription = ChangeToken.OnChange(configuration.GetReloadToken, Refresh);
@@ -34,7 +36,7 @@ internal sealed class FileProxyConfigProvider : IProxyConfigProvider, IDisposabl
     private ProxySnapshot? ReadValid()
     {
         var errors = new List<string>();
-        var snapshot = ProxyConfigReader.Read(_configuration, errors);
+        var snapshot = ProxyConfigReader.Read(_configuration, errors, _bound);
         return errors.Count == 0 ? snapshot : null;
     }
 

@@ -15,7 +15,7 @@ internal static class ProxyConfigReader
     public const string ConfigDigestKey = "Gateway.ConfigDigest";
     private static readonly string[] KnownSections = ["Routes", "Clusters"];
 
-    public static ProxySnapshot Read(IConfiguration configuration, ICollection<string> errors)
+    public static ProxySnapshot Read(IConfiguration configuration, ICollection<string> errors, BoundRouteCache? cache = null)
     {
         var section = configuration.GetSection(SectionName);
         foreach (var unknown in section.GetChildren().Where(child => !KnownSections.Contains(child.Key, StringComparer.OrdinalIgnoreCase)))
@@ -35,16 +35,40 @@ internal static class ProxyConfigReader
 
         var clusterIds = clusters.Select(cluster => cluster.ClusterId).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var routes = new List<RouteConfig>();
+        var bound = new Dictionary<string, RouteConfig>(StringComparer.Ordinal);
         foreach (var routeSection in section.GetSection("Routes").GetChildren())
         {
-            if (SectionBinder.Bind<RouteConfig>(routeSection, errors, $"Route '{routeSection.Key}'") is { } route)
+            var text = SectionText(routeSection);
+            var route = cache?.Find(text);
+            if (route is null && SectionBinder.Bind<RouteConfig>(routeSection, errors, $"Route '{routeSection.Key}'") is { } read)
             {
-                routes.Add(Stamped(route with { RouteId = routeSection.Key }, routeSection));
+                route = Stamped(read with { RouteId = routeSection.Key }, text);
+            }
+
+            if (route is not null)
+            {
+                routes.Add(route);
+                bound[text] = route;
                 CheckClusterReference(routeSection.Key, route, clusterIds, errors);
             }
         }
 
+        cache?.Replace(bound);
         return new ProxySnapshot(routes, clusters);
+    }
+
+    /// <summary>Every key and value of the section, each with its length so no two different sections share a text.</summary>
+    private static string SectionText(IConfigurationSection section)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var (key, value) in section.AsEnumerable().OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            text.Append(key.Length).Append(':').Append(key);
+            _ = value is null ? text.Append('-') : text.Append('=').Append(value.Length).Append(':').Append(value);
+            text.Append('\n');
+        }
+
+        return text.ToString();
     }
 
     /// <summary>
@@ -53,12 +77,11 @@ internal static class ProxyConfigReader
     /// section in the metadata makes every edit a change. ClusterConfig.Equals covers all its fields: no digest there.
     /// ProxyConfigReaderTests pins both, so a YARP that fixes Equals fails a test and this can go.
     /// </summary>
-    private static RouteConfig Stamped(RouteConfig route, IConfigurationSection section) =>
-        route with { Metadata = WithDigest(route.Metadata, section) };
+    private static RouteConfig Stamped(RouteConfig route, string sectionText) =>
+        route with { Metadata = WithDigest(route.Metadata, sectionText) };
 
-    private static Dictionary<string, string> WithDigest(IReadOnlyDictionary<string, string>? metadata, IConfigurationSection section)
+    private static Dictionary<string, string> WithDigest(IReadOnlyDictionary<string, string>? metadata, string text)
     {
-        var text = string.Join('\n', section.AsEnumerable().OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value}"));
         var digest = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)), 0, 8);
         return new Dictionary<string, string>(metadata ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase)
         {

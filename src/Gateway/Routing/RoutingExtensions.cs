@@ -20,6 +20,7 @@ public static class RoutingExtensions
         // In this order: what the client sent is cleaned before the gateway writes its own headers.
         services.AddReverseProxy().DropHopByHopHeaders().DropForgeableHeaders().PropagateTraceContext();
         services.AddRequestTimeouts();
+        services.TryAddSingleton<BoundRouteCache>();
         services.TryAddSingleton<FileProxyConfigProvider>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<FileProxyConfigProvider>());
         services.AddSingleton<IConfigChangeListener, ProxyConfigListener>();

@@ -1,0 +1,20 @@
+using Yarp.ReverseProxy.Configuration;
+
+namespace Gateway.Routing;
+
+/// <summary>
+/// The routes of the last read, by the text of their sections, so a reload binds only the routes an edit changed:
+/// binding a route through the reflection-based ConfigurationBinder was most of a 10,000-route reload
+/// (docs/benchmarks-scale.md). A bound route depends on nothing but its section's keys and values, and the text holds
+/// all of them (the route id in every key), so equal text is an equal route. Only routes that bound without an error
+/// are kept, and only those of the last read: an edit's check and its apply read the same routes.
+/// </summary>
+internal sealed class BoundRouteCache
+{
+    private volatile Dictionary<string, RouteConfig> _last = new(StringComparer.Ordinal);
+
+    public RouteConfig? Find(string sectionText) => _last.GetValueOrDefault(sectionText);
+
+    /// <summary>Published whole after a read; a reader on another thread sees the old set or the new one, never a half.</summary>
+    public void Replace(Dictionary<string, RouteConfig> read) => _last = read;
+}
