@@ -22,10 +22,26 @@ internal static class ConfigCandidate
         return new ConfigurationRoot(providers);
     }
 
+    /// <summary>
+    /// The identity of the config file's data <paramref name="configuration"/> reads: a candidate's, or the live file
+    /// provider's (after an edit is applied, the same dictionary the candidate was made of); null when neither.
+    /// </summary>
+    public static object? FileDataOf(IConfiguration configuration) =>
+        (configuration as IConfigurationRoot)?.Providers
+            .Select(provider => provider switch
+            {
+                FrozenProvider { Index: { } index } => index.Data,
+                ConfigFileProvider file => file.CurrentData,
+                _ => null,
+            })
+            .FirstOrDefault(data => data is not null);
+
     /// <summary>A provider as it is now; the candidate's own keys are indexed (<see cref="ChildKeyIndex"/>).</summary>
     private sealed class FrozenProvider(IConfigurationProvider inner, ChildKeyIndex? index) : IConfigurationProvider
     {
         private static readonly IChangeToken NeverChanges = new CancellationChangeToken(CancellationToken.None);
+
+        public ChildKeyIndex? Index => index;
 
         public bool TryGet(string key, out string? value) => inner.TryGet(key, out value);
 

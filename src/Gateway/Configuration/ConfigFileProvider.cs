@@ -71,6 +71,9 @@ internal sealed class ConfigFileProvider : ConfigurationProvider, IDisposable
         _index = null;
     }
 
+    /// <summary>The data serving now (its identity tells an applied edit from the candidate it was checked as, see <see cref="ConfigCandidate.FileDataOf"/>).</summary>
+    public object CurrentData => Data;
+
     private void Reload()
     {
         lock (_reloadGate)

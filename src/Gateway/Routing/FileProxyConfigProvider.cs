@@ -1,3 +1,4 @@
+using Gateway.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Configuration;
@@ -11,13 +12,15 @@ namespace Gateway.Routing;
 internal sealed class FileProxyConfigProvider : IProxyConfigProvider, IDisposable
 {
     private readonly IConfiguration _configuration;
+    private readonly ProxySnapshotHandoff _handoff;
     private readonly InMemoryConfigProvider _current;
     private readonly BoundRouteCache _bound;
     private readonly IDisposable _subscription;
 
-    public FileProxyConfigProvider(IConfiguration configuration, BoundRouteCache bound)
+    public FileProxyConfigProvider(IConfiguration configuration, ProxySnapshotHandoff handoff, BoundRouteCache bound)
     {
         _configuration = configuration;
+        _handoff = handoff;
         _bound = bound;
         var snapshot = ReadValid() ?? throw new InvalidOperationException($"The {ProxyConfigReader.SectionName} section is not valid; run the config checks first.");
         _current = new InMemoryConfigProvider(snapshot.Routes, snapshot.Clusters);
@@ -35,6 +38,11 @@ internal sealed class FileProxyConfigProvider : IProxyConfigProvider, IDisposabl
 
     private ProxySnapshot? ReadValid()
     {
+        if (_handoff.Take(ConfigCandidate.FileDataOf(_configuration)) is { } checkedSnapshot)
+        {
+            return checkedSnapshot;
+        }
+
         var errors = new List<string>();
         var snapshot = ProxyConfigReader.Read(_configuration, errors, _bound);
         return errors.Count == 0 ? snapshot : null;

@@ -8,11 +8,17 @@ namespace Gateway.Routing;
 /// Our reading of the routes plus YARP's own validation (paths, policies, health checks), after the
 /// registered config filters as YARP itself would run them, before anything applies.
 /// </summary>
-internal sealed class ProxyConfigCheck(IConfigValidator validator, IEnumerable<IProxyConfigFilter> filters, BoundRouteCache bound) : IConfigCheck
+internal sealed class ProxyConfigCheck(IConfigValidator validator, IEnumerable<IProxyConfigFilter> filters, ProxySnapshotHandoff handoff, BoundRouteCache bound) : IConfigCheck
 {
     public void Check(IConfiguration candidate, ICollection<string> errors)
     {
+        var readErrors = errors.Count;
         var snapshot = ProxyConfigReader.Read(candidate, errors, bound);
+        if (errors.Count == readErrors)
+        {
+            handoff.Offer(ConfigCandidate.FileDataOf(candidate), snapshot);
+        }
+
         var clusters = snapshot.Clusters.ToDictionary(cluster => cluster.ClusterId, StringComparer.OrdinalIgnoreCase);
         foreach (var route in snapshot.Routes)
         {

@@ -21,6 +21,7 @@ public static class RoutingExtensions
         services.AddReverseProxy().DropHopByHopHeaders().DropForgeableHeaders().PropagateTraceContext();
         services.AddRequestTimeouts();
         services.TryAddSingleton<BoundRouteCache>();
+        services.TryAddSingleton<ProxySnapshotHandoff>();
         services.TryAddSingleton<FileProxyConfigProvider>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<FileProxyConfigProvider>());
         services.AddSingleton<IConfigChangeListener, ProxyConfigListener>();

@@ -1,0 +1,39 @@
+namespace Gateway.Routing;
+
+/// <summary>
+/// The routes and clusters the config check read from an edit, handed to <see cref="FileProxyConfigProvider"/> when
+/// that same edit is applied: the binder then reads each route once per reload, not twice (half a 10,000-route reload).
+/// Keyed on the identity of the config file's data set, so a rejected edit, or the last good config restored after a
+/// failed apply, is read afresh.
+/// </summary>
+internal sealed class ProxySnapshotHandoff
+{
+    private readonly Lock _gate = new();
+    private object? _data;
+    private ProxySnapshot? _snapshot;
+
+    /// <param name="data">The config file's data the snapshot was read from (<see cref="Configuration.ConfigCandidate.FileDataOf"/>); null keeps nothing.</param>
+    public void Offer(object? data, ProxySnapshot snapshot)
+    {
+        lock (_gate)
+        {
+            (_data, _snapshot) = data is null ? (null, null) : (data, snapshot);
+        }
+    }
+
+    /// <returns>The snapshot read from exactly <paramref name="data"/>, once; null when there is none (read it yourself).</returns>
+    public ProxySnapshot? Take(object? data)
+    {
+        lock (_gate)
+        {
+            if (data is null || !ReferenceEquals(data, _data))
+            {
+                return null;
+            }
+
+            var snapshot = _snapshot;
+            (_data, _snapshot) = (null, null);
+            return snapshot;
+        }
+    }
+}
