@@ -75,6 +75,7 @@ public static class GatewayExtensions
     /// endpoints: admin API          Admin, Maintenance, RateLimiting: 401/403 admin key, 400/413/422 bad admin bodies,
     ///                               503 gateway for a change while the shared store (Store) is unreachable
     ///            status guide       Errors/StatusGuide: the pages every problem's type links to
+    ///            (BuildFixedEndpointsOnce, Hosting: the endpoints above are built once, not again at every reload)
     ///            proxy pipeline:
     ///              UseOverloadShedding    Overload       503 overload (Retry-After): a concurrency limit of the gateway or cluster is full
     ///              UseUpstreamFailures    Forwarding     502 unreachable, 503 no_healthy, 504 timeout, 400 gateway (body unreadable);
@@ -111,6 +112,7 @@ public static class GatewayExtensions
             .MapMaintenanceAdmin()
             .MapRateLimitingAdmin();
         app.MapStatusGuide();
+        app.BuildFixedEndpointsOnce();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseOverloadShedding();

@@ -53,13 +53,13 @@ internal sealed class ConfigFileProvider : ConfigurationProvider, IDisposable
         _source.Status.RecordApplied(DateTimeOffset.UtcNow);
     }
 
-    /// <summary>From an index of the current data, built once per load or reload (<see cref="ChildKeyIndex"/>).</summary>
+    /// <summary>From an index of the current data, built once per load or edit: the edit's check built it (<see cref="ChildKeyIndex"/>).</summary>
     public override IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath)
     {
         var index = _index;
         if (index is null || !ReferenceEquals(index.Data, Data))
         {
-            _index = index = new ChildKeyIndex(Data);
+            _index = index = ChildKeyIndex.Of(Data);
         }
 
         return index.GetChildKeys(earlierKeys, parentPath);
@@ -68,6 +68,7 @@ internal sealed class ConfigFileProvider : ConfigurationProvider, IDisposable
     public override void Set(string key, string? value)
     {
         base.Set(key, value);
+        ChildKeyIndex.Forget(Data);
         _index = null;
     }
 

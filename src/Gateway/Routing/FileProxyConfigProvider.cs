@@ -7,7 +7,7 @@ namespace Gateway.Routing;
 
 /// <summary>
 /// Feeds YARP from the <c>ReverseProxy</c> section. The section only changes after every config check
-/// passed (see <see cref="Configuration.ConfigFileSource"/>), so a rejected edit never reaches YARP.
+/// passed (see <see cref="ConfigFileSource"/>), so a rejected edit never reaches YARP.
 /// </summary>
 internal sealed class FileProxyConfigProvider : IProxyConfigProvider, IDisposable
 {

@@ -36,9 +36,10 @@ internal static class ProxyConfigReader
         var clusterIds = clusters.Select(cluster => cluster.ClusterId).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var routes = new List<RouteConfig>();
         var bound = new Dictionary<string, RouteConfig>(StringComparer.Ordinal);
+        var entries = ConfigCandidate.EntriesByChild(configuration, ReverseProxySection.Routes);
         foreach (var routeSection in section.GetSection("Routes").GetChildren())
         {
-            var text = SectionText(routeSection);
+            var text = SectionText(entries?.GetValueOrDefault(routeSection.Key) ?? LeafEntries(routeSection, []));
             var route = cache?.Find(text);
             if (route is null && SectionBinder.Bind<RouteConfig>(routeSection, errors, $"Route '{routeSection.Key}'") is { } read)
             {
@@ -57,11 +58,30 @@ internal static class ProxyConfigReader
         return new ProxySnapshot(routes, clusters);
     }
 
-    /// <summary>Every key and value of the section, each with its length so no two different sections share a text.</summary>
-    private static string SectionText(IConfigurationSection section)
+    /// <summary>Every key with no children below the section, and its value (as <see cref="ConfigCandidate.EntriesByChild"/> lists them).</summary>
+    private static List<KeyValuePair<string, string?>> LeafEntries(IConfigurationSection section, List<KeyValuePair<string, string?>> entries)
     {
+        var leaf = true;
+        foreach (var child in section.GetChildren())
+        {
+            leaf = false;
+            LeafEntries(child, entries);
+        }
+
+        if (leaf)
+        {
+            entries.Add(new(section.Path, section.Value));
+        }
+
+        return entries;
+    }
+
+    /// <summary>The entries in key order, each with its length so no two different sections share a text.</summary>
+    private static string SectionText(List<KeyValuePair<string, string?>> entries)
+    {
+        entries.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
         var text = new System.Text.StringBuilder();
-        foreach (var (key, value) in section.AsEnumerable().OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        foreach (var (key, value) in entries)
         {
             text.Append(key.Length).Append(':').Append(key);
             _ = value is null ? text.Append('-') : text.Append('=').Append(value.Length).Append(':').Append(value);

@@ -2,7 +2,8 @@ namespace Gateway.Routing;
 
 /// <summary>
 /// The routes and clusters the config check read from an edit, handed to <see cref="FileProxyConfigProvider"/> when
-/// that same edit is applied: the binder then reads each route once per reload, not twice (half a 10,000-route reload).
+/// that same edit is applied, so the apply reads no section again (reading 10,000 routes' sections from the live
+/// configuration was 0.6 s of a reload, even with the routes already bound: <see cref="BoundRouteCache"/>).
 /// Keyed on the identity of the config file's data set, so a rejected edit, or the last good config restored after a
 /// failed apply, is read afresh.
 /// </summary>

@@ -1,6 +1,8 @@
 using System.Reflection;
+using Gateway.Configuration;
 using Gateway.Routing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -101,6 +103,49 @@ public sealed class ProxyConfigReaderTests
             _ when type == typeof(ForwarderRequestConfig) => new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromSeconds(7) },
             _ => throw new InvalidOperationException($"{property.DeclaringType!.Name}.{property.Name} is new: give it a value here and see whether YARP's Equals covers it"),
         };
+    }
+
+    [Fact]
+    public void A_route_read_again_unchanged_is_the_one_bound_before_and_any_change_binds_it_afresh()
+    {
+        var cache = new BoundRouteCache();
+        var first = ProxyConfigReader.Read(Config(Valid), [], cache).Routes.Single();
+
+        Assert.Same(first, ProxyConfigReader.Read(Config(Valid), [], cache).Routes.Single());
+        var edited = ProxyConfigReader.Read(Config(new Dictionary<string, string?>(Valid) { ["ReverseProxy:Routes:users:Timeout"] = "00:00:03" }), [], cache).Routes.Single();
+        Assert.Equal(TimeSpan.FromSeconds(3), edited.Timeout);
+    }
+
+    /// <summary>Joined as "key=value" lines, these two sections read the same text: the cache must tell them apart.</summary>
+    [Fact]
+    public void Sections_whose_keys_and_values_join_to_the_same_text_are_different_routes()
+    {
+        var cache = new BoundRouteCache();
+        var one = new Dictionary<string, string?>(Valid) { ["ReverseProxy:Routes:users:Metadata:a"] = "1\nReverseProxy:Routes:users:Metadata:b=2" };
+        var two = new Dictionary<string, string?>(Valid) { ["ReverseProxy:Routes:users:Metadata:a"] = "1", ["ReverseProxy:Routes:users:Metadata:b"] = "2" };
+
+        ProxyConfigReader.Read(Config(one), [], cache);
+        var route = ProxyConfigReader.Read(Config(two), [], cache).Routes.Single();
+
+        Assert.Equal("2", route.Metadata!["b"]);
+    }
+
+    /// <summary>
+    /// An edit's candidate lists each route's keys from the file's data in one pass; a key another provider sets
+    /// (an environment variable) must still be read, and the live config (read section by section) gives the same route.
+    /// </summary>
+    [Fact]
+    public void A_candidate_reads_routes_as_the_live_config_does_with_other_providers_keys_included()
+    {
+        var cache = new BoundRouteCache();
+        var file = new MemoryConfigurationProvider(new MemoryConfigurationSource { InitialData = Valid });
+        var plain = ConfigCandidate.Create(new ConfigurationRoot([file]), file, new Dictionary<string, string?>(Valid, StringComparer.OrdinalIgnoreCase));
+        var fromCandidate = ProxyConfigReader.Read(plain, [], cache).Routes.Single();
+        Assert.Equal(fromCandidate.Metadata, ProxyConfigReader.Read(Config(Valid), []).Routes.Single().Metadata);
+
+        var environment = new MemoryConfigurationProvider(new MemoryConfigurationSource { InitialData = [new("ReverseProxy:Routes:users:Timeout", "00:00:04")] });
+        var overridden = ConfigCandidate.Create(new ConfigurationRoot([file, environment]), file, new Dictionary<string, string?>(Valid, StringComparer.OrdinalIgnoreCase));
+        Assert.Equal(TimeSpan.FromSeconds(4), ProxyConfigReader.Read(overridden, [], cache).Routes.Single().Timeout);
     }
 
     private static IConfiguration Config(Dictionary<string, string?> data) =>
