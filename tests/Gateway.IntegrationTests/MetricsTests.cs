@@ -110,11 +110,14 @@ public sealed class MetricsTests : PerTestGateway
                 && samples.Sum("gateway_destination_unhealthy", labels => labels["cluster"] == "nowhere-checked" && labels["check"] == "passive") == 0;
         }, "the unhealthy destination shows 0 (marked by the active check) and both users destinations 1");
 
+        var (_, beforeEdits) = await MetricsScrape.ReadAsync(Gateway);
+        Assert.Equal(0, beforeEdits.Sum("gateway_config_last_reload_duration_seconds"));
         Config.Edit(json => json["ReverseProxy"]!["Routes"]!["chaos"]!["ClusterId"] = "gone");
         await Eventually.HoldsAsync(async () =>
         {
             var (_, samples) = await MetricsScrape.ReadAsync(Gateway);
             return samples.Sum("gateway_config_last_reload_success") == 0
+                && samples.Sum("gateway_config_last_reload_duration_seconds") is > 0 and < 30
                 && samples.Sum("gateway_config_reloads_total", labels => labels["result"] == "failure") == 1
                 && samples.Sum("gateway_config_last_reload_rejected_info", labels => labels["section"] == "ReverseProxy") == 1;
         }, "a rejected edit shows as last reload failed, naming the section of its error");

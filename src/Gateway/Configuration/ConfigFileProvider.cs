@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Primitives;
@@ -22,6 +23,7 @@ internal sealed class ConfigFileProvider : ConfigurationProvider, IDisposable
     private readonly Lock _reloadGate = new();
     private string? _lastText;
     private ChildKeyIndex? _index;
+    private long _reloadStarted;
 
     public ConfigFileProvider(ConfigFileSource source)
     {
@@ -79,6 +81,7 @@ internal sealed class ConfigFileProvider : ConfigurationProvider, IDisposable
     {
         lock (_reloadGate)
         {
+            _reloadStarted = Stopwatch.GetTimestamp();
             try
             {
                 ReloadOnce();
@@ -105,7 +108,7 @@ internal sealed class ConfigFileProvider : ConfigurationProvider, IDisposable
             // The last good content is back (an undo, a git checkout): it is what serves, so say so.
             if (_source.Status.Last is { Succeeded: false })
             {
-                _source.Status.RecordApplied(DateTimeOffset.UtcNow);
+                _source.Status.RecordApplied(DateTimeOffset.UtcNow, ReloadTook);
                 _source.Logger?.LogConfigApplied(_source.Path);
             }
 
@@ -125,7 +128,7 @@ internal sealed class ConfigFileProvider : ConfigurationProvider, IDisposable
         if (Notify() is not { } failure)
         {
             _lastText = text;
-            _source.Status.RecordApplied(DateTimeOffset.UtcNow);
+            _source.Status.RecordApplied(DateTimeOffset.UtcNow, ReloadTook);
             _source.Logger?.LogConfigApplied(_source.Path);
             return;
         }
@@ -161,9 +164,12 @@ internal sealed class ConfigFileProvider : ConfigurationProvider, IDisposable
         return reported.Count > 0 ? ([.. reported.Select(error => ApplyErrorPrefix + error)], null) : null;
     }
 
+    /// <summary>Since this reload began reading the file (the debounce before it not counted).</summary>
+    private TimeSpan ReloadTook => Stopwatch.GetElapsedTime(_reloadStarted);
+
     private void Reject(IReadOnlyList<string> errors, Exception? exception = null)
     {
-        _source.Status.RecordRejected(DateTimeOffset.UtcNow, errors);
+        _source.Status.RecordRejected(DateTimeOffset.UtcNow, errors, ReloadTook);
         _source.Logger?.LogConfigRejected(exception, _source.Path, string.Join(Environment.NewLine + "  ", errors));
     }
 

@@ -15,6 +15,9 @@ internal sealed class ConfigMetrics(MetricsRegistry registry, ConfigReloadStatus
     private readonly Gauge _lastTimestamp = registry.Factory.CreateGauge("gateway_config_last_reload_timestamp_seconds",
         "Unix time of the last load attempt of the config file.");
 
+    private readonly Gauge _lastDuration = registry.Factory.CreateGauge("gateway_config_last_reload_duration_seconds",
+        "Time the last edit of the config file took, from reading the file to applied or rejected (checks and apply included, the watcher's debounce not); 0 before the first edit.");
+
     private readonly Gauge _lastRejected = registry.Factory.CreateGauge("gateway_config_last_reload_rejected_info",
         "1 while the last edit of the config file is rejected, labelled with the top-level section its first error names (a fixed set; json: the file does not parse); no series while the last load applied.",
         new GaugeConfiguration { LabelNames = ["section"] });
@@ -29,6 +32,11 @@ internal sealed class ConfigMetrics(MetricsRegistry registry, ConfigReloadStatus
         {
             _lastSuccess.Set(last.Succeeded ? 1 : 0);
             _lastTimestamp.Set(last.At.ToUnixTimeMilliseconds() / 1000d);
+            if (last.Took is { } took)
+            {
+                _lastDuration.Set(took.TotalSeconds);
+            }
+
             // The full text (which may name anything) stays in /healthz and the log; the series gets the bounded section.
             _lastRejected.SetAll(last.Succeeded ? [] : [([sections.Of(last.Errors)], 1d)]);
         }

@@ -34,16 +34,16 @@ public sealed class ConfigReloadStatus
         RecordRejected(DateTimeOffset.UtcNow, errors);
     }
 
-    internal void RecordApplied(DateTimeOffset at)
+    internal void RecordApplied(DateTimeOffset at, TimeSpan? took = null)
     {
         Interlocked.Increment(ref _applied);
-        Volatile.Write(ref _last, new ConfigLoadAttempt(at, true, []));
+        Volatile.Write(ref _last, new ConfigLoadAttempt(at, true, [], took));
     }
 
-    internal void RecordRejected(DateTimeOffset at, IReadOnlyList<string> errors)
+    internal void RecordRejected(DateTimeOffset at, IReadOnlyList<string> errors, TimeSpan? took = null)
     {
         Interlocked.Increment(ref _rejected);
-        Volatile.Write(ref _last, new ConfigLoadAttempt(at, false, errors));
+        Volatile.Write(ref _last, new ConfigLoadAttempt(at, false, errors, took));
     }
 
     /// <summary>Starts collecting <see cref="RecordListenerFailure"/>s (the provider applies one edit at a time).</summary>
