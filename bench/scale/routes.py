@@ -4,7 +4,8 @@
 Each route is r<i>: "/many/r<i>" to the chaos service's /chaos/status/200. Load: process start until the last route
 answers (the 10-route row is the start-up floor). Reload: an edit adding one route, written aside and renamed in, until
 gateway_config_reloads_total{result="success"} counts it (then that route must answer), three times, median; the file
-watcher's 300 ms debounce is subtracted. Bad edit: route r<N/2> names
+watcher's 300 ms debounce is subtracted. The gateway's own figure for each (gateway_config_last_reload_duration_seconds:
+from reading the file to applied or rejected) is reported beside it: the wall time also carries this script's polling. Bad edit: route r<N/2> names
 an unknown RateLimiterPolicy; time until /healthz reports the rejection, which must name the route, while the old routes
 and the last added one keep answering. RSS from /proc (VmRSS); CPU = the gateway's user+system time over each step (all its
 threads, the metric polling included), steadier than wall time on a shared machine. Prints one JSON line per N."""
@@ -39,7 +40,7 @@ def measure(n, chaos_port):
     time.sleep(1)
     rss_loaded = s.rss_kib(gateway.pid)
 
-    reloads, reload_cpu = [], []
+    reloads, reload_cpu, reload_own = [], [], []
     for extra in range(3):
         i = n + extra
         config["ReverseProxy"]["Routes"][f"r{i}"] = route(i)
@@ -50,6 +51,7 @@ def measure(n, chaos_port):
         gateway.wait(lambda: gateway.metric("gateway_config_reloads_total", 'result="success"') > applied, 1200, f"reload {extra + 1} of {n} routes")
         reloads.append(time.monotonic() - written - DEBOUNCE)
         reload_cpu.append(s.cpu_seconds(gateway.pid) - cpu)
+        reload_own.append(gateway.metric("gateway_config_last_reload_duration_seconds"))
         assert gateway.status(f"/many/r{i}") == 200, f"r{i} is not served after its reload was applied"
     time.sleep(1)
     rss_reloaded = s.rss_kib(gateway.pid)
@@ -63,6 +65,7 @@ def measure(n, chaos_port):
     s.wait_until(lambda: gateway.metric("gateway_config_reloads_total", 'result="failure"') > failures, 1200, "the bad edit's rejection")
     rejected = time.monotonic() - written - DEBOUNCE
     rejected_cpu = s.cpu_seconds(gateway.pid) - cpu
+    rejected_own = gateway.metric("gateway_config_last_reload_duration_seconds")
     health = gateway.health()
     text = json.dumps(health)
     named = f"Route '{victim}'" in text and "RateLimiterPolicy" in text
@@ -75,8 +78,9 @@ def measure(n, chaos_port):
         "rss_loaded_mib": round(s.mib(rss_loaded), 1),
         "reload_s": [round(r, 3) for r in reloads], "reload_median_s": round(statistics.median(reloads), 3),
         "reload_cpu_median_s": round(statistics.median(reload_cpu), 2),
+        "reload_gateway_s": [round(r, 3) for r in reload_own], "reload_gateway_median_s": round(statistics.median(reload_own), 3),
         "rss_reloaded_mib": round(s.mib(rss_reloaded), 1),
-        "bad_edit_rejected_s": round(rejected, 3), "bad_edit_cpu_s": round(rejected_cpu, 2), "bad_edit_named": named, "last_good_serving": serving,
+        "bad_edit_rejected_s": round(rejected, 3), "bad_edit_cpu_s": round(rejected_cpu, 2), "bad_edit_gateway_s": round(rejected_own, 3), "bad_edit_named": named, "last_good_serving": serving,
         "health": health.get("status"), "error": error,
     }
 

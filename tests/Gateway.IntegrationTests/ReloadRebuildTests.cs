@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Model;
 
 namespace Gateway.IntegrationTests;
 
@@ -20,17 +21,22 @@ public sealed class ReloadRebuildTests : PerTestGateway
         var endpoints = Gateway.Services.GetRequiredService<EndpointDataSource>();
         var users = Route(routes, "users-api");
         var health = HealthEndpoint(endpoints);
+        var products = ProxyEndpoint(endpoints, "products");
 
         await Gateway.EditConfigAsync(Config, json => json["ReverseProxy"]!["Routes"]!["products"]!["Timeout"] = "00:00:09");
 
         Assert.Equal(TimeSpan.FromSeconds(9), Route(routes, "products").Timeout);
         Assert.Same(users, Route(routes, "users-api"));
+        Assert.NotSame(products, ProxyEndpoint(endpoints, "products")); // the endpoints were built again, but for these:
         Assert.Same(health, HealthEndpoint(endpoints));
         using var response = await Gateway.Admin.GetAsync(new Uri("/healthz", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     private static RouteConfig Route(IProxyConfigProvider routes, string id) => routes.GetConfig().Routes.Single(route => route.RouteId == id);
+
+    private static Endpoint ProxyEndpoint(EndpointDataSource endpoints, string routeId) =>
+        endpoints.Endpoints.Single(endpoint => endpoint.Metadata.GetMetadata<RouteModel>()?.Config.RouteId == routeId);
 
     private static Endpoint HealthEndpoint(EndpointDataSource endpoints) =>
         endpoints.Endpoints.OfType<RouteEndpoint>().Single(endpoint => endpoint.RoutePattern.RawText == "/healthz");

@@ -69,7 +69,7 @@ internal sealed class ChildKeyIndex
         return results;
     }
 
-    /// <summary>One section's keys; the sorted copy is made once (two threads may both make it: the same array either way).</summary>
+    /// <summary>One section's keys; the sorted copy is made once (two threads may both make it: equal arrays, either one kept).</summary>
     private sealed class ChildKeys
     {
         private string[]? _sorted;

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Gateway.Hosting;
 
-public static class EndpointDataSourceExtensions
+internal static class EndpointDataSourceExtensions
 {
     /// <summary>Wraps every data source mapped so far in a <see cref="FixedEndpointDataSource"/>: call it before mapping any that can change (YARP's routes).</summary>
     public static IEndpointRouteBuilder BuildFixedEndpointsOnce(this IEndpointRouteBuilder endpoints)

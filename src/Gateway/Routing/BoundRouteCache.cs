@@ -5,9 +5,10 @@ namespace Gateway.Routing;
 /// <summary>
 /// The routes of the last read, by the text of their sections, so a reload binds only the routes an edit changed:
 /// binding a route through the reflection-based ConfigurationBinder was most of a 10,000-route reload
-/// (docs/benchmarks-scale.md). A bound route depends on nothing but its section's keys and values, and the text holds
-/// all of them (the route id in every key), so equal text is an equal route. Only routes that bound without an error
-/// are kept, and only those of the last read: an edit's check and its apply read the same routes.
+/// (docs/benchmarks-scale.md). A bound route depends on nothing but its id and its section's keys and values, and the
+/// text holds all of them (<see cref="ProxyConfigReader"/>), so equal text is an equal route. Only routes that bound
+/// without an error are kept, and only those of the last read (an edit's check; its apply takes the check's snapshot,
+/// <see cref="ProxySnapshotHandoff"/>).
 /// </summary>
 internal sealed class BoundRouteCache
 {

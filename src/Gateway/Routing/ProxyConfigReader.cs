@@ -39,7 +39,7 @@ internal static class ProxyConfigReader
         var entries = ConfigCandidate.EntriesByChild(configuration, ReverseProxySection.Routes);
         foreach (var routeSection in section.GetSection("Routes").GetChildren())
         {
-            var text = SectionText(entries?.GetValueOrDefault(routeSection.Key) ?? LeafEntries(routeSection, []));
+            var text = SectionText(routeSection.Key, entries?.GetValueOrDefault(routeSection.Key) ?? ValueEntries(routeSection, []));
             var route = cache?.Find(text);
             if (route is null && SectionBinder.Bind<RouteConfig>(routeSection, errors, $"Route '{routeSection.Key}'") is { } read)
             {
@@ -58,17 +58,17 @@ internal static class ProxyConfigReader
         return new ProxySnapshot(routes, clusters);
     }
 
-    /// <summary>Every key with no children below the section, and its value (as <see cref="ConfigCandidate.EntriesByChild"/> lists them).</summary>
-    private static List<KeyValuePair<string, string?>> LeafEntries(IConfigurationSection section, List<KeyValuePair<string, string?>> entries)
+    /// <summary>Every key below the section that has a value or no children, and its value (as <see cref="ConfigCandidate.EntriesByChild"/> lists them).</summary>
+    private static List<KeyValuePair<string, string?>> ValueEntries(IConfigurationSection section, List<KeyValuePair<string, string?>> entries)
     {
         var leaf = true;
         foreach (var child in section.GetChildren())
         {
             leaf = false;
-            LeafEntries(child, entries);
+            ValueEntries(child, entries);
         }
 
-        if (leaf)
+        if (leaf || section.Value is not null)
         {
             entries.Add(new(section.Path, section.Value));
         }
@@ -76,12 +76,18 @@ internal static class ProxyConfigReader
         return entries;
     }
 
-    /// <summary>The entries in key order, each with its length so no two different sections share a text.</summary>
-    private static string SectionText(List<KeyValuePair<string, string?>> entries)
+    /// <summary>
+    /// The route id as it is spelt, then each entry's key below the route in upper case (keys are case-insensitive, and a
+    /// candidate lists them as the file spells them, the live config as the code does) and its value, in key order; each
+    /// with its length, so no two different sections share a text.
+    /// </summary>
+    private static string SectionText(string routeId, List<KeyValuePair<string, string?>> entries)
     {
-        entries.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
-        var text = new System.Text.StringBuilder();
-        foreach (var (key, value) in entries)
+        // "ReverseProxy:Routes:<id>" however spelt: case-insensitive spellings are as long.
+        var below = ReverseProxySection.Routes.Length + 1 + routeId.Length;
+        var keyed = entries.Select(entry => (Key: entry.Key[below..].ToUpperInvariant(), entry.Value)).OrderBy(entry => entry.Key, StringComparer.Ordinal);
+        var text = new System.Text.StringBuilder().Append(routeId.Length).Append(':').Append(routeId).Append('\n');
+        foreach (var (key, value) in keyed)
         {
             text.Append(key.Length).Append(':').Append(key);
             _ = value is null ? text.Append('-') : text.Append('=').Append(value.Length).Append(':').Append(value);

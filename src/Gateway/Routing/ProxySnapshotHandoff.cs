@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Gateway.Routing;
 
 /// <summary>
@@ -9,32 +11,19 @@ namespace Gateway.Routing;
 /// </summary>
 internal sealed class ProxySnapshotHandoff
 {
-    private readonly Lock _gate = new();
-    private object? _data;
-    private ProxySnapshot? _snapshot;
+    // Held no longer than the data set: a rejected edit's snapshot goes with its data when that is collected.
+    private readonly ConditionalWeakTable<object, ProxySnapshot> _offered = new();
 
     /// <param name="data">The config file's data the snapshot was read from (<see cref="Configuration.ConfigCandidate.FileDataOf"/>); null keeps nothing.</param>
     public void Offer(object? data, ProxySnapshot snapshot)
     {
-        lock (_gate)
+        if (data is not null)
         {
-            (_data, _snapshot) = data is null ? (null, null) : (data, snapshot);
+            _offered.AddOrUpdate(data, snapshot);
         }
     }
 
     /// <returns>The snapshot read from exactly <paramref name="data"/>, once; null when there is none (read it yourself).</returns>
-    public ProxySnapshot? Take(object? data)
-    {
-        lock (_gate)
-        {
-            if (data is null || !ReferenceEquals(data, _data))
-            {
-                return null;
-            }
-
-            var snapshot = _snapshot;
-            (_data, _snapshot) = (null, null);
-            return snapshot;
-        }
-    }
+    public ProxySnapshot? Take(object? data) =>
+        data is not null && _offered.TryGetValue(data, out var snapshot) && _offered.Remove(data) ? snapshot : null;
 }

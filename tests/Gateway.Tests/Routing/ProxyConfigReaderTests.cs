@@ -148,6 +148,30 @@ public sealed class ProxyConfigReaderTests
         Assert.Equal(TimeSpan.FromSeconds(4), ProxyConfigReader.Read(overridden, [], cache).Routes.Single().Timeout);
     }
 
+    /// <summary>The live config names keys as the code spells them, a candidate as the file does: either way one route.</summary>
+    [Fact]
+    public void A_file_that_spells_the_sections_in_lower_case_reads_the_same_route_live_and_as_a_candidate()
+    {
+        var cache = new BoundRouteCache();
+        var lower = Valid.ToDictionary(pair => pair.Key.ToLowerInvariant(), pair => pair.Value, StringComparer.OrdinalIgnoreCase);
+        var live = ProxyConfigReader.Read(Config(lower), [], cache).Routes.Single();
+
+        var file = new MemoryConfigurationProvider(new MemoryConfigurationSource { InitialData = lower });
+        Assert.Same(live, ProxyConfigReader.Read(ConfigCandidate.Create(new ConfigurationRoot([file]), file, lower), [], cache).Routes.Single());
+    }
+
+    /// <summary>A JSON name may hold a colon, so a key can have a value and children: its value is still the route's.</summary>
+    [Fact]
+    public void An_edit_of_a_value_whose_key_also_has_children_is_read()
+    {
+        var cache = new BoundRouteCache();
+        var data = new Dictionary<string, string?>(Valid) { ["ReverseProxy:Routes:users:Order"] = "1", ["ReverseProxy:Routes:users:Order:x"] = "y" };
+        Assert.Equal(1, ProxyConfigReader.Read(Config(data), [], cache).Routes.Single().Order);
+
+        data["ReverseProxy:Routes:users:Order"] = "2";
+        Assert.Equal(2, ProxyConfigReader.Read(Config(data), [], cache).Routes.Single().Order);
+    }
+
     private static IConfiguration Config(Dictionary<string, string?> data) =>
         new ConfigurationBuilder().AddInMemoryCollection(data).Build();
 }
