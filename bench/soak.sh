@@ -118,4 +118,6 @@ SENT=$(awk '/^total / { for (i = 1; i < NF; i++) if ($i == "sent") print $(i + 1
 FAILED=$(awk '/^total / { for (i = 1; i < NF; i++) if ($i == "failed") print $(i + 1) }' "$WORK/traffic.log")
 COUNTED=$(awk '/^gateway_responses_total\{/ { n += $NF } END { print n + 0 }' "$WORK/metrics.txt")
 echo "== client sent $SENT (failed $FAILED), gateway counted $COUNTED"
+# Why the failed ones got no answer (the generator's reasons: timeout, connection_refused, connection_reset, ...).
+grep '^failed ' "$WORK/traffic.log" | sed 's/^failed /== failures by reason: /' || true
 if [[ $FLAT_OK == 1 && $UNEXPECTED == 0 && $SENT == "$COUNTED" && $FAILED == 0 ]]; then echo "soak: PASS"; else echo "soak: FAIL"; exit 1; fi

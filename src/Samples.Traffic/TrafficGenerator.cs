@@ -112,6 +112,11 @@ public sealed class TrafficGenerator
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"total {clock.Elapsed.TotalSeconds:0.0} s  {total.ToSummary()}{GrpcSummary(total)}{cancelled}")).ConfigureAwait(false);
         await output.WriteLineAsync($"codes  {total.ToCodes()}").ConfigureAwait(false);
+        if (total.Failed > 0)
+        {
+            await output.WriteLineAsync($"failed {total.ToFailureReasons()}").ConfigureAwait(false);
+        }
+
         if (grpc is not null)
         {
             await output.WriteLineAsync($"grpc   {total.ToGrpcCodes()}").ConfigureAwait(false);
@@ -254,7 +259,7 @@ public sealed class TrafficGenerator
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // As for a pick: counted, never thrown into the loop.
-                generator.Tally.RecordFailed();
+                generator.Tally.RecordFailed(e);
             }
             finally
             {
@@ -281,7 +286,7 @@ public sealed class TrafficGenerator
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // Never let one pick take the loop down; whatever it was, it did not get an answer.
-                generator.Tally.RecordFailed();
+                generator.Tally.RecordFailed(e);
             }
             finally
             {
@@ -403,12 +408,12 @@ public sealed class TrafficGenerator
                     generator.Tally.RecordCancelled();
                 }
             }
-            catch (WebSocketException)
+            catch (WebSocketException e)
             {
                 // Refused with an HTTP status (counted as such), or no answer at all; after the 101 it is already counted.
                 if (socket.HttpStatusCode == 0)
                 {
-                    generator.Tally.RecordFailed();
+                    generator.Tally.RecordFailed(e);
                 }
                 else if (socket.HttpStatusCode != HttpStatusCode.SwitchingProtocols)
                 {
@@ -442,7 +447,7 @@ public sealed class TrafficGenerator
             {
                 // Refused, reset, or the client's own timeout: no status to count.
                 response?.Dispose();
-                generator.Tally.RecordFailed();
+                generator.Tally.RecordFailed(e);
                 return null;
             }
         }

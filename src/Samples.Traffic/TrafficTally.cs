@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net.Sockets;
 using System.Text;
 using Grpc.Core;
 
@@ -11,6 +13,7 @@ public sealed class TrafficTally
     private long _failed;
     private long _cancelled;
     private readonly long[] _grpc = new long[(int)StatusCode.Unauthenticated + 1];
+    private readonly ConcurrentDictionary<string, long> _reasons = new(StringComparer.Ordinal);
 
     internal void Record(int code)
     {
@@ -24,7 +27,40 @@ public sealed class TrafficTally
         }
     }
 
-    internal void RecordFailed() => Interlocked.Increment(ref _failed);
+    /// <summary>No HTTP answer; <paramref name="cause"/>, when known, is counted by <see cref="Reason"/>.</summary>
+    internal void RecordFailed(Exception? cause = null)
+    {
+        Interlocked.Increment(ref _failed);
+        _reasons.AddOrUpdate(Reason(cause), 1, static (_, count) => count + 1);
+    }
+
+    /// <summary>
+    /// Why a request got no answer, from a fixed set of words: the client's own timeout, the socket's error
+    /// (connection_refused, connection_reset, address_in_use, ...), HttpClient's error kind, else the exception's type.
+    /// </summary>
+    public static string Reason(Exception? cause)
+    {
+        for (var inner = cause; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case TimeoutException:
+                    return "timeout";
+                case SocketException socket:
+                    return ToSnakeCase(socket.SocketErrorCode.ToString());
+            }
+        }
+
+        return cause switch
+        {
+            null => "unknown",
+            HttpRequestException { HttpRequestError: not HttpRequestError.Unknown } http => ToSnakeCase(http.HttpRequestError.ToString()),
+            _ => cause.GetType().Name,
+        };
+    }
+
+    private static string ToSnakeCase(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? $"_{char.ToLowerInvariant(c)}" : char.ToLowerInvariant(c).ToString()));
 
     internal void RecordGrpc(StatusCode code) => Interlocked.Increment(ref _grpc[(int)code]);
 
@@ -52,7 +88,11 @@ public sealed class TrafficTally
             }
         }
 
-        return new TrafficCounts(codes, Interlocked.Read(ref _failed), Interlocked.Read(ref _cancelled)) { GrpcCodes = grpc };
+        return new TrafficCounts(codes, Interlocked.Read(ref _failed), Interlocked.Read(ref _cancelled))
+        {
+            GrpcCodes = grpc,
+            FailureReasons = new SortedDictionary<string, long>(_reasons, StringComparer.Ordinal),
+        };
     }
 }
 
@@ -64,6 +104,9 @@ public sealed class TrafficTally
 public sealed record TrafficCounts(IReadOnlyDictionary<int, long> Codes, long Failed, long Cancelled)
 {
     public IReadOnlyDictionary<StatusCode, long> GrpcCodes { get; init; } = new Dictionary<StatusCode, long>();
+
+    /// <summary>The failures by <see cref="TrafficTally.Reason"/>.</summary>
+    public IReadOnlyDictionary<string, long> FailureReasons { get; init; } = new Dictionary<string, long>();
 
     /// <summary>gRPC calls that ended with a status.</summary>
     public long Grpc => GrpcCodes.Values.Sum();
@@ -94,8 +137,15 @@ public sealed record TrafficCounts(IReadOnlyDictionary<int, long> Codes, long Fa
         var grpc = GrpcCodes.Select(pair => (pair.Key, Count: pair.Value - earlier.GrpcCode(pair.Key)))
             .Where(pair => pair.Count > 0)
             .ToDictionary(pair => pair.Key, pair => pair.Count);
-        return new TrafficCounts(codes, Failed - earlier.Failed, Cancelled - earlier.Cancelled) { GrpcCodes = grpc };
+        var reasons = FailureReasons.Select(pair => (pair.Key, Count: pair.Value - earlier.FailureReasons.GetValueOrDefault(pair.Key)))
+            .Where(pair => pair.Count > 0)
+            .ToDictionary(pair => pair.Key, pair => pair.Count);
+        return new TrafficCounts(codes, Failed - earlier.Failed, Cancelled - earlier.Cancelled) { GrpcCodes = grpc, FailureReasons = reasons };
     }
+
+    /// <summary>"timeout x3  connection_refused x1", or "none".</summary>
+    public string ToFailureReasons() => FailureReasons.Count == 0 ? "none" : string.Join("  ", FailureReasons.OrderByDescending(pair => pair.Value)
+        .Select(pair => string.Create(CultureInfo.InvariantCulture, $"{pair.Key} x{pair.Value}")));
 
     /// <summary>"sent 50  2xx 38  3xx 4  4xx 6  5xx 2  failed 0".</summary>
     public string ToSummary() => string.Create(CultureInfo.InvariantCulture,

@@ -182,6 +182,32 @@ public sealed partial class TrafficGeneratorTests : PerTestGateway
         Assert.Matches(new Regex(@"^total .* failed 0", RegexOptions.Multiline), output.ToString());
     }
 
+    /// <summary>A request with no answer is counted with why (a soak once counted 3,994 failures and could not say why).</summary>
+    [Fact]
+    public async Task Requests_to_a_closed_port_are_counted_failed_as_connection_refused()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        using var output = new StringWriter();
+        var generator = new TrafficGenerator(new TrafficOptions
+        {
+            Gateway = new Uri($"http://127.0.0.1:{port}/"),
+            RatePerSecond = 20,
+            Duration = TimeSpan.FromSeconds(1),
+            Incidents = false,
+            Output = output,
+        });
+
+        await generator.RunAsync(CancellationToken.None).WaitAsync(HangGuard);
+
+        var counts = generator.Tally.Snapshot();
+        Assert.True(counts.Failed > 0, output.ToString());
+        Assert.Equal(counts.Failed, counts.FailureReasons.GetValueOrDefault("connection_refused"));
+        Assert.Contains($"failed connection_refused x{counts.Failed}", output.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_bad_scenario_fails_with_a_message_naming_the_problem_not_a_stack_trace()
     {

@@ -52,7 +52,10 @@ public static class ConfigFileExtensions
         source.Logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Configuration");
         source.Validate = (provider, data) => RunChecks(checks, ConfigCandidate.Create(live, provider, data));
 
-        var errors = RunChecks(checks, app.Configuration);
+        // Checked as a candidate of the data it serves, like every edit: the same fast reading, and the routes read here
+        // are the ones applied (Routing/ProxySnapshotHandoff).
+        var file = live.Providers.OfType<ConfigFileProvider>().Single();
+        var errors = RunChecks(checks, ConfigCandidate.Create(live, file, file.CurrentData));
         if (errors.Count > 0)
         {
             // One line: each error is one ("; " between them).

@@ -75,7 +75,7 @@ internal sealed class ConfigFileProvider : ConfigurationProvider, IDisposable
     }
 
     /// <summary>The data serving now (its identity tells an applied edit from the candidate it was checked as, see <see cref="ConfigCandidate.FileDataOf"/>).</summary>
-    public object CurrentData => Data;
+    public IDictionary<string, string?> CurrentData => Data;
 
     private void Reload()
     {
