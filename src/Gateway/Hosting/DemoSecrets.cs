@@ -1,3 +1,4 @@
+using Gateway.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Hosting;
@@ -47,12 +48,19 @@ public static class DemoSecrets
 
     /// <summary>
     /// The settings whose value holds a shipped secret, also inside a longer value (a Redis connection string's
-    /// password): what demo mode tells at start and on <c>/healthz</c>.
+    /// password): what demo mode tells at start and on <c>/healthz</c>. Each provider's own keys are searched, then the
+    /// value in force checked: walking the whole configuration asks every provider for every section's children (10,000
+    /// routes: 0.35 s for each <c>/healthz</c>, 1.4 s at start).
     /// </summary>
     public static IReadOnlyList<string> SettingsInUse(IConfiguration configuration) =>
-        configuration.AsEnumerable()
-            .Where(setting => setting.Value is { Length: > 0 } value && Shipped.Any(secret => value.Contains(secret, StringComparison.Ordinal)))
-            .Select(setting => setting.Key)
-            .Order(StringComparer.OrdinalIgnoreCase)
-            .ToList();
+        (configuration is IConfigurationRoot root
+            ? root.Providers.SelectMany(provider => ConfigKeys.Of(provider).Where(key => provider.TryGet(key, out var value) && HoldsSecret(value)))
+            : configuration.AsEnumerable().Select(setting => setting.Key))
+        .Where(key => HoldsSecret(configuration[key]))
+        .Distinct(StringComparer.OrdinalIgnoreCase)
+        .Order(StringComparer.OrdinalIgnoreCase)
+        .ToList();
+
+    private static bool HoldsSecret(string? value) =>
+        value is { Length: > 0 } && Shipped.Any(secret => value.Contains(secret, StringComparison.Ordinal));
 }

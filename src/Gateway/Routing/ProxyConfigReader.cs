@@ -15,6 +15,9 @@ internal static class ProxyConfigReader
     public const string ConfigDigestKey = "Gateway.ConfigDigest";
     private static readonly string[] KnownSections = ["Routes", "Clusters"];
 
+    /// <summary>Fewer routes to bind than this are bound on the reading thread: an edit's few are not worth the handoff.</summary>
+    private const int ParallelBindingFrom = 64;
+
     public static ProxySnapshot Read(IConfiguration configuration, ICollection<string> errors, BoundRouteCache? cache = null)
     {
         var section = configuration.GetSection(SectionName);
@@ -37,25 +40,64 @@ internal static class ProxyConfigReader
         var routes = new List<RouteConfig>();
         var bound = new Dictionary<string, RouteConfig>(StringComparer.Ordinal);
         var entries = ConfigCandidate.EntriesByChild(configuration, ReverseProxySection.Routes);
-        foreach (var routeSection in section.GetSection("Routes").GetChildren())
+        var sections = section.GetSection("Routes").GetChildren().ToList();
+        var texts = sections.Select(route => SectionText(route.Key, entries?.GetValueOrDefault(route.Key) ?? ValueEntries(route, []))).ToList();
+        var read = BindMissing(sections, texts, cache);
+        for (var i = 0; i < sections.Count; i++)
         {
-            var text = SectionText(routeSection.Key, entries?.GetValueOrDefault(routeSection.Key) ?? ValueEntries(routeSection, []));
-            var route = cache?.Find(text);
-            if (route is null && SectionBinder.Bind<RouteConfig>(routeSection, errors, $"Route '{routeSection.Key}'") is { } read)
+            foreach (var error in read[i].Errors)
             {
-                route = Stamped(read with { RouteId = routeSection.Key }, text);
+                errors.Add(error);
             }
 
-            if (route is not null)
+            if (read[i].Route is { } route)
             {
                 routes.Add(route);
-                bound[text] = route;
-                CheckClusterReference(routeSection.Key, route, clusterIds, errors);
+                bound[texts[i]] = route;
+                CheckClusterReference(sections[i].Key, route, clusterIds, errors);
             }
         }
 
         cache?.Replace(bound);
         return new ProxySnapshot(routes, clusters);
+    }
+
+    /// <summary>
+    /// Each route from the cache, or bound: on several threads when many are (the reflection binder takes about 0.2 ms a
+    /// route, 2 s for 10,000 at the start); errors stay with their route, so they are reported in the file's order.
+    /// </summary>
+    private static (RouteConfig? Route, List<string> Errors)[] BindMissing(List<IConfigurationSection> sections, List<string> texts, BoundRouteCache? cache)
+    {
+        var read = new (RouteConfig? Route, List<string> Errors)[sections.Count];
+        var missing = new List<int>();
+        for (var i = 0; i < sections.Count; i++)
+        {
+            read[i] = (cache?.Find(texts[i]), []);
+            if (read[i].Route is null)
+            {
+                missing.Add(i);
+            }
+        }
+
+        void Bind(int i)
+        {
+            var section = sections[i];
+            if (SectionBinder.Bind<RouteConfig>(section, read[i].Errors, $"Route '{section.Key}'") is { } route)
+            {
+                read[i].Route = Stamped(route with { RouteId = section.Key }, texts[i]);
+            }
+        }
+
+        if (missing.Count >= ParallelBindingFrom)
+        {
+            Parallel.ForEach(missing, Bind);
+        }
+        else
+        {
+            missing.ForEach(Bind);
+        }
+
+        return read;
     }
 
     /// <summary>Every key below the section that has a value or no children, and its value (as <see cref="ConfigCandidate.EntriesByChild"/> lists them).</summary>

@@ -67,6 +67,18 @@ public sealed class DemoSecretsTests
         Assert.Equal(["Admin:Keys:ops:Key", "auth:Jwt:SigningKey", "RateLimiting:Redis:ConnectionString"], DemoSecrets.SettingsInUse(configuration));
     }
 
+    /// <summary>Searched provider by provider, but what counts is the value in force: a later provider can set or replace one.</summary>
+    [Fact]
+    public void Settings_in_use_are_those_whose_value_in_force_holds_a_secret()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Admin:Keys:ops:Key"] = "demo-admin-key", ["Admin:Keys:ro:Key"] = "demo-readonly-key" })
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Admin:Keys:ops:Key"] = "replaced-by-an-environment-variable-0123456789", ["Auth:Jwt:SigningKey"] = "gateway-demo-signing-key-change-me-0123456789abcdef" })
+            .Build();
+
+        Assert.Equal(["Admin:Keys:ro:Key", "Auth:Jwt:SigningKey"], DemoSecrets.SettingsInUse(configuration));
+    }
+
     [Fact]
     public void Settings_in_use_are_none_on_secrets_of_ones_own() =>
         Assert.Empty(DemoSecrets.SettingsInUse(Configuration(new() { ["Admin:Keys:own:Key"] = "my-own-admin-key" })));

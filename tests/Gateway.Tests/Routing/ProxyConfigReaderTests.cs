@@ -172,6 +172,29 @@ public sealed class ProxyConfigReaderTests
         Assert.Equal(2, ProxyConfigReader.Read(Config(data), [], cache).Routes.Single().Order);
     }
 
+    /// <summary>Many routes are bound on several threads; their errors still come in the file's order, with their routes'.</summary>
+    [Fact]
+    public void Many_routes_bound_together_report_errors_and_routes_in_the_files_order()
+    {
+        var data = new Dictionary<string, string?>(Valid);
+        for (var i = 0; i < 300; i++)
+        {
+            data[$"ReverseProxy:Routes:r{i:D3}:ClusterId"] = "users";
+            data[$"ReverseProxy:Routes:r{i:D3}:Match:Path"] = $"/r{i}";
+        }
+
+        foreach (var broken in new[] { 17, 150, 299 })
+        {
+            data[$"ReverseProxy:Routes:r{broken:D3}:Match:Pth"] = "/typo";
+        }
+
+        var errors = new List<string>();
+        var snapshot = ProxyConfigReader.Read(Config(data), errors);
+
+        Assert.Equal(["r017", "r150", "r299"], errors.Select(error => error[(error.IndexOf('\'', StringComparison.Ordinal) + 1)..error.IndexOf("':", StringComparison.Ordinal)]));
+        Assert.Equal([.. Enumerable.Range(0, 300).Except([17, 150, 299]).Select(i => $"r{i:D3}"), "users"], snapshot.Routes.Select(route => route.RouteId));
+    }
+
     private static IConfiguration Config(Dictionary<string, string?> data) =>
         new ConfigurationBuilder().AddInMemoryCollection(data).Build();
 }
