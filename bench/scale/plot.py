@@ -27,7 +27,9 @@ if routes:
     for key, wall, label in (("load_cpu_s", "load_s", "load"), ("reload_cpu_median_s", "reload_median_s", "reload (median of 3)"),
                              ("bad_edit_cpu_s", "bad_edit_rejected_s", "bad edit rejected")):
         line, = config.plot(n, [r[key] for r in routes], "o-", label=f"{label}: gateway CPU s")
-        config.plot(n, [r[wall] for r in routes], "--", color=line.get_color(), alpha=0.5, label=f"{label}: wall s (busy machine)")
+        config.plot(n, [r[wall] for r in routes], "--", color=line.get_color(), alpha=0.5, label=f"{label}: wall s")
+    if all("reload_gateway_median_s" in r for r in routes):
+        config.plot(n, [r["reload_gateway_median_s"] for r in routes], "k^-", label="reload: as the gateway measures it, s")
     config.axhline(1, color="grey", linewidth=0.8)
     config.set(xscale="log", yscale="log", xlabel="routes", ylabel="seconds", title="Config load, reload, rejection")
     config.legend(fontsize=6)

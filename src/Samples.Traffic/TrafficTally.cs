@@ -35,8 +35,9 @@ public sealed class TrafficTally
     }
 
     /// <summary>
-    /// Why a request got no answer, from a fixed set of words: the client's own timeout, the socket's error
-    /// (connection_refused, connection_reset, address_in_use, ...), HttpClient's error kind, else the exception's type.
+    /// Why a request got no answer: the client's own timeout, else the socket's error (connection_refused,
+    /// connection_reset, timed_out, ...), else HttpClient's error kind (response_ended, ...), else the exception's type
+    /// name; bounded by those enums and types.
     /// </summary>
     public static string Reason(Exception? cause)
     {
@@ -55,6 +56,7 @@ public sealed class TrafficTally
         {
             null => "unknown",
             HttpRequestException { HttpRequestError: not HttpRequestError.Unknown } http => ToSnakeCase(http.HttpRequestError.ToString()),
+            HttpIOException { HttpRequestError: not HttpRequestError.Unknown } io => ToSnakeCase(io.HttpRequestError.ToString()),
             _ => cause.GetType().Name,
         };
     }

@@ -186,10 +186,7 @@ public sealed partial class TrafficGeneratorTests : PerTestGateway
     [Fact]
     public async Task Requests_to_a_closed_port_are_counted_failed_as_connection_refused()
     {
-        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        closed.Start();
-        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop();
+        var port = ClosedPort.Next();
         using var output = new StringWriter();
         var generator = new TrafficGenerator(new TrafficOptions
         {

@@ -54,8 +54,8 @@ public static class ConfigFileExtensions
 
         // Checked as a candidate of the data it serves, like every edit: the same fast reading, and the routes read here
         // are the ones applied (Routing/ProxySnapshotHandoff).
-        var file = live.Providers.OfType<ConfigFileProvider>().Single();
-        var errors = RunChecks(checks, ConfigCandidate.Create(live, file, file.CurrentData));
+        var file = live.Providers.OfType<ConfigFileProvider>().SingleOrDefault();
+        var errors = RunChecks(checks, file is null ? live : ConfigCandidate.Create(live, file, file.CurrentData));
         if (errors.Count > 0)
         {
             // One line: each error is one ("; " between them).

@@ -54,9 +54,10 @@ public static class DemoSecrets
     /// </summary>
     public static IReadOnlyList<string> SettingsInUse(IConfiguration configuration) =>
         (configuration is IConfigurationRoot root
-            ? root.Providers.SelectMany(provider => ConfigKeys.Of(provider).Where(key => provider.TryGet(key, out var value) && HoldsSecret(value)))
-            : configuration.AsEnumerable().Select(setting => setting.Key))
-        .Where(key => HoldsSecret(configuration[key]))
+            ? root.Providers
+                .SelectMany(provider => ConfigKeys.Of(provider).Where(key => provider.TryGet(key, out var value) && HoldsSecret(value)))
+                .Where(key => HoldsSecret(root[key]))
+            : configuration.AsEnumerable().Where(setting => HoldsSecret(setting.Value)).Select(setting => setting.Key))
         .Distinct(StringComparer.OrdinalIgnoreCase)
         .Order(StringComparer.OrdinalIgnoreCase)
         .ToList();

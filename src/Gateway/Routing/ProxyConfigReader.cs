@@ -90,7 +90,15 @@ internal static class ProxyConfigReader
 
         if (missing.Count >= ParallelBindingFrom)
         {
-            Parallel.ForEach(missing, Bind);
+            try
+            {
+                Parallel.ForEach(missing, Bind);
+            }
+            catch (AggregateException ex)
+            {
+                // What one thread would have thrown, not "one or more errors occurred".
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
+            }
         }
         else
         {
