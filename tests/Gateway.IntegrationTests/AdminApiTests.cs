@@ -109,8 +109,9 @@ public sealed class AdminApiTests : PerTestGateway
             using var response = await Gateway.AdminAsync(HttpMethod.Get, "/admin/routes");
             var last = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lastConfigReload");
             return !last.GetProperty("succeeded").GetBoolean()
-                && last.GetProperty("errors").EnumerateArray().Any(error => error.GetString()!.Contains("Route 'chaos'", StringComparison.Ordinal));
-        }, "the admin API shows the rejected edit and names the route");
+                && last.GetProperty("errors").EnumerateArray().Any(error => error.GetString()!.Contains("Route 'chaos'", StringComparison.Ordinal))
+                && TimeSpan.Parse(last.GetProperty("took").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > TimeSpan.Zero;
+        }, "the admin API shows the rejected edit, names the route and says how long the edit took");
     }
 
     [Fact]

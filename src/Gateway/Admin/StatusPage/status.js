@@ -250,7 +250,9 @@
     const errors = $("config-errors");
     if (!reload) { state.textContent = "No reload yet"; return; }
     state.className = "state " + (reload.succeeded ? "ok" : "bad");
-    state.textContent = `${reload.succeeded ? "Applied" : "Rejected (the last good config keeps serving)"} at ${new Date(reload.at).toLocaleString()}; ${counts.applied} applied, ${counts.rejected} rejected since start`;
+    // took: how long the edit took from reading the file ("00:00:00.1663131"); none for the load at start.
+    const took = reload.took ? ` in ${reload.took.split(":").reduce((total, part) => total * 60 + Number(part), 0).toFixed(2)} s` : "";
+    state.textContent = `${reload.succeeded ? "Applied" : "Rejected (the last good config keeps serving)"}${took} at ${new Date(reload.at).toLocaleString()}; ${counts.applied} applied, ${counts.rejected} rejected since start`;
     errors.hidden = reload.succeeded;
     errors.textContent = (reload.errors || []).join("\n");
   }
