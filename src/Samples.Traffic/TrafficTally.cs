@@ -61,7 +61,8 @@ public sealed class TrafficTally
         };
     }
 
-    private static string ToSnakeCase(string name) =>
+    /// <summary>ConnectionRefused -> connection_refused.</summary>
+    internal static string ToSnakeCase(string name) =>
         string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? $"_{char.ToLowerInvariant(c)}" : char.ToLowerInvariant(c).ToString()));
 
     internal void RecordGrpc(StatusCode code) => Interlocked.Increment(ref _grpc[(int)code]);
@@ -161,8 +162,7 @@ public sealed record TrafficCounts(IReadOnlyDictionary<int, long> Codes, long Fa
         .Select(pair => string.Create(CultureInfo.InvariantCulture, $"{GrpcName(pair.Key)} x{pair.Value}")));
 
     /// <summary>NotFound -> NOT_FOUND, as grpc/grpc doc/statuscodes.md spells them.</summary>
-    public static string GrpcName(StatusCode code) => code == StatusCode.OK ? "OK"
-        : string.Concat(code.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? $"_{c}" : $"{char.ToUpperInvariant(c)}"));
+    public static string GrpcName(StatusCode code) => code == StatusCode.OK ? "OK" : TrafficTally.ToSnakeCase(code.ToString()).ToUpperInvariant();
 
     /// <summary>"200 x31  201 x4  304 x9 ...".</summary>
     public string ToCodes()
