@@ -89,18 +89,9 @@ internal static class ConfigCandidate
         {
             _inner = inner;
             Index = index;
-            if (index is not null)
+            if (index is null)
             {
-                return;
-            }
-
-            foreach (var key in ConfigKeys.Of(inner))
-            {
-                _hasRootKeys = true;
-                for (var parent = ConfigurationPath.GetParentPath(key); parent is not null; parent = ConfigurationPath.GetParentPath(parent))
-                {
-                    _parents.Add(parent);
-                }
+                _hasRootKeys = ListSections(inner, null);
             }
         }
 
@@ -119,6 +110,22 @@ internal static class ConfigCandidate
         }
 
         public bool HasKeysBelow(string path) => _parents.Contains(path);
+
+        /// <summary>Adds every section below <paramref name="path"/> that has keys; true when this one has.</summary>
+        private bool ListSections(IConfigurationProvider provider, string? path)
+        {
+            var keys = provider.GetChildKeys([], path).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            foreach (var key in keys)
+            {
+                var child = path is null ? key : ConfigurationPath.Combine(path, key);
+                if (ListSections(provider, child))
+                {
+                    _parents.Add(child);
+                }
+            }
+
+            return keys.Count > 0;
+        }
 
         private static bool IsSorted(IReadOnlyList<string> keys)
         {
