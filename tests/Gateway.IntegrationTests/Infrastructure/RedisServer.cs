@@ -47,6 +47,22 @@ public sealed class RedisServer : IAsyncDisposable
         return cli.Output.Trim();
     }
 
+    /// <summary>
+    /// The keys of output-cache entries under a prefix, once there is at least one. The output-cache middleware stores
+    /// an entry after the proxy has written and flushed the whole answer, so a client can hold the body before the
+    /// entry is in Redis: a test that reads Redis, or asks another replica, waits for the write to land.
+    /// </summary>
+    public async Task<string[]> CacheEntriesAsync(string keyPrefix = "gateway:")
+    {
+        var keys = Array.Empty<string>();
+        await Eventually.HoldsAsync(async () =>
+        {
+            keys = (await CliAsync("--scan", "--pattern", $"{keyPrefix}cache:__MSOCV_*")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            return keys.Length > 0;
+        }, $"an output-cache entry under {keyPrefix} is in Redis");
+        return keys;
+    }
+
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     private async Task<bool> PingsAsync()

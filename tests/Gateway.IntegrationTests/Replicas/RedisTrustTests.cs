@@ -103,7 +103,7 @@ public sealed class RedisTrustTests : RootConfigTest
         await using (var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString))
         {
             var database = connection.GetDatabase();
-            var key = (await redis.CliAsync("--scan", "--pattern", "gateway:cache:__MSOCV_*")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Single();
+            var key = (await redis.CacheEntriesAsync()).Single();
             var value = (byte[])(await database.StringGetAsync(key))!;
             var tampered = Replace(value, "Pixel 9 Phone"u8, "Pwned 9 Phone"u8);
             Assert.True(await database.StringSetAsync(key, tampered, keepTtl: true));
@@ -165,6 +165,9 @@ public sealed class RedisTrustTests : RootConfigTest
         {
             Assert.Null(miss.Headers.Age);
         }
+
+        await redis.CacheEntriesAsync("blue:");
+        await redis.CacheEntriesAsync("green:");
 
         // Every key either wrote is under its prefix (rate limits: the RedisRateLimiting package's rl:<kind>:{<key>}).
         var keys = (await redis.CliAsync("--scan")).Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -25,6 +25,7 @@ public sealed class SharedCacheTests : RootConfigTest
         await using var b = await StartAsync(redis, "b");
 
         using var miss = await GetAsync(a);
+        await redis.CacheEntriesAsync();
         using var hit = await GetAsync(b);
 
         Assert.Equal(HttpStatusCode.OK, miss.StatusCode);
@@ -52,6 +53,7 @@ public sealed class SharedCacheTests : RootConfigTest
         await using var a = await StartAsync(redis, "a");
         await using var b = await StartAsync(redis, "b");
         using var stored = await GetAsync(a);
+        await redis.CacheEntriesAsync();
         using (var hit = await GetAsync(b))
         {
             Assert.Equal(Answers(stored), Answers(hit));
