@@ -41,8 +41,9 @@ internal static class ProxyConfigReader
         var bound = new Dictionary<string, RouteConfig>(StringComparer.Ordinal);
         var entries = ConfigCandidate.EntriesByChild(configuration, ReverseProxySection.Routes);
         var sections = section.GetSection("Routes").GetChildren().ToList();
-        var texts = sections.Select(route => SectionText(route.Key, entries?.GetValueOrDefault(route.Key) ?? ValueEntries(route, []))).ToList();
-        var read = BindMissing(sections, texts, cache);
+        var routeEntries = sections.Select(route => entries?.GetValueOrDefault(route.Key) ?? ValueEntries(route, [])).ToList();
+        var texts = sections.Select((route, i) => SectionText(route.Key, routeEntries[i])).ToList();
+        var read = BindMissing(sections, routeEntries, texts, cache);
         for (var i = 0; i < sections.Count; i++)
         {
             foreach (var error in read[i].Errors)
@@ -63,10 +64,12 @@ internal static class ProxyConfigReader
     }
 
     /// <summary>
-    /// Each route from the cache, or bound: on several threads when many are (the reflection binder takes about 0.2 ms a
-    /// route, 2 s for 10,000 at the start); errors stay with their route, so they are reported in the file's order.
+    /// Each route from the cache, or read (by RouteEntryReader, or by the reflection binder for what that does not read,
+    /// about 0.2 ms a route): on several threads when many are; errors stay with their route, so they are reported in
+    /// the file's order.
     /// </summary>
-    private static (RouteConfig? Route, List<string> Errors)[] BindMissing(List<IConfigurationSection> sections, List<string> texts, BoundRouteCache? cache)
+    private static (RouteConfig? Route, List<string> Errors)[] BindMissing(
+        List<IConfigurationSection> sections, List<List<KeyValuePair<string, string?>>> entries, List<string> texts, BoundRouteCache? cache)
     {
         var read = new (RouteConfig? Route, List<string> Errors)[sections.Count];
         var missing = new List<int>();
@@ -82,7 +85,9 @@ internal static class ProxyConfigReader
         void Bind(int i)
         {
             var section = sections[i];
-            if (SectionBinder.Bind<RouteConfig>(section, read[i].Errors, $"Route '{section.Key}'") is { } route)
+            var route = RouteEntryReader.TryRead(section.Key, BelowRoute(section.Key, entries[i]))
+                ?? SectionBinder.Bind<RouteConfig>(section, read[i].Errors, $"Route '{section.Key}'");
+            if (route is not null)
             {
                 read[i].Route = Stamped(route with { RouteId = section.Key }, texts[i]);
             }
@@ -126,6 +131,16 @@ internal static class ProxyConfigReader
         return entries;
     }
 
+    /// <summary>Each entry's key below the route ("" for the route's own value), with its value.</summary>
+    private static List<KeyValuePair<string, string?>> BelowRoute(string routeId, List<KeyValuePair<string, string?>> entries)
+    {
+        var below = RoutePathLength(routeId) + 1;
+        return entries.ConvertAll(entry => new KeyValuePair<string, string?>(entry.Key.Length > below ? entry.Key[below..] : "", entry.Value));
+    }
+
+    // "ReverseProxy:Routes:<id>" however spelt: case-insensitive spellings are as long.
+    private static int RoutePathLength(string routeId) => ReverseProxySection.Routes.Length + 1 + routeId.Length;
+
     /// <summary>
     /// The route id as it is spelt, then each entry's key below the route in upper case (keys are case-insensitive, and a
     /// candidate lists them as the file spells them, the live config as the code does) and its value, in key order; each
@@ -133,8 +148,7 @@ internal static class ProxyConfigReader
     /// </summary>
     private static string SectionText(string routeId, List<KeyValuePair<string, string?>> entries)
     {
-        // "ReverseProxy:Routes:<id>" however spelt: case-insensitive spellings are as long.
-        var below = ReverseProxySection.Routes.Length + 1 + routeId.Length;
+        var below = RoutePathLength(routeId);
         var keyed = entries.Select(entry => (Key: entry.Key[below..].ToUpperInvariant(), entry.Value)).OrderBy(entry => entry.Key, StringComparer.Ordinal);
         var text = new System.Text.StringBuilder().Append(routeId.Length).Append(':').Append(routeId).Append('\n');
         foreach (var (key, value) in keyed)
