@@ -25,8 +25,7 @@ internal sealed class RetryOptionsCheck() : OptionsCheck<RetryOptions>(RetryOpti
             }
         }
 
-        var routeIds = ProxyConfigIds.Routes(candidate);
-        foreach (var route in settings.IdempotentRoutes.Where(route => !routeIds.Contains(route)))
+        foreach (var route in settings.IdempotentRoutes.Where(route => !ProxyConfigIds.IsRoute(candidate, route)))
         {
             errors.Add($"{section.Path}:IdempotentRoutes: '{route}' is not a route in {ReverseProxySection.Routes}");
         }

@@ -18,7 +18,7 @@ internal sealed class MaintenanceOptionsCheck() : OptionsCheck<MaintenanceOption
             errors.Add($"{section.Path}:Allow:ClientIps: '{invalid}' is not an IP address or CIDR network");
         }
 
-        foreach (var (property, problem) in MaintenanceRules.UnknownRoutes(settings.Routes, ProxyConfigIds.Routes(candidate)))
+        foreach (var (property, problem) in MaintenanceRules.UnknownRoutes(settings.Routes, id => ProxyConfigIds.IsRoute(candidate, id)))
         {
             errors.Add($"{section.Path}:{property}: {problem}");
         }

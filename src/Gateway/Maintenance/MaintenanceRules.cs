@@ -9,8 +9,8 @@ namespace Gateway.Maintenance;
 /// </summary>
 public static class MaintenanceRules
 {
-    public static IEnumerable<(string Property, string Problem)> UnknownRoutes(IEnumerable<string> routes, IReadOnlySet<string> knownRoutes) =>
-        routes.Where(route => !knownRoutes.Contains(route))
+    public static IEnumerable<(string Property, string Problem)> UnknownRoutes(IEnumerable<string> routes, Func<string, bool> isRoute) =>
+        routes.Where(route => !isRoute(route))
             .Select(route => (nameof(MaintenanceOptions.Routes), $"'{route}' is not a route in {ReverseProxySection.Routes}"));
 
     /// <param name="now">For a window set now (the admin API): its end must be ahead. A file's window may have ended; it is then inactive.</param>
