@@ -142,14 +142,15 @@ internal static class ProxyConfigReader
     private static int RoutePathLength(string routeId) => ReverseProxySection.Routes.Length + 1 + routeId.Length;
 
     /// <summary>
-    /// The route id as it is spelt, then each entry's key below the route in upper case (keys are case-insensitive, and a
-    /// candidate lists them as the file spells them, the live config as the code does) and its value, in key order; each
-    /// with its length, so no two different sections share a text.
+    /// The route id and each entry's key below the route as spelt (a key's spelling reaches the route: transform and
+    /// metadata names are case-sensitive dictionary keys there), each with its value, in key order; each with its
+    /// length, so no two different sections share a text. The live config and a candidate spell keys below the route
+    /// alike, as the data does; the path above it is cut off by length, however spelt.
     /// </summary>
     private static string SectionText(string routeId, List<KeyValuePair<string, string?>> entries)
     {
         var below = RoutePathLength(routeId);
-        var keyed = entries.Select(entry => (Key: entry.Key[below..].ToUpperInvariant(), entry.Value)).OrderBy(entry => entry.Key, StringComparer.Ordinal);
+        var keyed = entries.Select(entry => (Key: entry.Key[below..], entry.Value)).OrderBy(entry => entry.Key, StringComparer.Ordinal);
         var text = new System.Text.StringBuilder().Append(routeId.Length).Append(':').Append(routeId).Append('\n');
         foreach (var (key, value) in keyed)
         {

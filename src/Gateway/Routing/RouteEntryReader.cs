@@ -53,8 +53,8 @@ internal static class RouteEntryReader
             [var match, var name] when Is(match, "Match") && Is(name, "Path") => Matched(Once(ref _path, value)),
             [var match, var name, var index] when Is(match, "Match") && Is(name, "Methods") => Matched(Add(_methods ??= [], index, value)),
             [var match, var name, var index] when Is(match, "Match") && Is(name, "Hosts") => Matched(Add(_hosts ??= [], index, value)),
-            [var metadata, var name] when Is(metadata, "Metadata") => (_metadata ??= Named()).TryAdd(name, value),
-            [var transforms, var index, var name] when Is(transforms, "Transforms") && Index(index) is { } i =>
+            [var metadata, var name] when Is(metadata, "Metadata") && !Numeric(name) => (_metadata ??= Named()).TryAdd(name, value),
+            [var transforms, var index, var name] when Is(transforms, "Transforms") && Index(index) is { } i && !Numeric(name) =>
                 ((_transforms ??= []).TryGetValue(i, out var transform) ? transform : _transforms[i] = Named()).TryAdd(name, value),
             _ => false,
         };
@@ -108,6 +108,10 @@ internal static class RouteEntryReader
         }
 
         private static bool Add(SortedList<int, string> list, string index, string value) => Index(index) is { } i && list.TryAdd(i, value);
+
+        // ConfigurationKeyComparer compares names that parse as numbers by subtracting them, which overflows: its order of
+        // such names depends on how they are sorted, so only the binder's own sort gives the binder's order.
+        private static bool Numeric(string name) => int.TryParse(name, out _);
 
         /// <summary>An index as the binder orders it: only 0, 1, 2 ... spelt plainly (not 01 or +1).</summary>
         private static int? Index(string text) =>

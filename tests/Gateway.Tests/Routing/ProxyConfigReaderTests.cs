@@ -160,6 +160,21 @@ public sealed class ProxyConfigReaderTests
         Assert.Same(live, ProxyConfigReader.Read(ConfigCandidate.Create(new ConfigurationRoot([file]), file, lower), [], cache).Routes.Single());
     }
 
+    /// <summary>
+    /// An edit that only respells a key is read afresh: a transform's names are case-sensitive keys of the route's
+    /// dictionaries, so a name YARP rejected for its case must be taken once corrected (found by a review).
+    /// </summary>
+    [Fact]
+    public void An_edit_that_only_changes_the_case_of_a_key_is_read_afresh()
+    {
+        var cache = new BoundRouteCache();
+        var data = new Dictionary<string, string?>(Valid) { ["ReverseProxy:Routes:users:Transforms:0:pathset"] = "/a" };
+        Assert.Equal(["pathset"], ProxyConfigReader.Read(Config(data), [], cache).Routes.Single().Transforms!.Single().Keys);
+
+        var corrected = new Dictionary<string, string?>(Valid) { ["ReverseProxy:Routes:users:Transforms:0:PathSet"] = "/a" };
+        Assert.Equal(["PathSet"], ProxyConfigReader.Read(Config(corrected), [], cache).Routes.Single().Transforms!.Single().Keys);
+    }
+
     /// <summary>A JSON name may hold a colon, so a key can have a value and children: its value is still the route's.</summary>
     [Fact]
     public void An_edit_of_a_value_whose_key_also_has_children_is_read()

@@ -39,6 +39,9 @@ public sealed class RouteEntryReaderTests
         """{ "ClusterId": "users", "Match": { "Path": "/x", "Methods": { "01": "GET" } } }""",
         """{ "ClusterId": "users", "Match": { "Path": "/x" }, "Transforms": { "a": { "PathSet": "/a" } } }""",
         """{ "RouteId": "other", "ClusterId": "users", "Match": { "Path": "/x" } }""",
+        // Names the configuration's key comparer orders as numbers, and misorders when far apart (found by a review).
+        """{ "ClusterId": "users", "Match": { "Path": "/x" }, "Metadata": { "0": "a", "-2147483648": "b", "owner": "c" } }""",
+        """{ "ClusterId": "users", "Match": { "Path": "/x" }, "Transforms": [ { "0": "a", "-2147483648": "b", "PathSet": "/y" } ] }""",
     ];
 
     [Theory]
