@@ -43,6 +43,10 @@ public sealed class TrafficGenerator
 
     public Scenario Scenario { get; }
 
+    /// <summary>The most requests one pick sends at once (its "parallel"), steady or in an incident.</summary>
+    private int WidestPick =>
+        Scenario.Requests.Concat(_options.Incidents ? Scenario.Incidents.SelectMany(incident => incident.Requests) : []).Max(request => (int?)request.Parallel) ?? 1;
+
     /// <summary>Everything sent by this generator's runs, per status code (logins included).</summary>
     public TrafficTally Tally { get; } = new();
 
@@ -61,7 +65,9 @@ public sealed class TrafficGenerator
             UseCookies = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-            MaxConnectionsPerServer = _options.MaxInFlight,
+            // A pick holds one slot, but a "parallel" entry sends that many at once: with one connection a slot, the
+            // demo's load spike (150 against 32) waited in this pool, up to the 30 s timeout, and the gateway shed none.
+            MaxConnectionsPerServer = _options.MaxInFlight + WidestPick - 1,
         };
         using var client = new HttpClient(handler, disposeHandler: false)
         {
