@@ -22,6 +22,18 @@ public sealed class ConfigReloadTests : PerTestGateway
         Assert.Equal("Healthy", await HealthAsync());
     }
 
+    /// <summary>YARP's own config loader takes transform names in any case (its dictionaries ignore case); so does the gateway.</summary>
+    [Fact]
+    public async Task A_transform_name_in_another_case_is_taken_as_yarp_takes_it()
+    {
+        var json = Config.Read();
+        json["ReverseProxy"]!["Routes"]!["teapot"] = JsonNode.Parse(
+            """{ "ClusterId": "chaos", "Match": { "Path": "/teapot" }, "Transforms": [ { "pathset": "/chaos/status/418" } ] }""");
+        Config.Write(json);
+
+        await Eventually.HoldsAsync(async () => await StatusAsync("/teapot") == 418, () => $"the added route answers 418 (health: {Gateway.Logs.Lines.LastOrDefault(line => line.Contains("Rejected", StringComparison.Ordinal))})");
+    }
+
     [Fact]
     public async Task Broken_json_is_rejected_the_last_good_routes_keep_serving_and_a_fix_applies()
     {

@@ -89,7 +89,7 @@ internal static class ProxyConfigReader
                 ?? SectionBinder.Bind<RouteConfig>(section, read[i].Errors, $"Route '{section.Key}'");
             if (route is not null)
             {
-                read[i].Route = Stamped(route with { RouteId = section.Key }, texts[i]);
+                read[i].Route = Stamped(TransformNamesIgnoringCase(route with { RouteId = section.Key }), texts[i]);
             }
         }
 
@@ -143,7 +143,7 @@ internal static class ProxyConfigReader
 
     /// <summary>
     /// The route id and each entry's key below the route as spelt (a key's spelling reaches the route: transform and
-    /// metadata names are case-sensitive dictionary keys there), each with its value, in key order; each with its
+    /// metadata names are kept as spelt), each with its value, in key order; each with its
     /// length, so no two different sections share a text. The live config and a candidate spell keys below the route
     /// alike, as the data does; the path above it is cut off by length, however spelt.
     /// </summary>
@@ -161,6 +161,14 @@ internal static class ProxyConfigReader
 
         return text.ToString();
     }
+
+    /// <summary>
+    /// YARP's own loader (ConfigurationConfigProvider) reads a transform's names ignoring case; the binder's dictionaries
+    /// do not, so "pathset" would be an unknown transform here and a known one in YARP.
+    /// </summary>
+    private static RouteConfig TransformNamesIgnoringCase(RouteConfig route) => route.Transforms is null
+        ? route
+        : route with { Transforms = [.. route.Transforms.Select(transform => new Dictionary<string, string>(transform, StringComparer.OrdinalIgnoreCase))] };
 
     /// <summary>
     /// YARP reapplies a route only when RouteConfig.Equals says it changed, and that Equals leaves out

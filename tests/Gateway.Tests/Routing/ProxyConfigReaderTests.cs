@@ -160,10 +160,7 @@ public sealed class ProxyConfigReaderTests
         Assert.Same(live, ProxyConfigReader.Read(ConfigCandidate.Create(new ConfigurationRoot([file]), file, lower), [], cache).Routes.Single());
     }
 
-    /// <summary>
-    /// An edit that only respells a key is read afresh: a transform's names are case-sensitive keys of the route's
-    /// dictionaries, so a name YARP rejected for its case must be taken once corrected (found by a review).
-    /// </summary>
+    /// <summary>An edit that only respells a key is read afresh: the route keeps names as spelt (found by a review).</summary>
     [Fact]
     public void An_edit_that_only_changes_the_case_of_a_key_is_read_afresh()
     {
