@@ -38,7 +38,6 @@ internal static class RouteEntryReader
         private SortedList<int, string>? _hosts;
         private SortedList<string, string>? _metadata;
         private SortedList<int, SortedList<string, string>>? _transforms;
-        private bool _match;
 
         private static readonly string[] StringKeys =
             ["ClusterId", "AuthorizationPolicy", "RateLimiterPolicy", "OutputCachePolicy", "TimeoutPolicy", "CorsPolicy"];
@@ -50,9 +49,9 @@ internal static class RouteEntryReader
             [var name] when Is(name, "MaxRequestBodySize") =>
                 Set(ref _maxRequestBodySize, long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var size) ? size : null),
             [var name] when Is(name, "Timeout") => Set(ref _timeout, TimeSpan.TryParse(value.Trim(), CultureInfo.InvariantCulture, out var timeout) ? timeout : null),
-            [var match, var name] when Is(match, "Match") && Is(name, "Path") => Matched(Once(ref _path, value)),
-            [var match, var name, var index] when Is(match, "Match") && Is(name, "Methods") => Matched(Add(_methods ??= [], index, value)),
-            [var match, var name, var index] when Is(match, "Match") && Is(name, "Hosts") => Matched(Add(_hosts ??= [], index, value)),
+            [var match, var name] when Is(match, "Match") && Is(name, "Path") => Once(ref _path, value),
+            [var match, var name, var index] when Is(match, "Match") && Is(name, "Methods") => Add(_methods ??= [], index, value),
+            [var match, var name, var index] when Is(match, "Match") && Is(name, "Hosts") => Add(_hosts ??= [], index, value),
             [var metadata, var name] when Is(metadata, "Metadata") && !Numeric(name) => (_metadata ??= Named()).TryAdd(name, value),
             [var transforms, var index, var name] when Is(transforms, "Transforms") && Index(index) is { } i && !Numeric(name) =>
                 ((_transforms ??= []).TryGetValue(i, out var transform) ? transform : _transforms[i] = Named()).TryAdd(name, value),
@@ -71,15 +70,13 @@ internal static class RouteEntryReader
             Order = _order,
             MaxRequestBodySize = _maxRequestBodySize,
             Timeout = _timeout,
-            Match = _match ? new RouteMatch { Path = _path, Methods = _methods?.Values.ToArray(), Hosts = _hosts?.Values.ToArray() } : null!,
+            Match = _path is not null || _methods is not null || _hosts is not null ? new RouteMatch { Path = _path, Methods = _methods?.Values.ToArray(), Hosts = _hosts?.Values.ToArray() } : null!,
             Metadata = _metadata is null ? null : new Dictionary<string, string>(_metadata),
             Transforms = _transforms?.Values.Select(transform => (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(transform)).ToArray(),
         };
 
         // Keys in the binder's order (it adds them as the configuration lists them) into the binder's kind of dictionary.
         private static SortedList<string, string> Named() => new(ConfigurationKeyComparer.Instance);
-
-        private bool Matched(bool taken) => _match = taken;
 
         private static bool Is(string key, string name) => string.Equals(key, name, StringComparison.OrdinalIgnoreCase);
 
