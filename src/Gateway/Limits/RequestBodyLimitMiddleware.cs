@@ -13,6 +13,12 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
+        // Only a declared length is judged here; a request without one (most GETs) costs no lookup of the limits.
+        if (context.Request.ContentLength is not { } length)
+        {
+            return next(context);
+        }
+
         // YARP applies the route's value only when it forwards, so read it here; -1 means no limit.
         var limit = context.GetRouteModel().Config.MaxRequestBodySize switch
         {
@@ -20,7 +26,7 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next)
             < 0 => null,
             var routeLimit => routeLimit,
         };
-        return context.Request.ContentLength > limit
+        return length > limit
             ? GatewayAnswers.WriteAsync(context, new(StatusCodes.Status413PayloadTooLarge, GatewayOrigin.Limits, $"The request body is over this route's limit of {limit} bytes."))
             : next(context);
     }
