@@ -38,7 +38,8 @@ public sealed class TracingTests : PerTestGateway
     public async Task The_upstream_continues_the_forwarder_span_with_no_HttpClient_span_and_the_server_span_has_OpenTelemetry_tags()
     {
         // Pins the host's runtime switches (Gateway.IntegrationTests.csproj, like the host projects):
-        // System.Net.Http.EnableActivityPropagation=false and SuppressActivityOpenTelemetryData=false.
+        // System.Net.Http.EnableActivityPropagation=false and SuppressActivityOpenTelemetryData=true (the tags below are
+        // the gateway's, ServerSpanTags).
         const string traceId = "0af7651916cd43dd8448eb211c80319c";
         var spans = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
@@ -69,8 +70,56 @@ public sealed class TracingTests : PerTestGateway
         Assert.DoesNotContain(spans, span => span.Source.Name.StartsWith("System.Net.Http", StringComparison.Ordinal) || span.OperationName == "System.Net.Http.HttpRequestOut");
         var server = Assert.Single(spans, span => span.Kind == ActivityKind.Server && span.Id == forwarder.ParentId);
         Assert.Equal("GET", server.GetTagItem("http.request.method"));
+        Assert.Equal("http", server.GetTagItem("url.scheme"));
+        Assert.Equal("/chaos/headers", server.GetTagItem("url.path"));
+        Assert.Equal(Client.BaseAddress!.Host, server.GetTagItem("server.address"));
+        Assert.Equal(Client.BaseAddress.Port, server.GetTagItem("server.port"));
+        Assert.Equal(200, server.GetTagItem("http.response.status_code"));
+        Assert.Equal("1.1", server.GetTagItem("network.protocol.version"));
+        Assert.Equal("/chaos/{**rest}", server.GetTagItem("http.route"));
+        Assert.Equal("GET /chaos/{**rest}", server.DisplayName);
+        Assert.Null(server.GetTagItem("error.type"));
         // The gateway's own source, so an in-process ASP.NET Core instrumentation neither re-parents nor samples it.
         Assert.Equal("Gateway.Hosting", server.Source.Name);
+    }
+
+    [Fact]
+    public async Task A_span_that_is_not_recorded_gets_no_tags_and_a_failed_answer_is_an_error()
+    {
+        // Tags are computed for recorded spans only: with 1% head sampling, 99 requests in 100 pay for none.
+        const string unsampled = "1af7651916cd43dd8448eb211c80319c";
+        const string sampled = "2af7651916cd43dd8448eb211c80319c";
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Gateway.Hosting",
+            Sample = (ref ActivityCreationOptions<ActivityContext> options) => options.TraceId.ToHexString() switch
+            {
+                sampled => ActivitySamplingResult.AllDataAndRecorded,
+                unsampled => ActivitySamplingResult.PropagationData,
+                _ => ActivitySamplingResult.None,
+            },
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        foreach (var traceId in new[] { unsampled, sampled })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/unreachable/x");
+            request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-{(traceId == sampled ? "01" : "00")}");
+            using var response = await Client.SendAsync(request);
+            Assert.Equal(502, (int)response.StatusCode);
+        }
+
+        bool Ours(Activity span) => span.TraceId.ToHexString() is unsampled or sampled;
+        await Eventually.HoldsAsync(() => Task.FromResult(spans.Count(Ours) == 2), "both server spans to stop");
+        var quiet = Assert.Single(spans, span => span.TraceId.ToHexString() == unsampled);
+        Assert.False(quiet.IsAllDataRequested);
+        Assert.Empty(quiet.TagObjects);
+        var failed = Assert.Single(spans, span => span.TraceId.ToHexString() == sampled);
+        Assert.Equal(502, failed.GetTagItem("http.response.status_code"));
+        Assert.Equal("502", failed.GetTagItem("error.type"));
+        Assert.Equal(ActivityStatusCode.Error, failed.Status);
     }
 
     [Fact]

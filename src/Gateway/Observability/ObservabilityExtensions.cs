@@ -38,10 +38,10 @@ public static class ObservabilityExtensions
             }
         });
         // Traces always run, so upstreams get a traceparent and every problem's traceId is the trace's id;
-        // they leave the process only when an OTLP endpoint is configured. ASP.NET Core's own server span carries the
-        // OpenTelemetry HTTP tags when asked (cheaper than the instrumentation package's DiagnosticListener callbacks,
-        // measured in docs/benchmarks.md), with the runtime switch Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData=false
-        // that the host projects set (RuntimeHostConfigurationOption); admin-port spans are dropped by ResponseRecorder.
+        // they leave the process only when an OTLP endpoint is configured. The server span is ASP.NET Core's; its
+        // OpenTelemetry HTTP tags are written by ResponseRecorder on recorded spans only (ServerSpanTags; the host
+        // projects set Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData=true so that hosting does not compute
+        // them for unsampled requests too); admin-port spans are dropped by ResponseRecorder.
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("gateway"))
             .WithTracing(tracing =>

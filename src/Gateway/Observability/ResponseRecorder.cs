@@ -41,7 +41,7 @@ internal sealed class ResponseRecorder(RequestDelegate next, ObservabilityMetric
                     upgrade.Upgraded = true;
                     metrics.InFlight.Dec();
                     metrics.UpgradedConnections.Inc();
-                    Record(context, Stopwatch.GetElapsedTime(started), logsLines, 0, abortedAfterHeaders: false);
+                    Record(context, Stopwatch.GetElapsedTime(started), logsLines, 0, abortedAfterHeaders: false, escaped: null);
                 }
 
                 return Task.CompletedTask;
@@ -49,20 +49,23 @@ internal sealed class ResponseRecorder(RequestDelegate next, ObservabilityMetric
         }
 
         var failedAfterHeaders = false;
+        Exception? escaped = null;
         try
         {
             await next(context);
         }
-        catch when (!context.Response.HasStarted)
+        catch (Exception exception) when (!context.Response.HasStarted)
         {
             // Kestrel turns an escaped exception into a 500; count it as the gateway's.
             GatewayAnswers.Record(context, new(StatusCodes.Status500InternalServerError, GatewayOrigin.Gateway, "The gateway failed to handle this request."));
+            escaped = exception;
             throw;
         }
-        catch
+        catch (Exception exception)
         {
             // Past the headers Kestrel can only reset the stream or close the connection.
             failedAfterHeaders = true;
+            escaped = exception;
             throw;
         }
         finally
@@ -75,7 +78,7 @@ internal sealed class ResponseRecorder(RequestDelegate next, ObservabilityMetric
             else
             {
                 metrics.InFlight.Dec();
-                Record(context, Stopwatch.GetElapsedTime(started), logsLines, body?.Written, failedAfterHeaders || UpstreamBrokeBody(context));
+                Record(context, Stopwatch.GetElapsedTime(started), logsLines, body?.Written, failedAfterHeaders || UpstreamBrokeBody(context), escaped);
             }
         }
     }
@@ -92,8 +95,9 @@ internal sealed class ResponseRecorder(RequestDelegate next, ObservabilityMetric
     private static bool UpstreamBrokeBody(HttpContext context) =>
         context.Response.HasStarted && context.Features.Get<IForwarderErrorFeature>()?.Error == ForwarderError.ResponseBodyDestination;
 
-    private void Record(HttpContext context, TimeSpan elapsed, bool logsLines, long? bodyBytes, bool abortedAfterHeaders)
+    private void Record(HttpContext context, TimeSpan elapsed, bool logsLines, long? bodyBytes, bool abortedAfterHeaders, Exception? escaped)
     {
+        ServerSpanTags.Set(context, context.Response.StatusCode, escaped);
         var model = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>();
         // A client that left got nothing: count it apart (499, origin client) instead of as the status YARP set.
         var clientLeft = !abortedAfterHeaders && context.RequestAborted.IsCancellationRequested;
