@@ -38,8 +38,10 @@ for name, label, *_ in rows:
         continue
     value = minimum[name]
     ratio = lambda base: f"{value / minimum[base]:.2f}x" if base in minimum else ""
-    # Issue 28's config rows are compared with its own "issue" row, the route-count rows with 10 routes.
-    base = "issue" if name.startswith("issue-") else "routes-10" if name.startswith("routes-") else None if name in ("yarp", "yarp-otel", "full", "issue") else "full"
+    # Issue 28's config rows are compared with its own "issue" row, steps.sh's rows with that config without tracing,
+    # the route-count rows with 10 routes.
+    base = ("issue" if name.startswith("issue-") else "issue-notrace" if name.startswith("step-") else "routes-10" if name.startswith("routes-")
+            else None if name in ("yarp", "yarp-otel", "full", "issue") else "full")
     saved = f"{value - minimum[base]:+,.0f} (vs {base})" if base in minimum and name != base else ""
     print(f"| {label} | {median[name]:,.0f} | {value:,} | {' / '.join(f'{w:,}' for w in windows_of(name))} | {ratio('yarp')} | {ratio('yarp-otel')} | {saved} |")
 print()

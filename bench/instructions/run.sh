@@ -6,6 +6,7 @@
 # Options (environment): WARMUP=1500 WINDOWS=5 REQUESTS=500 CONNECTIONS=8 JOBS=2 BASE_PORT=18600 ONLY="yarp full ..."
 #   OUT=docs/benchmarks-instructions.md ATTRIBUTE=1 (also the attribution report, bench/instructions/attribute.py)
 #   SOURCE=HEAD (git archive of the last commit) or SOURCE=tree (the working tree as it is)
+#   EXTRA_ROWS="name|label|kind|environment|edits|notoken" more rows, one a line (steps.sh)
 #   MEDIANS=FILE also writes "name median" and "name.min minimum" lines there (InstructionBudgetTests reads them)
 #   KEEP=DIR copies the callgrind dumps, perf maps, results and logs there before the work folder is deleted (to rerun
 #   attribute.py without valgrind: attribute.py DIR/cg.attribution.N DIR/perf-PID.map REQUESTS)
@@ -111,6 +112,8 @@ ROWS=(
   "issue-notrace|the same, tracing off (OTEL_SDK_DISABLED=true)|gateway|OTEL_SDK_DISABLED=true|$ISSUE_EDITS|1"
   "issue-sampled|the same, Tracing:SampleRatio 0.01|gateway||$ISSUE_EDITS Tracing:SampleRatio=0.01|1"
 )
+# More rows, one a line in the format above (bench/instructions/steps.sh); @ISSUE_EDITS@ stands for issue 28's edits.
+while IFS= read -r row; do [[ -n "$row" ]] && ROWS+=("${row//@ISSUE_EDITS@/$ISSUE_EDITS}"); done <<<"${EXTRA_ROWS:-}"
 TABLE_ROWS=("${ROWS[@]}")
 # Attribution: every managed method JIT-compiled (DOTNET_ReadyToRun=0) so the perf map names it, costs per address.
 [[ "$ATTRIBUTE" == 1 ]] && ROWS+=("attribution|attribution run|gateway|DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0 DOTNET_PerfMapJitDumpPath=$WORK|||--dump-instr=yes")
