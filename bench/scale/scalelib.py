@@ -28,6 +28,9 @@ def build(*projects):
 
 
 def dll(project):
+    # GATEWAY_HOST_DIR: a published gateway instead of the Release build (e.g. the image's ReadyToRun publish).
+    if project == "Gateway.Host" and os.environ.get("GATEWAY_HOST_DIR"):
+        return os.path.join(os.environ["GATEWAY_HOST_DIR"], "Gateway.Host.dll")
     return f"{ROOT}/src/{project}/bin/Release/net10.0/{project}.dll"
 
 
