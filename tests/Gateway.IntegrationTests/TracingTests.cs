@@ -41,21 +41,8 @@ public sealed class TracingTests : PerTestGateway
         // System.Net.Http.EnableActivityPropagation=false and SuppressActivityOpenTelemetryData=true (the tags below are
         // the gateway's, ServerSpanTags).
         const string traceId = "0af7651916cd43dd8448eb211c80319c";
-        var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = _ => true,
-            Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
-                options.TraceId.ToHexString() == traceId ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.None,
-            ActivityStopped = activity =>
-            {
-                if (activity.TraceId.ToHexString() == traceId)
-                {
-                    spans.Enqueue(activity);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        var spans = RecordedSpans(traceId, out var listener, everySource: true);
+        using var disposeListener = listener;
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/chaos/headers");
         request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
@@ -120,6 +107,73 @@ public sealed class TracingTests : PerTestGateway
         Assert.Equal(502, failed.GetTagItem("http.response.status_code"));
         Assert.Equal("502", failed.GetTagItem("error.type"));
         Assert.Equal(ActivityStatusCode.Error, failed.Status);
+    }
+
+    [Fact]
+    public async Task A_request_the_client_abandoned_is_not_tagged_with_a_status_it_was_never_sent()
+    {
+        // The gateway counts and logs this request as 499 (origin client); YARP's placeholder 400 was never sent.
+        const string traceId = "3af7651916cd43dd8448eb211c80319c";
+        var spans = RecordedSpans(traceId, out var listener);
+        using (listener)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/chaos/slow?ms=5000");
+            request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+            using var leave = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client.SendAsync(request, leave.Token));
+
+            await Eventually.HoldsAsync(() => Task.FromResult(!spans.IsEmpty), "the server span to stop");
+            var server = Assert.Single(spans);
+            Assert.Null(server.GetTagItem("http.response.status_code"));
+            Assert.Null(server.GetTagItem("error.type"));
+            Assert.Equal("GET /chaos/{**rest}", server.DisplayName);
+        }
+    }
+
+    [Fact]
+    public async Task A_request_refused_before_the_gateways_pipeline_still_carries_the_request_tags()
+    {
+        // Host filtering (AllowedHosts) answers 400 in a middleware the host puts before UseGateway: ResponseRecorder
+        // never runs, and ASP.NET Core's own tags are switched off. The span is tagged when it ends.
+        const string traceId = "6af7651916cd43dd8448eb211c80319c";
+        var spans = RecordedSpans(traceId, out var listener);
+        using (listener)
+        {
+            await using var filtering = await GatewayInstance.StartAsync(Config.Path, "--AllowedHosts=gateway.example");
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/chaos/headers");
+            request.Headers.Host = "other.example";
+            request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+            using var response = await filtering.Public.SendAsync(request);
+            Assert.Equal(400, (int)response.StatusCode);
+
+            await Eventually.HoldsAsync(() => Task.FromResult(!spans.IsEmpty), "the server span to stop");
+            var server = Assert.Single(spans);
+            Assert.Equal("GET", server.GetTagItem("http.request.method"));
+            Assert.Equal("/chaos/headers", server.GetTagItem("url.path"));
+            Assert.Equal("other.example", server.GetTagItem("server.address"));
+            Assert.Equal(400, server.GetTagItem("http.response.status_code"));
+        }
+    }
+
+    /// <summary>The spans of one trace, recorded, as they stop: the gateway's server spans, or every source's.</summary>
+    private static ConcurrentQueue<Activity> RecordedSpans(string traceId, out ActivityListener listener, bool everySource = false)
+    {
+        var spans = new ConcurrentQueue<Activity>();
+        listener = new ActivityListener
+        {
+            ShouldListenTo = source => everySource || source.Name == "Gateway.Hosting",
+            Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
+                options.TraceId.ToHexString() == traceId ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.None,
+            ActivityStopped = span =>
+            {
+                if (span.TraceId.ToHexString() == traceId)
+                {
+                    spans.Enqueue(span);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        return spans;
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Gateway.Configuration;
 using Gateway.Utilities;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,7 +40,7 @@ public static class ObservabilityExtensions
         });
         // Traces always run, so upstreams get a traceparent and every problem's traceId is the trace's id;
         // they leave the process only when an OTLP endpoint is configured. The server span is ASP.NET Core's; its
-        // OpenTelemetry HTTP tags are written by ResponseRecorder on recorded spans only (ServerSpanTags; the host
+        // OpenTelemetry HTTP tags are written when a recorded span ends (ServerSpanTags; the host
         // projects set Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData=true so that hosting does not compute
         // them for unsampled requests too); admin-port spans are dropped by ResponseRecorder.
         services.AddOpenTelemetry()
@@ -47,7 +48,8 @@ public static class ObservabilityExtensions
             .WithTracing(tracing =>
             {
                 tracing.AddSource(TraceContextPropagation.HostingSourceName, "Yarp.ReverseProxy")
-                    .SetSampler(provider => TraceSampler.ParentBased(provider.GetRequiredService<IOptionsMonitor<TraceContextOptions>>()));
+                    .SetSampler(provider => TraceSampler.ParentBased(provider.GetRequiredService<IOptionsMonitor<TraceContextOptions>>()))
+                    .AddProcessor(provider => new ServerSpanTags(provider.GetRequiredService<IHttpContextAccessor>())); // before any exporter
                 if (!string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]))
                 {
                     tracing.AddOtlpExporter();

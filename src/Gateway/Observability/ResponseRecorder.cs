@@ -3,6 +3,7 @@ using Gateway.Errors;
 using Gateway.Hosting;
 using Gateway.Utilities;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -41,7 +42,7 @@ internal sealed class ResponseRecorder(RequestDelegate next, ObservabilityMetric
                     upgrade.Upgraded = true;
                     metrics.InFlight.Dec();
                     metrics.UpgradedConnections.Inc();
-                    Record(context, Stopwatch.GetElapsedTime(started), logsLines, 0, abortedAfterHeaders: false, escaped: null);
+                    Record(context, Stopwatch.GetElapsedTime(started), logsLines, 0, abortedAfterHeaders: false);
                 }
 
                 return Task.CompletedTask;
@@ -49,7 +50,6 @@ internal sealed class ResponseRecorder(RequestDelegate next, ObservabilityMetric
         }
 
         var failedAfterHeaders = false;
-        Exception? escaped = null;
         try
         {
             await next(context);
@@ -58,14 +58,14 @@ internal sealed class ResponseRecorder(RequestDelegate next, ObservabilityMetric
         {
             // Kestrel turns an escaped exception into a 500; count it as the gateway's.
             GatewayAnswers.Record(context, new(StatusCodes.Status500InternalServerError, GatewayOrigin.Gateway, "The gateway failed to handle this request."));
-            escaped = exception;
+            ServerSpanTags.Escaped(context.Features.Get<IHttpActivityFeature>()?.Activity, exception);
             throw;
         }
         catch (Exception exception)
         {
             // Past the headers Kestrel can only reset the stream or close the connection.
             failedAfterHeaders = true;
-            escaped = exception;
+            ServerSpanTags.Escaped(context.Features.Get<IHttpActivityFeature>()?.Activity, exception);
             throw;
         }
         finally
@@ -78,7 +78,7 @@ internal sealed class ResponseRecorder(RequestDelegate next, ObservabilityMetric
             else
             {
                 metrics.InFlight.Dec();
-                Record(context, Stopwatch.GetElapsedTime(started), logsLines, body?.Written, failedAfterHeaders || UpstreamBrokeBody(context), escaped);
+                Record(context, Stopwatch.GetElapsedTime(started), logsLines, body?.Written, failedAfterHeaders || UpstreamBrokeBody(context));
             }
         }
     }
@@ -95,9 +95,8 @@ internal sealed class ResponseRecorder(RequestDelegate next, ObservabilityMetric
     private static bool UpstreamBrokeBody(HttpContext context) =>
         context.Response.HasStarted && context.Features.Get<IForwarderErrorFeature>()?.Error == ForwarderError.ResponseBodyDestination;
 
-    private void Record(HttpContext context, TimeSpan elapsed, bool logsLines, long? bodyBytes, bool abortedAfterHeaders, Exception? escaped)
+    private void Record(HttpContext context, TimeSpan elapsed, bool logsLines, long? bodyBytes, bool abortedAfterHeaders)
     {
-        ServerSpanTags.Set(context, context.Response.StatusCode, escaped);
         var model = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>();
         // A client that left got nothing: count it apart (499, origin client) instead of as the status YARP set.
         var clientLeft = !abortedAfterHeaders && context.RequestAborted.IsCancellationRequested;

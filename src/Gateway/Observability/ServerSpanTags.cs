@@ -4,17 +4,21 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
+using OpenTelemetry;
 
 namespace Gateway.Observability;
 
 /// <summary>
-/// The OpenTelemetry HTTP server tags of the request's span, the ones ASP.NET Core's hosting writes, set when the response
-/// is recorded and only on a span that is recorded. Hosting's own (runtime switch SuppressActivityOpenTelemetryData=false)
-/// computes its start tags for every request, sampled or not, so that a sampler may read them: 16,000 instructions per
-/// request that 1% head sampling could not save (callgrind, docs/instructions-findings.md). The gateway's sampler reads
-/// none, so the host projects set the switch to true and this writes the same tags for the spans that are kept.
+/// The OpenTelemetry HTTP server tags of the request's span, set when the span ends and only on a span that is recorded
+/// (OpenTelemetry runs processors for those alone). ASP.NET Core's hosting (runtime switch
+/// SuppressActivityOpenTelemetryData=false) computes its start tags for every request, sampled or not, so that a
+/// sampler may read them: 1% head sampling could not save them (callgrind, docs/instructions-findings.md). The gateway's
+/// sampler reads none, so the host projects set the switch to true and this writes those tags, and the end tags .NET 10's
+/// hosting leaves out (status, route, display name, error), for every answer of the public port: a host-filtering 400
+/// before the gateway's pipeline included. Hosting stops the span before it clears the request from
+/// <see cref="IHttpContextAccessor"/> (TracingTests pins it).
 /// </summary>
-internal static class ServerSpanTags
+internal sealed class ServerSpanTags(IHttpContextAccessor requests) : BaseProcessor<Activity>
 {
     private static readonly object[] BoxedStatusCodes = new object[600];
     private static readonly object HttpPort = 80;
@@ -27,13 +31,27 @@ internal static class ServerSpanTags
         HttpMethods.Post, HttpMethods.Put, HttpMethods.Trace,
     }.ToDictionary(method => method, StringComparer.OrdinalIgnoreCase);
 
-    public static void Set(HttpContext context, int status, Exception? escaped)
+    public override void OnEnd(Activity data)
     {
-        if (context.Features.Get<IHttpActivityFeature>()?.Activity is not { IsAllDataRequested: true } span)
+        if (data.Kind == ActivityKind.Server && requests.HttpContext is { } context
+            && ReferenceEquals(context.Features.Get<IHttpActivityFeature>()?.Activity, data))
         {
-            return;
+            Set(data, context);
         }
+    }
 
+    /// <summary>An exception that escaped the pipeline (ResponseRecorder sees it; hosting's end of the request does too).</summary>
+    public static void Escaped(Activity? span, Exception exception)
+    {
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag("error.type", exception.GetType().FullName);
+            span.SetStatus(ActivityStatusCode.Error, exception.Message);
+        }
+    }
+
+    private static void Set(Activity span, HttpContext context)
+    {
         var request = context.Request;
         if (request.Host.HasValue)
         {
@@ -58,7 +76,14 @@ internal static class ServerSpanTags
 
         span.SetTag("url.scheme", request.Scheme);
         span.SetTag("url.path", request.PathBase.HasValue || request.Path.HasValue ? (request.PathBase + request.Path).ToString() : "/");
-        span.SetTag("http.response.status_code", (uint)status < BoxedStatusCodes.Length ? BoxedStatusCodes[status] ??= status : status);
+        // A client that left was sent nothing (the gateway counts it as 499): no status, rather than YARP's placeholder.
+        var status = context.Response.StatusCode;
+        var clientLeft = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted;
+        if (!clientLeft)
+        {
+            span.SetTag("http.response.status_code", (uint)status < BoxedStatusCodes.Length ? BoxedStatusCodes[status] ??= status : status);
+        }
+
         if (ProtocolVersion(request.Protocol) is { } version)
         {
             span.SetTag("network.protocol.version", version);
@@ -77,12 +102,7 @@ internal static class ServerSpanTags
             span.DisplayName = displayMethod;
         }
 
-        if (escaped is not null)
-        {
-            span.SetTag("error.type", escaped.GetType().FullName);
-            span.SetStatus(ActivityStatusCode.Error, escaped.Message);
-        }
-        else if (status >= 500)
+        if (span.Status != ActivityStatusCode.Error && !clientLeft && status >= 500)
         {
             span.SetTag("error.type", status.ToString(CultureInfo.InvariantCulture));
             span.SetStatus(ActivityStatusCode.Error);
