@@ -11,7 +11,8 @@ namespace Gateway.Observability;
 
 /// <summary>
 /// The gateway's outermost middleware (first in UseGateway): every response of the public port is counted exactly once, with the origin the
-/// deciding feature recorded. Kestrel's own 400/408/431 happen before any middleware and are not seen here.
+/// deciding feature recorded. Kestrel's own 400/408/431 happen before any middleware and are not seen here, nor is the
+/// 400 of host filtering when AllowedHosts is set (the host runs it before UseGateway).
 /// </summary>
 internal sealed class ResponseRecorder(RequestDelegate next, ObservabilityMetrics metrics, AccessLog accessLog)
 {
