@@ -275,7 +275,9 @@ internal sealed partial class Container : IAsyncDisposable
             {
                 Pid = int.Parse(child, System.Globalization.CultureInfo.InvariantCulture);
                 var exe = TryPid1Executable();
-                if (exe is not (null or "unshare" or "sh" or "dash" or "bash"))
+                // During exec the kernel points /proc/PID/exe at the new program before it lays out the new
+                // environment: a read in between finds none (CI once saw a live Gateway.Host PID 1 "lacking" all of it).
+                if (exe is not (null or "unshare" or "sh" or "dash" or "bash") && HasEnvironment())
                 {
                     return;
                 }
@@ -284,6 +286,18 @@ internal sealed partial class Container : IAsyncDisposable
             }
 
             await Task.Delay(50);
+        }
+    }
+
+    private bool HasEnvironment()
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{Pid}/environ").Length > 0;
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 
