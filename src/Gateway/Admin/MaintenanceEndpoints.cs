@@ -30,10 +30,9 @@ internal static class MaintenanceEndpoints
 
         var now = state.Now;
         var routes = body!.Routes ?? [];
-        var knownRoutes = proxy.GetRoutes().Select(route => route.Config.RouteId).ToHashSet(StringComparer.OrdinalIgnoreCase);
         // The section's rules (Maintenance/MaintenanceRules), named as the body's fields; the first problem answers.
         var problem = body.Enabled is null ? "Field 'enabled' is required."
-            : MaintenanceRules.UnknownRoutes(routes, knownRoutes.Contains).Concat(MaintenanceRules.Problems(body.RetryAfterSeconds, body.From, body.Until, now))
+            : MaintenanceRules.UnknownRoutes(routes, id => proxy.TryGetRoute(id, out _)).Concat(MaintenanceRules.Problems(body.RetryAfterSeconds, body.From, body.Until, now))
                 .Select(found => $"Field '{JsonNamingPolicy.CamelCase.ConvertName(found.Property)}': {found.Problem}.").FirstOrDefault();
         if (problem is not null)
         {
