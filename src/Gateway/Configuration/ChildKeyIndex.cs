@@ -6,10 +6,11 @@ namespace Gateway.Configuration;
 /// <summary>
 /// The child keys of every section of one data set, built once. The stock <c>ConfigurationProvider.GetChildKeys</c>
 /// scans every key for each section asked, and binding N routes asks for every route's sections: 10,000 routes took
-/// minutes to load. Answers exactly as the stock method does (one entry per key below the parent, earlier keys added,
-/// sorted with <see cref="ConfigurationKeyComparer"/>). A section's keys are sorted the first time they are asked for
-/// and kept: with no earlier keys (no provider before this one has keys there) the answer is a copy, not another sort
-/// of 50,000 route keys.
+/// minutes to load. Answers as the stock method does once <c>ConfigurationRoot</c> has removed duplicates (it asks every
+/// provider, then keeps each key once, ignoring case): each child spelling once, earlier keys added, sorted with
+/// <see cref="ConfigurationKeyComparer"/>. The stock method lists a child once per key below it, so the routes'
+/// section held 50,000 entries to sort for 10,000 routes. A section's keys are sorted the first time they are asked for
+/// and kept: with no earlier keys (no provider before this one has keys there) the answer is a copy, not another sort.
 /// </summary>
 internal sealed class ChildKeyIndex
 {
@@ -20,25 +21,49 @@ internal sealed class ChildKeyIndex
     public ChildKeyIndex(IDictionary<string, string?> data)
     {
         Data = data;
+        var sections = _children.GetAlternateLookup<ReadOnlySpan<char>>();
+        // The previous key's sections, outermost first: keys come in the file's order, so a key mostly shares its
+        // first sections with the one before, and those need no lookup (and their names are listed already).
+        var previous = new List<(int End, string Name, ChildKeys Keys)>();
         foreach (var key in data.Keys)
         {
             var start = 0;
             var parent = _root;
+            var depth = 0;
+            var shared = true;
             while (true)
             {
                 var end = key.IndexOf(ConfigurationPath.KeyDelimiter, start, StringComparison.Ordinal);
-                parent.Unsorted.Add(end < 0 ? key[start..] : key[start..end]);
                 if (end < 0)
                 {
+                    parent.Add(key.AsSpan(start));
                     break;
                 }
 
-                var path = key[..end];
-                if (!_children.TryGetValue(path, out parent))
+                var name = key.AsSpan(start, end - start);
+                if (shared && depth < previous.Count && previous[depth].End == end && name.SequenceEqual(previous[depth].Name))
                 {
-                    _children[path] = parent = new ChildKeys();
+                    parent = previous[depth].Keys;
+                }
+                else
+                {
+                    if (shared)
+                    {
+                        shared = false;
+                        previous.RemoveRange(depth, previous.Count - depth);
+                    }
+
+                    var named = parent.Add(name);
+                    if (!sections.TryGetValue(key.AsSpan(0, end), out var child))
+                    {
+                        _children[key[..end]] = child = new ChildKeys();
+                    }
+
+                    previous.Add((end, named, child));
+                    parent = child;
                 }
 
+                depth++;
                 start = end + 1;
             }
         }
@@ -69,12 +94,28 @@ internal sealed class ChildKeyIndex
         return results;
     }
 
-    /// <summary>One section's keys; the sorted copy is made once (two threads may both make it: equal arrays, either one kept).</summary>
+    /// <summary>
+    /// One section's keys, each spelling once. A child's keys mostly come one after another (the file's order), so a name
+    /// equal to the last one added is not added again; the rest of the repeats go when the keys are sorted. The sorted
+    /// copy is made once (two threads may both make it: equal arrays, either one kept).
+    /// </summary>
     private sealed class ChildKeys
     {
+        private readonly List<string> _names = [];
         private string[]? _sorted;
 
-        public List<string> Unsorted { get; } = [];
+        /// <summary>Lists <paramref name="name"/> and returns the string kept for it.</summary>
+        public string Add(ReadOnlySpan<char> name)
+        {
+            if (_names.Count > 0 && name.SequenceEqual(_names[^1]))
+            {
+                return _names[^1];
+            }
+
+            var kept = name.ToString();
+            _names.Add(kept);
+            return kept;
+        }
 
         public string[] Sorted()
         {
@@ -83,9 +124,30 @@ internal sealed class ChildKeyIndex
                 return sorted;
             }
 
-            sorted = [.. Unsorted];
-            Array.Sort(sorted, ConfigurationKeyComparer.Instance);
-            return _sorted = sorted;
+            var names = _names.ToArray();
+            Array.Sort(names, ConfigurationKeyComparer.Instance);
+            return _sorted = WithoutRepeats(names);
+        }
+
+        /// <summary>Each spelling once: a repeat sorts among the names the comparer calls equal (the same name in any case).</summary>
+        private static string[] WithoutRepeats(string[] sorted)
+        {
+            var kept = new List<string>(sorted.Length);
+            var run = 0; // where the names equal to the current one start in kept
+            foreach (var name in sorted)
+            {
+                if (kept.Count > run && ConfigurationKeyComparer.Instance.Compare(kept[run], name) != 0)
+                {
+                    run = kept.Count;
+                }
+
+                if (!kept.Skip(run).Contains(name, StringComparer.Ordinal))
+                {
+                    kept.Add(name);
+                }
+            }
+
+            return kept.Count == sorted.Length ? sorted : [.. kept];
         }
     }
 }

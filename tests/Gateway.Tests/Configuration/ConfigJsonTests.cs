@@ -11,6 +11,7 @@ public sealed class ConfigJsonTests
         Assert.True(ConfigJson.TryParse("""{ "A": { "B": [ "x", "y" ] } }""", out var data, out var error));
         Assert.Null(error);
         Assert.Equal("y", data["A:B:1"]);
+        Assert.Equal("y", data["a:b:1"]); // keys ignore case, as every configuration provider's do
     }
 
     [Fact]

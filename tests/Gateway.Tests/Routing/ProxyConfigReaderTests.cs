@@ -49,14 +49,18 @@ public sealed class ProxyConfigReaderTests
         Assert.Contains(errors, error => error.Contains(expected, StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void Every_edit_of_a_route_changes_its_config_as_yarp_compares_it()
+    /// <summary>YARP's RouteConfig.Equals misses MaxRequestBodySize and compares the path and policy names ignoring case.</summary>
+    [Theory]
+    [InlineData("ReverseProxy:Routes:users:MaxRequestBodySize", "1024")]
+    [InlineData("ReverseProxy:Routes:users:Match:Path", "/API/{**rest}")]
+    [InlineData("ReverseProxy:Routes:users:CorsPolicy", "Open")]
+    public void Every_edit_of_a_route_changes_its_config_as_yarp_compares_it(string key, string value)
     {
-        var before = ProxyConfigReader.Read(Config(Valid), []).Routes.Single();
-        var after = ProxyConfigReader.Read(Config(new Dictionary<string, string?>(Valid) { ["ReverseProxy:Routes:users:MaxRequestBodySize"] = "1024" }), []).Routes.Single();
+        var before = ProxyConfigReader.Read(Config(new Dictionary<string, string?>(Valid) { ["ReverseProxy:Routes:users:CorsPolicy"] = "open" }), []).Routes.Single();
+        var after = ProxyConfigReader.Read(Config(new Dictionary<string, string?>(Valid) { ["ReverseProxy:Routes:users:CorsPolicy"] = "open", [key] = value }), []).Routes.Single();
 
         Assert.NotEqual(before, after);
-        Assert.Equal(before, ProxyConfigReader.Read(Config(Valid), []).Routes.Single());
+        Assert.Equal(before, ProxyConfigReader.Read(Config(new Dictionary<string, string?>(Valid) { ["ReverseProxy:Routes:users:CorsPolicy"] = "open" }), []).Routes.Single());
     }
 
     /// <summary>
