@@ -16,11 +16,13 @@ internal sealed class ChildKeyIndex
 {
     private static readonly ConditionalWeakTable<IDictionary<string, string?>, ChildKeyIndex> Built = new();
     private readonly ChildKeys _root = new();
-    private readonly Dictionary<string, ChildKeys> _children = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, ChildKeys> _children;
 
     public ChildKeyIndex(IDictionary<string, string?> data)
     {
         Data = data;
+        // About as many sections as keys (a route of 3 keys opens 4): sized once rather than grown step by step.
+        _children = new(data.Count, StringComparer.OrdinalIgnoreCase);
         var sections = _children.GetAlternateLookup<ReadOnlySpan<char>>();
         // The previous key's sections, outermost first: keys come in the file's order, so a key mostly shares its
         // first sections with the one before, and those need no lookup (and their names are listed already).
