@@ -3,12 +3,31 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Configuration;
 using Gateway.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace Gateway.IntegrationTests;
 
 /// <summary>Editing the route file while the gateway runs: valid edits apply, invalid ones are rejected whole and named.</summary>
 public sealed class ConfigReloadTests : PerTestGateway
 {
+    /// <summary>YARP compares destinations ignoring case, and upstream paths are case-sensitive: /V1/ and /v1/ differ (found by a hostile review).</summary>
+    [Fact]
+    public async Task An_edit_of_only_the_case_of_a_destination_path_applies()
+    {
+        await using var upstream = await TestUpstream.StartAsync(app => app.MapGet("/{**path}", (HttpContext context) => "upstream saw " + context.Request.Path));
+        await Gateway.EditConfigAsync(Config, json =>
+        {
+            json["ReverseProxy"]!["Routes"]!["echo"] = new JsonObject { ["ClusterId"] = "echo", ["Match"] = new JsonObject { ["Path"] = "/echo/{**rest}" }, ["Transforms"] = JsonNode.Parse("""[ { "PathRemovePrefix": "/echo" } ]""") };
+            json["ReverseProxy"]!["Clusters"]!["echo"] = new JsonObject { ["Destinations"] = new JsonObject { ["e1"] = new JsonObject { ["Address"] = upstream.Url + "/V1/" } } };
+        });
+        Assert.Equal("upstream saw /V1/x", await Client.GetStringAsync(new Uri("/echo/x", UriKind.Relative)));
+
+        await Gateway.EditConfigAsync(Config, json => json["ReverseProxy"]!["Clusters"]!["echo"]!["Destinations"]!["e1"]!["Address"] = upstream.Url + "/v1/");
+
+        Assert.Equal("upstream saw /v1/x", await Client.GetStringAsync(new Uri("/echo/x", UriKind.Relative)));
+    }
+
     [Fact]
     public async Task A_valid_edit_adds_a_route_without_a_restart()
     {

@@ -6,10 +6,11 @@ namespace Gateway.Configuration;
 /// <summary>
 /// The child keys of every section of one data set, built once. The stock <c>ConfigurationProvider.GetChildKeys</c>
 /// scans every key for each section asked, and binding N routes asks for every route's sections: 10,000 routes took
-/// minutes to load. Answers as the stock method does once <c>ConfigurationRoot</c> has removed duplicates (it asks every
-/// provider, then keeps each key once, ignoring case): each child spelling once, earlier keys added, sorted with
-/// <see cref="ConfigurationKeyComparer"/>. The stock method lists a child once per key below it, so the routes'
-/// section held 50,000 entries to sort for 10,000 routes. A section's keys are sorted the first time they are asked for
+/// minutes to load. Lists each child spelling once, earlier keys added, sorted with <see cref="ConfigurationKeyComparer"/>;
+/// the stock method lists a child once per key below it, so the routes' section held 50,000 entries to sort for 10,000
+/// routes. <c>ConfigurationRoot</c> keeps each key once, ignoring case, so it sees the same children and values as over
+/// the stock scan; only where a child is spelt two ways ("Users" and "users"), or the comparer calls two names equal
+/// ("2" and "+2"), may it keep another spelling or order (the stock scan's pick depends on how many entries it sorts). A section's keys are sorted the first time they are asked for
 /// and kept: with no earlier keys (no provider before this one has keys there) the answer is a copy, not another sort.
 /// </summary>
 internal sealed class ChildKeyIndex

@@ -16,6 +16,19 @@ internal sealed class BoundRouteCache
 
     public RouteConfig? Find(string sectionText) => _last.GetValueOrDefault(sectionText);
 
-    /// <summary>Published whole after a read; a reader on another thread sees the old set or the new one, never a half.</summary>
-    public void Replace(Dictionary<string, RouteConfig> read) => _last = read;
+    /// <summary>
+    /// Published whole after a read; a reader on another thread sees the old set or the new one, never a half. Keyed by
+    /// the text each route carries (<see cref="ProxyConfigReader.SectionTextKey"/>): a route taken from the cache keeps
+    /// its text, and the equal one the read made is not kept a second time.
+    /// </summary>
+    public void Replace(IEnumerable<RouteConfig> read)
+    {
+        var routes = new Dictionary<string, RouteConfig>(StringComparer.Ordinal);
+        foreach (var route in read)
+        {
+            routes[route.Metadata![ProxyConfigReader.SectionTextKey]] = route;
+        }
+
+        _last = routes;
+    }
 }

@@ -31,18 +31,17 @@ internal static class ProxyConfigReader
         {
             if (SectionBinder.Bind<ClusterConfig>(clusterSection, errors, $"Cluster '{clusterSection.Key}'") is { } cluster)
             {
-                clusters.Add(cluster with { ClusterId = clusterSection.Key });
+                clusters.Add(cluster with { ClusterId = clusterSection.Key, Destinations = Stamped(cluster.Destinations, clusterSection.GetSection("Destinations")) });
                 CheckDestinations(clusterSection.Key, cluster, errors);
             }
         }
 
         var clusterIds = clusters.Select(cluster => cluster.ClusterId).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var routes = new List<RouteConfig>();
-        var bound = new Dictionary<string, RouteConfig>(StringComparer.Ordinal);
         var entries = ConfigCandidate.EntriesByChild(configuration, ReverseProxySection.Routes);
         var sections = section.GetSection("Routes").GetChildren().ToList();
         var routeEntries = sections.Select(route => entries?.GetValueOrDefault(route.Key) ?? ValueEntries(route, [])).ToList();
-        var texts = sections.Select((route, i) => SectionText(route.Key, routeEntries[i])).ToList();
+        var texts = sections.Select((route, i) => SectionText(route.Key, RoutePathLength(route.Key), routeEntries[i])).ToList();
         var read = BindMissing(sections, routeEntries, texts, cache);
         for (var i = 0; i < sections.Count; i++)
         {
@@ -54,12 +53,11 @@ internal static class ProxyConfigReader
             if (read[i].Route is { } route)
             {
                 routes.Add(route);
-                bound[texts[i]] = route;
                 CheckClusterReference(sections[i].Key, route, clusterIds, errors);
             }
         }
 
-        cache?.Replace(bound);
+        cache?.Replace(routes);
         return new ProxySnapshot(routes, clusters);
     }
 
@@ -142,17 +140,17 @@ internal static class ProxyConfigReader
     private static int RoutePathLength(string routeId) => ReverseProxySection.Routes.Length + 1 + routeId.Length;
 
     /// <summary>
-    /// The route id and each entry's key below the route as spelt (a key's spelling reaches the route: transform and
-    /// metadata names are kept as spelt), each with its value, in key order; each with its
-    /// length, so no two different sections share a text. The live config and a candidate spell keys below the route
-    /// alike, as the data does; the path above it is cut off by length, however spelt.
+    /// The section's id (a route's, a destination's) and each entry's key below the section as spelt (a key's spelling
+    /// reaches the route: transform and metadata names are kept as spelt), each with its value, in key order; each with
+    /// its length, so no two different sections share a text. The live config and a candidate spell keys below the
+    /// section alike, as the data does; the path above it (<paramref name="below"/> characters) is cut off by length,
+    /// however spelt.
     /// </summary>
-    private static string SectionText(string routeId, List<KeyValuePair<string, string?>> entries)
+    private static string SectionText(string id, int below, List<KeyValuePair<string, string?>> entries)
     {
-        var below = RoutePathLength(routeId);
         var keyed = entries.ToArray(); // no two share a key below the route: the order is total
         Array.Sort(keyed, (a, b) => a.Key.AsSpan(below).SequenceCompareTo(b.Key.AsSpan(below)));
-        var text = new System.Text.StringBuilder().Append(routeId.Length).Append(':').Append(routeId).Append('\n');
+        var text = new System.Text.StringBuilder().Append(id.Length).Append(':').Append(id).Append('\n');
         foreach (var (fullKey, value) in keyed)
         {
             var key = fullKey.AsSpan(below);
@@ -175,18 +173,28 @@ internal static class ProxyConfigReader
     /// <summary>
     /// YARP reapplies a route only when RouteConfig.Equals says it changed, and that Equals leaves out
     /// MaxRequestBodySize (YARP 2.3) and compares the path and policy names ignoring case: an edit of only those would be
-    /// dropped without a word. The section's text in the metadata (the string the bound-route cache keys on, so no copy)
-    /// makes every edit a change; a SHA-256 of it did this before and cost 8% of loading 10,000 routes.
-    /// ClusterConfig.Equals covers all its fields: nothing there. ProxyConfigReaderTests pins both.
+    /// dropped without a word. The section's text in the metadata (the string the bound-route cache keys on) makes every
+    /// edit a change; a SHA-256 of it did this before and cost 8% of loading 10,000 routes. ProxyConfigReaderTests pins it.
     /// </summary>
     private static RouteConfig Stamped(RouteConfig route, string sectionText) =>
-        route with
-        {
-            Metadata = new Dictionary<string, string>(route.Metadata ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase)
+        route with { Metadata = WithText(route.Metadata, sectionText) };
+
+    /// <summary>
+    /// The same for destinations: DestinationConfig.Equals compares Address, Health and Host ignoring case, so an edit
+    /// of an upstream path from /V1/ to /v1/ was counted applied and never taken. The rest of ClusterConfig.Equals
+    /// covers every field as written (ProxyConfigReaderTests pins both).
+    /// </summary>
+    private static Dictionary<string, DestinationConfig>? Stamped(IReadOnlyDictionary<string, DestinationConfig>? destinations, IConfigurationSection section) =>
+        destinations?.ToDictionary(
+            pair => pair.Key,
+            pair => pair.Value with
             {
-                [SectionTextKey] = sectionText,
+                Metadata = WithText(pair.Value.Metadata, SectionText(pair.Key, section.Path.Length + 1 + pair.Key.Length, ValueEntries(section.GetSection(pair.Key), []))),
             },
-        };
+            StringComparer.OrdinalIgnoreCase);
+
+    private static Dictionary<string, string> WithText(IReadOnlyDictionary<string, string>? metadata, string sectionText) =>
+        new(metadata ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase) { [SectionTextKey] = sectionText };
 
     private static void CheckClusterReference(string routeId, RouteConfig route, HashSet<string> clusterIds, ICollection<string> errors)
     {

@@ -5,8 +5,9 @@ using Microsoft.Extensions.Configuration.Memory;
 namespace Gateway.Tests.Configuration;
 
 /// <summary>
-/// The index answers as the stock provider's scan does once ConfigurationRoot keeps each key once (issue 28: the scan
-/// made loading quadratic in routes, and sorting a child once per key below it was a tenth of a 10,000-route load).
+/// The index answers as the stock provider's scan does once ConfigurationRoot keeps each key once, up to which of two
+/// spellings of one child is kept (issue 28: the scan made loading quadratic in routes, and sorting a child once per key
+/// below it was a tenth of a 10,000-route load).
 /// </summary>
 public sealed class ChildKeyIndexTests
 {

@@ -63,6 +63,31 @@ public sealed class ProxyConfigReaderTests
         Assert.Equal(before, ProxyConfigReader.Read(Config(new Dictionary<string, string?>(Valid) { ["ReverseProxy:Routes:users:CorsPolicy"] = "open" }), []).Routes.Single());
     }
 
+    /// <summary>YARP's DestinationConfig.Equals compares Address, Health and Host ignoring case; upstream paths are not.</summary>
+    [Theory]
+    [InlineData("Address", "http://127.0.0.1:5001/V1/")]
+    [InlineData("Health", "http://127.0.0.1:5001/Health")]
+    [InlineData("Host", "Users.Example")]
+    public void An_edit_of_only_the_case_of_a_destination_changes_its_cluster_as_yarp_compares_it(string field, string value)
+    {
+        var key = $"ReverseProxy:Clusters:users:Destinations:one:{field}";
+        var before = ProxyConfigReader.Read(Config(new Dictionary<string, string?>(Valid) { [key] = value.ToLowerInvariant() }), []).Clusters.Single();
+        var after = ProxyConfigReader.Read(Config(new Dictionary<string, string?>(Valid) { [key] = value }), []).Clusters.Single();
+
+        Assert.NotEqual(before, after);
+        Assert.NotEqual(before.Destinations!["one"], after.Destinations!["one"]); // YARP updates a destination by this comparison
+        Assert.Equal(before, ProxyConfigReader.Read(Config(new Dictionary<string, string?>(Valid) { [key] = value.ToLowerInvariant() }), []).Clusters.Single());
+    }
+
+    /// <summary>Why the reader stamps destinations: a YARP that compares them as written fails here, and the stamp can go.</summary>
+    [Fact]
+    public void Yarp_compares_a_destination_ignoring_case()
+    {
+        Assert.Equal(
+            new DestinationConfig { Address = "http://h/V1/", Health = "http://h/Up", Host = "A.example" },
+            new DestinationConfig { Address = "http://h/v1/", Health = "http://h/up", Host = "a.example" });
+    }
+
     /// <summary>
     /// Pins why ProxyConfigReader stamps routes and not clusters: YARP's RouteConfig.Equals misses MaxRequestBodySize
     /// and nothing else, ClusterConfig.Equals misses nothing. A YARP that changes either fails here: drop or widen the stamp.
