@@ -10,8 +10,9 @@ namespace Gateway.Configuration;
 /// the stock method lists a child once per key below it, so the routes' section held 50,000 entries to sort for 10,000
 /// routes. <c>ConfigurationRoot</c> keeps each key once, ignoring case, so it sees the same children and values as over
 /// the stock scan; only where a child is spelt two ways ("Users" and "users"), or the comparer calls two names equal
-/// ("2" and "+2"), may it keep another spelling or order (the stock scan's pick depends on how many entries it sorts). A section's keys are sorted the first time they are asked for
-/// and kept: with no earlier keys (no provider before this one has keys there) the answer is a copy, not another sort.
+/// ("2" and "+2"), may it keep another spelling or order (the stock scan's pick depends on how many entries it sorts).
+/// A section's keys are sorted the first time they are asked for and kept: with no earlier keys (no provider before
+/// this one has keys there) the answer is a copy, not another sort.
 /// </summary>
 internal sealed class ChildKeyIndex
 {

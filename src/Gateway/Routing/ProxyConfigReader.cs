@@ -148,7 +148,7 @@ internal static class ProxyConfigReader
     /// </summary>
     private static string SectionText(string id, int below, List<KeyValuePair<string, string?>> entries)
     {
-        var keyed = entries.ToArray(); // no two share a key below the route: the order is total
+        var keyed = entries.ToArray(); // no two share a key below the section: the order is total
         Array.Sort(keyed, (a, b) => a.Key.AsSpan(below).SequenceCompareTo(b.Key.AsSpan(below)));
         var text = new System.Text.StringBuilder().Append(id.Length).Append(':').Append(id).Append('\n');
         foreach (var (fullKey, value) in keyed)
@@ -181,8 +181,9 @@ internal static class ProxyConfigReader
 
     /// <summary>
     /// The same for destinations: DestinationConfig.Equals compares Address, Health and Host ignoring case, so an edit
-    /// of an upstream path from /V1/ to /v1/ was counted applied and never taken. The rest of ClusterConfig.Equals
-    /// covers every field as written (ProxyConfigReaderTests pins both).
+    /// of an upstream path from /V1/ to /v1/ was counted applied and never taken. The rest of ClusterConfig.Equals sees
+    /// every field; it ignores case only in policy names, which YARP resolves ignoring case, and in the affinity cookie's
+    /// domain (ProxyConfigReaderTests pins both).
     /// </summary>
     private static Dictionary<string, DestinationConfig>? Stamped(IReadOnlyDictionary<string, DestinationConfig>? destinations, IConfigurationSection section) =>
         destinations?.ToDictionary(
