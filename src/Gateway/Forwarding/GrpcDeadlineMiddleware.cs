@@ -9,7 +9,7 @@ namespace Gateway.Forwarding;
 /// </summary>
 internal sealed class GrpcDeadlineMiddleware(RequestDelegate next)
 {
-    // No async frame for a request without a deadline (every request but some gRPC calls): measured, it was one.
+    // A request without a deadline (all but some gRPC calls) goes straight on, without an async frame of its own.
     public Task InvokeAsync(HttpContext context) =>
         GrpcTimeout.Parse(context.Request.Headers[GrpcTimeout.HeaderName]) is { } timeout ? InvokeWithDeadlineAsync(context, timeout) : next(context);
 
