@@ -2,11 +2,28 @@
 // appsettings.json; bench/run.sh overrides the listen URL and the upstream address on the command line.
 // BARE_YARP_TRACING=1 adds OpenTelemetry tracing the way its docs show it (ASP.NET Core and HttpClient
 // instrumentation, YARP's source, no exporter), for a like-for-like row against the gateway, which always traces.
+// BARE_YARP_RATELIMIT=1 adds ASP.NET Core's rate limiter as its docs show it (a fixed window per client address) and
+// BARE_YARP_METRICS=1 prometheus-net's HTTP metrics (UseHttpMetrics): what those libraries alone cost a request.
+// BARE_YARP_ROUTES_FILE=FILE loads routes and clusters from a JSON file of YARP's RouteConfig and ClusterConfig
+// (LoadFromMemory), so a load of many routes can be timed without IConfiguration (bench/scale/bare_yarp_routes.py).
+using System.Threading.RateLimiting;
 using OpenTelemetry.Trace;
+using Prometheus;
+using Yarp.ReverseProxy.Configuration;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.ClearProviders();
-builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+var proxy = builder.Services.AddReverseProxy();
+if (Environment.GetEnvironmentVariable("BARE_YARP_ROUTES_FILE") is { Length: > 0 } routesFile)
+{
+    var file = System.Text.Json.JsonSerializer.Deserialize<RoutesFile>(File.ReadAllText(routesFile))!;
+    proxy.LoadFromMemory(file.Routes, file.Clusters);
+}
+else
+{
+    proxy.LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+}
+
 if (Environment.GetEnvironmentVariable("BARE_YARP_TRACING") == "1")
 {
     builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing
@@ -15,6 +32,30 @@ if (Environment.GetEnvironmentVariable("BARE_YARP_TRACING") == "1")
         .AddSource("Yarp.ReverseProxy"));
 }
 
+var rateLimited = Environment.GetEnvironmentVariable("BARE_YARP_RATELIMIT") == "1";
+if (rateLimited)
+{
+    builder.Services.AddRateLimiter(options => options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+        RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "", _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = 100_000_000,
+            Window = TimeSpan.FromSeconds(1),
+        })));
+}
+
 var app = builder.Build();
+if (Environment.GetEnvironmentVariable("BARE_YARP_METRICS") == "1")
+{
+    app.UseRouting();
+    app.UseHttpMetrics();
+}
+
+if (rateLimited)
+{
+    app.UseRateLimiter();
+}
+
 app.MapReverseProxy();
 await app.RunAsync();
+
+internal sealed record RoutesFile(List<RouteConfig> Routes, List<ClusterConfig> Clusters);

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Instructions per request under valgrind's callgrind (issue 28): bare YARP, bare YARP + OpenTelemetry, the gateway with
+# Instructions per request under valgrind's callgrind (issue 28): bare YARP, bare YARP + OpenTelemetry, bare YARP with
+# the libraries issue 28's config uses (rate limiter, metrics) as their docs show them, the gateway with
 # every feature (bench/configs/gateway-instructions.json), one row per feature switched off by configuration, the
 # gateway with OTEL_SDK_DISABLED=true and with Tracing:SampleRatio 0.01. One command, run by hand:
 #   bench/instructions/run.sh
@@ -95,6 +96,10 @@ ISSUE_EDITS="-ReverseProxy:Routes:bench:AuthorizationPolicy -ReverseProxy:Routes
 ROWS=(
   "yarp|bare YARP (bench/BareYarp)|yarp|||"
   "yarp-otel|bare YARP + OpenTelemetry tracing (BARE_YARP_TRACING=1)|yarp|BARE_YARP_TRACING=1||"
+  "yarp-ratelimit|bare YARP + ASP.NET Core's rate limiter as its docs show it (BARE_YARP_RATELIMIT=1: a fixed window per client address)|yarp|BARE_YARP_RATELIMIT=1||"
+  "yarp-metrics|bare YARP + prometheus-net's HTTP metrics as its docs show them (BARE_YARP_METRICS=1: UseHttpMetrics)|yarp|BARE_YARP_METRICS=1||"
+  "yarp-libraries|bare YARP + that rate limiter and those metrics (the libraries issue 28's config uses, without the gateway)|yarp|BARE_YARP_RATELIMIT=1 BARE_YARP_METRICS=1||"
+  "yarp-libraries-otel|the same + OpenTelemetry tracing|yarp|BARE_YARP_RATELIMIT=1 BARE_YARP_METRICS=1 BARE_YARP_TRACING=1||"
   "full|gateway, every feature on|gateway|||"
   "no-ratelimit|gateway, rate limiting off (no RateLimiterPolicy on the route)|gateway||-ReverseProxy:Routes:bench:RateLimiterPolicy|"
   "no-overload|gateway, overload limits off (no Overload section)|gateway||-Overload|"

@@ -9,8 +9,10 @@ mkdir -p "$OUT"
 for project in Gateway.Host Samples.Chaos Samples.UsersApi Samples.Traffic; do
   dotnet build -c Release --nologo -v quiet "$ROOT/src/$project" >/dev/null
 done
+dotnet build -c Release --nologo -v quiet "$ROOT/bench/BareYarp" >/dev/null
 cd "$ROOT/bench/scale"
 python3 routes.py 10 1000 10000 | tee "$OUT/routes.jsonl"
+python3 bare_yarp_routes.py 10 10000 | tee "$OUT/bare-yarp-routes.jsonl"
 python3 metrics_scrape.py 10 1000 | tee "$OUT/metrics.jsonl"
 python3 route_lookup.py 10 1000 10000 | tee "$OUT/lookup.jsonl"
 python3 ratelimit_clients.py 100000 | tee "$OUT/ratelimit.jsonl"
