@@ -406,6 +406,11 @@ doc = f"""# Benchmarks
 Written by \`bench/run.sh\` (issue 7); every number below comes from one run on one machine. Re-run it rather
 than edit the tables. The machine is shared and noisy: compare only numbers of the same run.
 
+These are wall-clock figures. What a request costs counted in instructions (callgrind: bare YARP, bare YARP with the
+libraries the gateway uses, the gateway with every feature and with each one off; issue 28) is in
+[benchmarks-instructions.md](benchmarks-instructions.md) (\`bench/instructions/run.sh\`), what it showed and where issue
+28's targets stand in [instructions-findings.md](instructions-findings.md).
+
 ## Machine and versions
 
 | what | value |
