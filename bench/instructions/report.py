@@ -41,20 +41,21 @@ for name, label, *_ in rows:
     value = minimum[name]
     ratio = lambda base: f"{value / minimum[base]:.2f}x" if base in minimum else ""
     # Issue 28's config rows are compared with its own "issue" row, steps.sh's rows with that config without tracing,
-    # the route-count rows with 10 routes.
-    # bare YARP with libraries with bare YARP (with OTel when it traces).
+    # the route-count rows with 10 routes, bare YARP with a library with bare YARP (+ OTel when fully traced).
     base = ("issue" if name.startswith("issue-") else "issue-notrace" if name.startswith("step-") else "routes-10" if name.startswith("routes-")
             else ("yarp-otel" if name.endswith("-otel") else "yarp") if name.startswith("yarp-") and name != "yarp-otel"
             else None if name in ("yarp", "yarp-otel", "full", "issue") else "full")
     saved = f"{value - minimum[base]:+,.0f} (vs {base})" if base in minimum and name != base else ""
     print(f"| {label} | {median[name]:,.0f} | {value:,} | {' / '.join(f'{w:,}' for w in windows_of(name))} | {ratio('yarp')} | {ratio('yarp-otel')} | {saved} |")
 print()
-if "yarp-libraries" in minimum and "issue-notrace" in minimum:
-    # The floor under issue 28's targets: what the libraries its config uses cost bare YARP, without the gateway.
-    pairs = [("issue-notrace", "yarp-libraries", "tracing off"), ("issue", "yarp-libraries-otel", "tracing on")]
-    print("Issue 28's config against bare YARP with the same libraries (rate limiter, metrics" + (", tracing" if "issue" in minimum else "") + "): "
-          + "; ".join(f"{what} {minimum[gateway]:,} / {minimum[bare]:,} = {minimum[gateway] / minimum[bare]:.2f}x"
-                      for gateway, bare, what in pairs if gateway in minimum and bare in minimum) + ".\n")
+# Issue 28's config has a rate-limit policy and counts every answer: its rows against bare YARP with ASP.NET Core's rate
+# limiter (untraced: and one counter of answers), traced alike.
+pairs = [("issue-notrace", "yarp-ratelimit-counter", "tracing off"), ("issue", "yarp-ratelimit-otel", "tracing on"),
+         ("issue-sampled", "yarp-ratelimit-sampled", "1% sampling")]
+pairs = [pair for pair in pairs if pair[0] in minimum and pair[1] in minimum]
+if pairs:
+    print("Issue 28's config against bare YARP with ASP.NET Core's rate limiter (and a counter of answers when untraced), traced alike: "
+          + "; ".join(f"{what} {minimum[gateway]:,} / {minimum[bare]:,} = {minimum[gateway] / minimum[bare]:.2f}x" for gateway, bare, what in pairs) + ".\n")
 print("A row's difference is what that feature costs the route when on (negative: switching it off saves that many). "
       "Background work of the process (timers, a garbage collection, tiering or pool housekeeping) falls into whichever "
       "window it happens in and only ever adds instructions to it, never takes any away, so the minimum window is the "

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Instructions per request under valgrind's callgrind (issue 28): bare YARP, bare YARP + OpenTelemetry, bare YARP with
-# the libraries issue 28's config uses (rate limiter, metrics) as their docs show them, the gateway with
-# every feature (bench/configs/gateway-instructions.json), one row per feature switched off by configuration, the
-# gateway with OTEL_SDK_DISABLED=true and with Tracing:SampleRatio 0.01. One command, run by hand:
+# ASP.NET Core's rate limiter (alone, with a counter of answers, with tracing) and with prometheus-net's metrics, the
+# gateway with every feature (bench/configs/gateway-instructions.json), one row per feature switched off by
+# configuration, the gateway with OTEL_SDK_DISABLED=true and with Tracing:SampleRatio 0.01. One command, run by hand:
 #   bench/instructions/run.sh
 # Options (environment): WARMUP=1500 WINDOWS=5 REQUESTS=500 CONNECTIONS=8 JOBS=2 BASE_PORT=18600 ONLY="yarp full ..."
 #   OUT=docs/benchmarks-instructions.md ATTRIBUTE=1 (also the attribution report, bench/instructions/attribute.py)
@@ -97,9 +97,11 @@ ROWS=(
   "yarp|bare YARP (bench/BareYarp)|yarp|||"
   "yarp-otel|bare YARP + OpenTelemetry tracing (BARE_YARP_TRACING=1)|yarp|BARE_YARP_TRACING=1||"
   "yarp-ratelimit|bare YARP + ASP.NET Core's rate limiter as its docs show it (BARE_YARP_RATELIMIT=1: a fixed window per client address)|yarp|BARE_YARP_RATELIMIT=1||"
+  "yarp-counter|bare YARP + one prometheus-net counter of answers by route and code (BARE_YARP_METRICS=counter)|yarp|BARE_YARP_METRICS=counter||"
+  "yarp-ratelimit-counter|bare YARP + that rate limiter + that counter|yarp|BARE_YARP_RATELIMIT=1 BARE_YARP_METRICS=counter||"
+  "yarp-ratelimit-otel|bare YARP + that rate limiter + OpenTelemetry tracing|yarp|BARE_YARP_RATELIMIT=1 BARE_YARP_TRACING=1||"
+  "yarp-ratelimit-sampled|bare YARP + that rate limiter + OpenTelemetry tracing, 1% parent-based sampling (BARE_YARP_SAMPLE_RATIO=0.01)|yarp|BARE_YARP_RATELIMIT=1 BARE_YARP_TRACING=1 BARE_YARP_SAMPLE_RATIO=0.01||"
   "yarp-metrics|bare YARP + prometheus-net's HTTP metrics as its docs show them (BARE_YARP_METRICS=1: UseHttpMetrics)|yarp|BARE_YARP_METRICS=1||"
-  "yarp-libraries|bare YARP + that rate limiter and those metrics (the libraries issue 28's config uses, without the gateway)|yarp|BARE_YARP_RATELIMIT=1 BARE_YARP_METRICS=1||"
-  "yarp-libraries-otel|the same + OpenTelemetry tracing|yarp|BARE_YARP_RATELIMIT=1 BARE_YARP_METRICS=1 BARE_YARP_TRACING=1||"
   "full|gateway, every feature on|gateway|||"
   "no-ratelimit|gateway, rate limiting off (no RateLimiterPolicy on the route)|gateway||-ReverseProxy:Routes:bench:RateLimiterPolicy|"
   "no-overload|gateway, overload limits off (no Overload section)|gateway||-Overload|"

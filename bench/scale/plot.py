@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Plots the bench/scale results: python3 bench/scale/plot.py RESULTS_DIR DOCS_DIR
-Reads routes.jsonl, lookup.jsonl, metrics.jsonl and soak.csv from RESULTS_DIR (as bench/scale/run.sh writes them); writes
+Reads routes.jsonl, bare-yarp-routes.jsonl, lookup.jsonl, metrics.jsonl and soak.csv from RESULTS_DIR (as bench/scale/run.sh writes them); writes
 scale-routes.png and scale-soak.png into DOCS_DIR. A missing input skips its plot."""
 import csv, json, os, sys
 import matplotlib
@@ -30,6 +30,12 @@ if routes:
         config.plot(n, [r[wall] for r in routes], "--", color=line.get_color(), alpha=0.5, label=f"{label}: wall s")
     if all("reload_gateway_median_s" in r for r in routes):
         config.plot(n, [r["reload_gateway_median_s"] for r in routes], "k^-", label="reload: as the gateway measures it, s")
+    # bare_yarp_routes.py: bare YARP loading the same routes (its LoadFromConfig, and LoadFromMemory), wall medians.
+    for process, style, label in (("yarp-config", "x:", "bare YARP load, LoadFromConfig: wall s"),
+                                  ("yarp-memory", "+:", "bare YARP load, LoadFromMemory: wall s")):
+        bare = [r for r in rows("bare-yarp-routes.jsonl") if r.get("process") == process]
+        if bare:
+            config.plot([r["routes"] for r in bare], [r["load_median_s"] for r in bare], style, color="purple" if process == "yarp-config" else "brown", label=label)
     config.axhline(1, color="grey", linewidth=0.8)
     config.set(xscale="log", yscale="log", xlabel="routes", ylabel="seconds", title="Config load, reload, rejection")
     config.legend(fontsize=6)

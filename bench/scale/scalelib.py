@@ -40,10 +40,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start(args, log_name, cwd=None, env=None):
+def start(args, log_name, cwd=None, env=None, base_env=None):
+    """base_env: the environment to add env to (default: this process's)."""
     log = open(os.path.join(WORK, log_name), "w")
     proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=cwd or WORK,
-                            env={**os.environ, **(env or {})})
+                            env={**(os.environ if base_env is None else base_env), **(env or {})})
     _procs.append(proc)
     return proc
 
