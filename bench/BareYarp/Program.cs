@@ -6,7 +6,7 @@
 // BARE_YARP_RATELIMIT=1 adds ASP.NET Core's rate limiter as its docs show it (a fixed window per client address) and
 // BARE_YARP_METRICS=1 prometheus-net's HTTP metrics (UseHttpMetrics): what those libraries alone cost a request.
 // BARE_YARP_METRICS=counter instead counts each answer in one prometheus-net counter labelled by route and status code
-// (WithLabels(...).Inc() after the response, as its docs show a labelled counter): the least a count of answers costs.
+// (WithLabels(...).Inc() after the response, as its docs show a labelled counter).
 // BARE_YARP_ROUTES_FILE=FILE loads routes and clusters from a JSON file of YARP's RouteConfig and ClusterConfig
 // (LoadFromMemory), so a load of many routes can be timed without IConfiguration (bench/scale/bare_yarp_routes.py);
 // it prints how long reading the file took, which that script takes off the load.

@@ -435,11 +435,16 @@ print(f"Cross-check: counted the other way round (code of no step, times the sha
       f"{100 * (attributed + unattributed_check - total) / total:+.1f}% off the total.\n")
 
 
+def cell(text):
+    """A method name in a table cell: compiler-generated names hold '|' (local functions), which would end the cell."""
+    return str(text).replace("|", "\\|")
+
+
 def table(title, counter, limit, denominator=None):
     print(f"| {title} | instructions per request | share |")
     print("|---|---|---|")
     for key, cost in counter.most_common(limit):
-        print(f"| {key} | {cost / requests:,.0f} | {100 * cost / total:.1f}% |")
+        print(f"| {cell(key)} | {cost / requests:,.0f} | {100 * cost / total:.1f}% |")
     print()
 
 
@@ -462,7 +467,7 @@ print(f"| method (top {top}) | inclusive per request | self per request | share 
 print("|---|---|---|---|")
 for method, cost in [(method, cost) for method, cost in inclusive.most_common() if not PLUMBING.search(method)][:top]:
     mark = f" (nested: {naive[method] / requests:,.0f} before the correction)" if method in recursive else ""
-    print(f"| {method}{mark} | {cost / requests:,.0f} | {self_by_method[method] / requests:,.0f} | {100 * cost / total:.1f}% |")
+    print(f"| {cell(method)}{mark} | {cost / requests:,.0f} | {self_by_method[method] / requests:,.0f} | {100 * cost / total:.1f}% |")
 print()
 print("### Which steps the costliest methods work for\n")
 print("For the methods with the highest self cost: their self cost split over the steps whose calls led into them, "
@@ -505,10 +510,10 @@ for method, cost in self_by_method.most_common(6):
             continue
         for step, share in by.get(context, {}).items():
             split[step] += part * share
-    listed = "; ".join(f"{step} {value / requests:,.0f}" for step, value in split.most_common(5))
+    listed = "; ".join(f"{cell(step)} {value / requests:,.0f}" for step, value in split.most_common(5))
     rest_of_it = cost - sum(split.values())
-    callers = "; ".join(f"{caller} {value / requests:,.0f}" for caller, value in callers_by_entered.get(method, collections.Counter()).most_common(3))
-    print(f"| {method} ({cost / requests:,.0f}) | {listed}{f'; no step {rest_of_it / requests:,.0f}' if rest_of_it > requests else ''} | {callers or 'reached by jumps only'} |")
+    callers = "; ".join(f"{cell(caller)} {value / requests:,.0f}" for caller, value in callers_by_entered.get(method, collections.Counter()).most_common(3))
+    print(f"| {cell(method)} ({cost / requests:,.0f}) | {listed}{f'; no step {rest_of_it / requests:,.0f}' if rest_of_it > requests else ''} | {callers or 'reached by jumps only'} |")
 print()
 print("### Self cost\n")
 print("Self cost: instructions inside the method itself, not its callees.\n")

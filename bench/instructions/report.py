@@ -49,12 +49,13 @@ for name, label, *_ in rows:
     print(f"| {label} | {median[name]:,.0f} | {value:,} | {' / '.join(f'{w:,}' for w in windows_of(name))} | {ratio('yarp')} | {ratio('yarp-otel')} | {saved} |")
 print()
 # Issue 28's config has a rate-limit policy and counts every answer: its rows against bare YARP with ASP.NET Core's rate
-# limiter (untraced: and one counter of answers), traced alike.
+# limiter (untraced: and one counter of answers), each traced its own way.
 pairs = [("issue-notrace", "yarp-ratelimit-counter", "tracing off"), ("issue", "yarp-ratelimit-otel", "tracing on"),
          ("issue-sampled", "yarp-ratelimit-sampled", "1% sampling")]
 pairs = [pair for pair in pairs if pair[0] in minimum and pair[1] in minimum]
 if pairs:
-    print("Issue 28's config against bare YARP with ASP.NET Core's rate limiter (and a counter of answers when untraced), traced alike: "
+    print("Issue 28's config against bare YARP with ASP.NET Core's rate limiter (and a counter of answers when untraced), each traced its "
+          "own way (bare YARP with OpenTelemetry's ASP.NET Core and HttpClient instrumentation): "
           + "; ".join(f"{what} {minimum[gateway]:,} / {minimum[bare]:,} = {minimum[gateway] / minimum[bare]:.2f}x" for gateway, bare, what in pairs) + ".\n")
 print("A row's difference is what that feature costs the route when on (negative: switching it off saves that many). "
       "Background work of the process (timers, a garbage collection, tiering or pool housekeeping) falls into whichever "
