@@ -1,7 +1,8 @@
 // Bare YARP: LoadFromConfig + MapReverseProxy, logging off. The route and upstream come from
 // appsettings.json; bench/run.sh overrides the listen URL and the upstream address on the command line.
 // BARE_YARP_TRACING=1 adds OpenTelemetry tracing the way its docs show it (ASP.NET Core and HttpClient
-// instrumentation, YARP's source, no exporter), for a like-for-like row against the gateway, which always traces;
+// instrumentation, YARP's source, no exporter), a row to set the gateway's tracing against (the gateway traces its own
+// way: ASP.NET Core's server span with the tags written for recorded spans only, no HttpClient instrumentation);
 // BARE_YARP_SAMPLE_RATIO=R samples a ratio R of traces, parent-based, as the gateway's Tracing:SampleRatio does.
 // BARE_YARP_RATELIMIT=1 adds ASP.NET Core's rate limiter as its docs show it (a fixed window per client address) and
 // BARE_YARP_METRICS=1 prometheus-net's HTTP metrics (UseHttpMetrics): what those libraries alone cost a request.
