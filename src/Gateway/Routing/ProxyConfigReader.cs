@@ -41,7 +41,7 @@ internal static class ProxyConfigReader
         var entries = ConfigCandidate.EntriesByChild(configuration, ReverseProxySection.Routes);
         var sections = section.GetSection("Routes").GetChildren().ToList();
         var routeEntries = sections.Select(route => entries?.GetValueOrDefault(route.Key) ?? ValueEntries(route, [])).ToList();
-        var texts = sections.Select((route, i) => SectionText(route.Key, RoutePathLength(route.Key), routeEntries[i])).ToList();
+        var texts = sections.Select((route, i) => SectionText(route, routeEntries[i])).ToList();
         var read = BindMissing(sections, routeEntries, texts, cache);
         for (var i = 0; i < sections.Count; i++)
         {
@@ -143,11 +143,15 @@ internal static class ProxyConfigReader
     /// The section's id (a route's, a destination's) and each entry's key below the section as spelt (a key's spelling
     /// reaches the route: transform and metadata names are kept as spelt), each with its value, in key order; each with
     /// its length, so no two different sections share a text. The live config and a candidate spell keys below the
-    /// section alike, as the data does; the path above it (<paramref name="below"/> characters) is cut off by length,
-    /// however spelt.
+    /// section alike, as the data does; the path above it is cut off by the section path's length, however spelt
+    /// (case-insensitive spellings are as long).
     /// </summary>
-    private static string SectionText(string id, int below, List<KeyValuePair<string, string?>> entries)
+    private static string SectionText(IConfigurationSection section) => SectionText(section, ValueEntries(section, []));
+
+    /// <inheritdoc cref="SectionText(IConfigurationSection)"/>
+    private static string SectionText(IConfigurationSection section, List<KeyValuePair<string, string?>> entries)
     {
+        var (id, below) = (section.Key, section.Path.Length);
         var keyed = entries.ToArray(); // no two share a key below the section: the order is total
         Array.Sort(keyed, (a, b) => a.Key.AsSpan(below).SequenceCompareTo(b.Key.AsSpan(below)));
         var text = new System.Text.StringBuilder().Append(id.Length).Append(':').Append(id).Append('\n');
@@ -190,7 +194,7 @@ internal static class ProxyConfigReader
             pair => pair.Key,
             pair => pair.Value with
             {
-                Metadata = WithText(pair.Value.Metadata, SectionText(pair.Key, section.Path.Length + 1 + pair.Key.Length, ValueEntries(section.GetSection(pair.Key), []))),
+                Metadata = WithText(pair.Value.Metadata, SectionText(section.GetSection(pair.Key))),
             },
             StringComparer.OrdinalIgnoreCase);
 
